@@ -1,0 +1,37 @@
+/**
+ * Types, the wire protocol and RxJS operators over trade streams.
+ *
+ * @packageDocumentation
+ * @module @market-stream/core
+ */
+export type { ProtocolLimits } from './defaults.js';
+export { DEFAULT_PROTOCOL_LIMITS } from './defaults.js';
+export type { TradeIssue } from './errors.js';
+export { InvalidTradeError, MarketStreamError, ProtocolError } from './errors.js';
+export { conflateLatest } from './operators/conflateLatest.js';
+export type { DetectGapsOptions, SeqAnomaly } from './operators/detectGaps.js';
+export { detectGaps } from './operators/detectGaps.js';
+export type { Bar, ToBarsOptions } from './operators/toBars.js';
+export { toBars } from './operators/toBars.js';
+export { encodeServerMessage } from './protocol/encodeServerMessage.js';
+export type {
+  ClientMessage,
+  ErrorCode,
+  ErrorMessage,
+  PingMessage,
+  PongMessage,
+  ServerMessage,
+  SnapshotMessage,
+  SubscribedMessage,
+  SubscribeMessage,
+  TradesMessage,
+  UnsubscribeMessage,
+} from './protocol/messages.js';
+export { ERROR_CODES } from './protocol/messages.js';
+export type { ParseResult } from './protocol/parseClientMessage.js';
+export { parseClientMessage } from './protocol/parseClientMessage.js';
+export { parseServerMessage } from './protocol/parseServerMessage.js';
+export type { Trade } from './trade.js';
+export { SYMBOL_PATTERN, tradeKey } from './trade.js';
+export type { TradeValidation } from './validation/validateTrade.js';
+export { validateTrade } from './validation/validateTrade.js';

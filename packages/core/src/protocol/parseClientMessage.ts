@@ -1,0 +1,132 @@
+import { DEFAULT_PROTOCOL_LIMITS, type ProtocolLimits } from '../defaults.js';
+import type { ClientMessage, ErrorCode } from './messages.js';
+
+/**
+ * The outcome of {@link parseClientMessage}: the message, or the contract error to send back.
+ *
+ * @example
+ * ```ts
+ * import type { ParseResult, ClientMessage } from '@market-stream/core';
+ *
+ * const result: ParseResult<ClientMessage> = { ok: true, message: { action: 'ping' } };
+ * ```
+ */
+export type ParseResult<T> =
+  | { ok: true; message: T }
+  | { ok: false; error: { code: ErrorCode; message: string } };
+
+const utf8 = new TextEncoder();
+
+/**
+ * Parses and validates one text frame from a client. Never throws: whatever arrives, the
+ * result is either a well-formed {@link ClientMessage} or a contract error code with a reason
+ * that is safe to send back.
+ *
+ * Symbols are trimmed, upper-cased and deduplicated; `"symbol": "AAPL"` is accepted as well as
+ * `"symbols": [...]`. A message naming more than `maxSymbols` symbols is refused with
+ * `TOO_MANY_SYMBOLS`; the per-connection total is the server's to enforce with the same limit.
+ *
+ * @param text - The raw frame as received.
+ * @param limits - Overrides of {@link DEFAULT_PROTOCOL_LIMITS}.
+ * @returns `{ ok: true, message }` or `{ ok: false, error: { code, message } }`.
+ *
+ * @example
+ * ```ts
+ * import { parseClientMessage } from '@market-stream/core';
+ *
+ * const result = parseClientMessage('{"action":"subscribe","symbols":["aapl","TSLA"]}');
+ * if (result.ok) console.log(result.message); // { action: 'subscribe', symbols: ['AAPL', 'TSLA'] }
+ * else console.log(result.error.code);
+ * ```
+ */
+export function parseClientMessage(
+  text: string,
+  limits?: Partial<ProtocolLimits>,
+): ParseResult<ClientMessage> {
+  const { maxMessageBytes, maxSymbols, symbolPattern } = { ...DEFAULT_PROTOCOL_LIMITS, ...limits };
+  if (typeof text !== 'string') return fail('BAD_JSON', 'message must be a JSON text frame');
+  if (byteLengthExceeds(text, maxMessageBytes)) {
+    return fail('MESSAGE_TOO_LARGE', `message exceeds ${maxMessageBytes} bytes`);
+  }
+
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return fail('BAD_JSON', 'message is not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail('BAD_JSON', 'message must be a JSON object');
+  }
+
+  const { action } = value as { action?: unknown };
+  switch (action) {
+    case 'ping':
+      return { ok: true, message: { action: 'ping' } };
+    case 'subscribe':
+    case 'unsubscribe': {
+      const symbols = readSymbols(value as Record<string, unknown>, maxSymbols, symbolPattern);
+      if (!symbols.ok) return symbols;
+      return { ok: true, message: { action, symbols: symbols.message } };
+    }
+    default:
+      return fail(
+        'UNKNOWN_ACTION',
+        typeof action === 'string'
+          ? `unknown action "${truncate(action)}"; expected subscribe, unsubscribe or ping`
+          : 'message needs an "action": subscribe, unsubscribe or ping',
+      );
+  }
+}
+
+function readSymbols(
+  body: Record<string, unknown>,
+  maxSymbols: number,
+  pattern: RegExp,
+): ParseResult<string[]> {
+  const raw: unknown[] = [];
+  if (body.symbols !== undefined) {
+    if (!Array.isArray(body.symbols)) {
+      return fail('INVALID_SYMBOL', '"symbols" must be an array of strings');
+    }
+    raw.push(...body.symbols);
+  }
+  if (body.symbol !== undefined) raw.push(body.symbol);
+  if (raw.length === 0) {
+    return fail('INVALID_SYMBOL', 'name at least one symbol in "symbols" or "symbol"');
+  }
+  if (raw.length > maxSymbols) {
+    return fail('TOO_MANY_SYMBOLS', `at most ${maxSymbols} symbols per connection`);
+  }
+
+  const symbols = new Set<string>();
+  for (const item of raw) {
+    const symbol = typeof item === 'string' ? item.trim().toUpperCase() : undefined;
+    if (symbol === undefined || !pattern.test(symbol)) {
+      return fail(
+        'INVALID_SYMBOL',
+        `invalid symbol ${truncate(JSON.stringify(item) ?? String(item))}`,
+      );
+    }
+    symbols.add(symbol);
+  }
+  return { ok: true, message: [...symbols] };
+}
+
+function byteLengthExceeds(text: string, maxBytes: number): boolean {
+  // A UTF-16 code unit encodes to 1–3 UTF-8 bytes, so most frames are decided without encoding.
+  if (text.length > maxBytes) return true;
+  if (text.length * 3 <= maxBytes) return false;
+  return utf8.encode(text).byteLength > maxBytes;
+}
+
+function truncate(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+function fail(
+  code: ErrorCode,
+  message: string,
+): { ok: false; error: { code: ErrorCode; message: string } } {
+  return { ok: false, error: { code, message } };
+}
