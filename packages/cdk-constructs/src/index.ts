@@ -1,0 +1,1 @@
+// Public API of @market-stream/cdk-constructs: filled in by its issue.

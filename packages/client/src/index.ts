@@ -1,0 +1,1 @@
+// Public API of @market-stream/client: filled in by its issue.

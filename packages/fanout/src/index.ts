@@ -1,0 +1,1 @@
+// Public API of @market-stream/fanout: filled in by its issue.

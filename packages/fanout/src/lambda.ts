@@ -1,0 +1,1 @@
+// Lambda handlers: filled in by its issue.

@@ -1,0 +1,1 @@
+// Local API Gateway emulator: filled in by its issue.

@@ -1,0 +1,1 @@
+// Public API of @market-stream/simulator: filled in by its issue.

@@ -1,0 +1,1 @@
+// Public API of @market-stream/sinks: filled in by its issue.

@@ -1,0 +1,1 @@
+// Lambda-side API: filled in by its issue.
