@@ -1,14 +1,18 @@
+import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
-// `source` resolves workspace packages to their TypeScript sources, so tests run
-// without a build; published builds never see this condition.
-const resolve = { conditions: ['source'] };
+// `source` resolves workspace packages to their TypeScript sources, so tests always run the
+// code in the tree, without a build; published builds never see this condition. Node tests
+// resolve through Vite's server (SSR) conditions, so both lists need it.
+const resolve = { conditions: ['source', ...defaultClientConditions] };
+const ssr = { resolve: { conditions: ['source', ...defaultServerConditions] } };
 
 export default defineConfig({
   test: {
     projects: [
       {
         resolve,
+        ssr,
         test: {
           name: 'unit',
           include: ['packages/*/tests/unit/**/*.test.ts', 'packages/*/src/**/*.test.ts'],
@@ -17,6 +21,7 @@ export default defineConfig({
       },
       {
         resolve,
+        ssr,
         test: {
           name: 'integration',
           include: [
