@@ -1,0 +1,91 @@
+/**
+ * How {@link createTickerClient} reconnects after a connection drops: exponential backoff with
+ * full jitter. Attempt `n` (from 0) waits a uniformly random time in
+ * `[0, min(maxDelayMs, initialDelayMs * 2^n))`; the attempt counter resets once a connection
+ * has stayed open for `resetAfterMs`.
+ *
+ * @example
+ * ```ts
+ * import type { ReconnectOptions } from '@market-stream/client';
+ *
+ * const reconnect: ReconnectOptions = { initialDelayMs: 250, maxDelayMs: 10_000, resetAfterMs: 5_000 };
+ * ```
+ */
+export interface ReconnectOptions {
+  /**
+   * Upper bound of the first retry's delay.
+   * @default 500
+   */
+  initialDelayMs: number;
+  /**
+   * Upper bound of any retry's delay.
+   * @default 30000
+   */
+  maxDelayMs: number;
+  /**
+   * How long a connection must stay open to count as healthy and reset the backoff.
+   * @default 5000
+   */
+  resetAfterMs: number;
+}
+
+/**
+ * The default {@link ReconnectOptions}: first retry within 500 ms, never more than 30 s apart,
+ * backoff reset after 5 s of healthy connection.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_RECONNECT } from '@market-stream/client';
+ *
+ * DEFAULT_RECONNECT.maxDelayMs; // 30000
+ * ```
+ */
+export const DEFAULT_RECONNECT: Readonly<ReconnectOptions> = Object.freeze({
+  initialDelayMs: 500,
+  maxDelayMs: 30_000,
+  resetAfterMs: 5_000,
+});
+
+/**
+ * Defaults of the {@link TickerClientOptions} that are not about reconnecting.
+ *
+ * - `staleAfterMs` (10 s): a symbol with no trade for this long is reported in `stale$`.
+ * - `pingIntervalMs` (30 s): keep-alive pings, well inside API Gateway's 10-minute idle timeout.
+ * - `maxSymbols` (1000): most symbols one client tracks; bounds every per-symbol map.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_CLIENT_OPTIONS } from '@market-stream/client';
+ *
+ * DEFAULT_CLIENT_OPTIONS.staleAfterMs; // 10000
+ * ```
+ */
+export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
+  staleAfterMs: 10_000,
+  pingIntervalMs: 30_000,
+  maxSymbols: 1_000,
+});
+
+/**
+ * Defaults of the ticker elements' animation.
+ *
+ * - `durationMs` (150): how long a price eases from the old value to the new one.
+ * - `flashMs` (600): how long the green or red flash takes to fade out.
+ * - `pulseScale` (1.04): how far the price grows at the start of a change (a subtle pulse).
+ * - `maxTickers` (500): most tickers one element shows; later symbols are ignored.
+ * - `tapeSpeed` (60): tape scroll speed in pixels per second.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_ANIMATION } from '@market-stream/client/elements';
+ *
+ * DEFAULT_ANIMATION.durationMs; // 150
+ * ```
+ */
+export const DEFAULT_ANIMATION = Object.freeze({
+  durationMs: 150,
+  flashMs: 600,
+  pulseScale: 1.04,
+  maxTickers: 500,
+  tapeSpeed: 60,
+});
