@@ -1,1 +1,19 @@
-// Local API Gateway emulator: filled in by its issue.
+/**
+ * A local stand-in for an API Gateway WebSocket API, so the serverless path runs end to end
+ * on one machine with the real `@aws-sdk/client-apigatewaymanagementapi` client.
+ *
+ * @packageDocumentation
+ * @module @market-stream/fanout/local
+ */
+export type {
+  WebSocketEvent,
+  WebSocketHandler,
+  WebSocketRequestContext,
+  WebSocketResult,
+} from './lambda/events.js';
+export type {
+  ApiGatewayEmulator,
+  ApiGatewayEmulatorOptions,
+  ApiGatewayEmulatorStats,
+} from './local/startApiGatewayEmulator.js';
+export { startApiGatewayEmulator } from './local/startApiGatewayEmulator.js';

@@ -1,0 +1,120 @@
+/**
+ * Defaults of the serverless side: the DynamoDB connection store, the API Gateway transport,
+ * the Lambda handlers and the local emulator. Every figure that mirrors an AWS limit says so.
+ *
+ * @example
+ * ```ts
+ * import { SERVERLESS_DEFAULTS } from '@market-stream/fanout';
+ *
+ * SERVERLESS_DEFAULTS.maxPayloadBytes; // 131072 (API Gateway's 128 KB message limit)
+ * ```
+ */
+export const SERVERLESS_DEFAULTS = Object.freeze({
+  /** Shards a deployment spreads its connections over (`CONNECTION_SHARDS`). */
+  shards: 16,
+  /**
+   * Item TTL of a connection: API Gateway closes every WebSocket connection after 2 hours, so
+   * a record older than that is stale even if `$disconnect` never ran. 10 minutes of slack.
+   */
+  connectionTtlSeconds: 2 * 60 * 60 + 10 * 60,
+  /** How long a shard read from DynamoDB is reused before it is queried again. */
+  shardCacheTtlMs: 1_000,
+  /** Most Query pages one `listShard` reads (1 MB each) before it refuses with an error. */
+  maxQueryPages: 1_000,
+  /** Concurrent PostToConnection requests per transport. */
+  concurrency: 32,
+  /** Tries per PostToConnection when API Gateway throttles (429), the first included. */
+  maxAttempts: 5,
+  /** First backoff after a throttle; doubles per attempt, with full jitter. */
+  baseBackoffMs: 50,
+  /** Longest backoff between two attempts. */
+  maxBackoffMs: 2_000,
+  /** API Gateway's WebSocket message payload limit (128 KB), in UTF-8 bytes. */
+  maxPayloadBytes: 128 * 1024,
+  /** Delivery mode of the ready handlers (`FANOUT_MODE`). */
+  mode: 'latest' as const,
+  /** Stage name the local emulator serves. */
+  emulatorStage: 'local',
+  /** Most messages the local emulator queues per connection before it closes it (1013). */
+  emulatorMaxBufferedBytes: 8 * 1024 * 1024,
+});
+
+/**
+ * Defaults of the fan-out engine ({@link createFanout}). Every queue and buffer the engine
+ * keeps is bounded by one of these.
+ *
+ * @example
+ * ```ts
+ * import { ENGINE_DEFAULTS } from '@market-stream/fanout';
+ *
+ * ENGINE_DEFAULTS.flushIntervalMs; // 50
+ * ```
+ */
+export const ENGINE_DEFAULTS = Object.freeze({
+  /** Shards connections are spread over; each flushes on its own timer. */
+  shards: 16,
+  /** Flush window when the engine is not under load, ms. */
+  flushIntervalMs: 50,
+  /** Widest the flush window grows under load, ms. */
+  maxFlushIntervalMs: 200,
+  /** Flushing busier than this share of the window widens it (×1.5). */
+  widenAbove: 0.5,
+  /** Flushing less busy than this share of the window narrows it back (÷1.5). */
+  narrowBelow: 0.2,
+  /**
+   * Delivery mode: `latest` (conflated, what a ticker needs, and what bounds each connection's
+   * traffic by its symbols, not by the trade rate) — the same default as the Lambda handlers.
+   */
+  mode: 'latest' as const,
+  /** Client messages per second one connection may send (token bucket refill rate). */
+  maxMessagesPerSecond: 20,
+  /** Burst of client messages a connection may send at once (token bucket size). */
+  messageBurst: 50,
+  /** Messages queued for one connection that cannot take more; past it, closed with 1013. */
+  maxQueuedMessages: 256,
+  /** Characters queued for one connection; past it, closed with 1013. */
+  maxQueuedBytes: 8 * 1024 * 1024,
+  /** Trades one shard holds between flushes; reaching it flushes the shard at once. */
+  maxPendingTrades: 20_000,
+});
+
+/**
+ * Defaults of the `ws` transport ({@link serveFanout}).
+ *
+ * @example
+ * ```ts
+ * import { WS_DEFAULTS } from '@market-stream/fanout';
+ *
+ * WS_DEFAULTS.path; // '/ws'
+ * ```
+ */
+export const WS_DEFAULTS = Object.freeze({
+  /** Interface to listen on. */
+  host: '127.0.0.1',
+  /** Upgrade path. */
+  path: '/ws',
+  /**
+   * Largest frame a client may send, bytes; larger frames close the socket (1009). Frames up to
+   * this size but over the protocol's `maxMessageBytes` get a `MESSAGE_TOO_LARGE` error.
+   */
+  maxPayload: 64 * 1024,
+  /** Interval of protocol pings; a socket that has not answered the previous one is dropped. */
+  heartbeatIntervalMs: 30_000,
+  /** Bytes buffered on a socket above which it is treated as a slow consumer. */
+  highWaterMark: 1024 * 1024,
+  /** Close code and reason sent to clients by `close()`. */
+  closeCode: 1001,
+  closeReason: 'server shutting down',
+});
+
+/**
+ * The WebSocket close code for a client closed for falling behind ("try again later").
+ *
+ * @example
+ * ```ts
+ * import { SLOW_CONSUMER_CLOSE_CODE } from '@market-stream/fanout';
+ *
+ * socket.on('close', (code) => code === SLOW_CONSUMER_CLOSE_CODE && reconnectLater());
+ * ```
+ */
+export const SLOW_CONSUMER_CLOSE_CODE = 1013;
