@@ -9,3 +9,94 @@
  * ```
  */
 export const KINESIS_MAX_RECORD_BYTES = 1_048_576;
+
+/**
+ * Defaults every sink shares (see `SinkOptions`): a batch waits at most 100 ms, 4 requests in
+ * flight, 100,000 records held at most, 8 attempts with full-jitter backoff from 100 ms up to
+ * 10 s, order kept per key.
+ *
+ * @example
+ * ```ts
+ * import { SINK_DEFAULTS } from '@market-stream/sinks';
+ *
+ * SINK_DEFAULTS.lingerMs; // 100
+ * ```
+ */
+export const SINK_DEFAULTS = Object.freeze({
+  lingerMs: 100,
+  concurrency: 4,
+  maxBufferedRecords: 100_000,
+  overflow: 'error' as const,
+  ordering: 'per-key' as const,
+  maxAttempts: 8,
+  backoffBaseMs: 100,
+  backoffMaxMs: 10_000,
+});
+
+/**
+ * Kinesis PutRecords limits: 500 records and 5 MiB per call, partition keys included; 1 MiB
+ * per record (data plus partition key); partition keys of 1 to 256 characters.
+ *
+ * @example
+ * ```ts
+ * import { KINESIS_LIMITS } from '@market-stream/sinks';
+ *
+ * KINESIS_LIMITS.maxRecordsPerRequest; // 500
+ * ```
+ */
+export const KINESIS_LIMITS = Object.freeze({
+  maxRecordsPerRequest: 500,
+  maxBytesPerRequest: 5 * 1_048_576,
+  maxBytesPerRecord: 1_048_576,
+  maxPartitionKeyLength: 256,
+});
+
+/**
+ * SQS SendMessageBatch limits: 10 entries per call; 1 MiB (1,048,576 bytes) per message and
+ * per batch, counting bodies and message attributes (raised from 256 KiB in 2025).
+ *
+ * @example
+ * ```ts
+ * import { SQS_LIMITS } from '@market-stream/sinks';
+ *
+ * SQS_LIMITS.maxEntriesPerRequest; // 10
+ * ```
+ */
+export const SQS_LIMITS = Object.freeze({
+  maxEntriesPerRequest: 10,
+  maxBytesPerRequest: 1_048_576,
+  maxBytesPerMessage: 1_048_576,
+});
+
+/**
+ * DynamoDB BatchWriteItem limits: 25 items and 16 MB per call, 400 KB per item (attribute
+ * names and values, as DynamoDB sizes them).
+ *
+ * @example
+ * ```ts
+ * import { DYNAMO_LIMITS } from '@market-stream/sinks';
+ *
+ * DYNAMO_LIMITS.maxItemsPerRequest; // 25
+ * ```
+ */
+export const DYNAMO_LIMITS = Object.freeze({
+  maxItemsPerRequest: 25,
+  maxBytesPerRequest: 16 * 1_048_576,
+  maxBytesPerItem: 400 * 1024,
+});
+
+/**
+ * Defaults of the DynamoDB trade history: items expire 7 days after the trade
+ * (`ttlSeconds`), bars are 1 minute (`intervalMs` of `toDynamo({ bars })` and `queryBars`).
+ *
+ * @example
+ * ```ts
+ * import { DYNAMO_DEFAULTS } from '@market-stream/sinks';
+ *
+ * DYNAMO_DEFAULTS.ttlSeconds; // 604_800
+ * ```
+ */
+export const DYNAMO_DEFAULTS = Object.freeze({
+  ttlSeconds: 7 * 24 * 60 * 60,
+  barIntervalMs: 60_000,
+});

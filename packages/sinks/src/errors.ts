@@ -1,4 +1,5 @@
 import { MarketStreamError } from '@market-stream/core';
+import type { SinkFailure, SinkName } from './internal/types.js';
 
 /**
  * A KPL aggregation call was misused: `KPL_INVALID_OPTIONS` (a `maxBytes` too small to hold
@@ -28,5 +29,184 @@ export class KplAggregationError extends MarketStreamError {
     message: string,
   ) {
     super(code, message);
+  }
+}
+
+/**
+ * A sink was given options it cannot work with (a `concurrency` of 0, a negative `lingerMs`,
+ * a missing `streamName`, …). Thrown when the operator is created, before any record moves.
+ *
+ * @example
+ * ```ts
+ * import { InvalidSinkOptionsError, toKinesis } from '@market-stream/sinks';
+ *
+ * try {
+ *   toKinesis({ client, streamName: 'trades', concurrency: 0 });
+ * } catch (error) {
+ *   if (error instanceof InvalidSinkOptionsError) console.error(error.message);
+ * }
+ * ```
+ */
+export class InvalidSinkOptionsError extends MarketStreamError {
+  declare readonly code: 'INVALID_SINK_OPTIONS';
+
+  /**
+   * @param message - Which option is wrong and why.
+   */
+  constructor(message: string) {
+    super('INVALID_SINK_OPTIONS', message);
+  }
+}
+
+/**
+ * One record is over a per-record limit of its service (Kinesis 1 MiB, SQS 1 MiB, DynamoDB
+ * 400 KB), or its partition key is out of bounds. It is never sent; the other records are not
+ * affected. Reaches `onFailure` with reason `too-large`.
+ *
+ * @example
+ * ```ts
+ * import { RecordTooLargeError, type SinkFailure } from '@market-stream/sinks';
+ *
+ * const onFailure = ({ error }: SinkFailure<unknown>) => {
+ *   if (error instanceof RecordTooLargeError) console.warn(error.bytes, '>', error.limit);
+ * };
+ * ```
+ */
+export class RecordTooLargeError extends MarketStreamError {
+  declare readonly code: 'RECORD_TOO_LARGE';
+  /** The sink whose limit was exceeded. */
+  readonly sink: SinkName;
+  /** The record's size as the service counts it, in bytes (or characters for a key). */
+  readonly bytes: number;
+  /** The limit it exceeds. */
+  readonly limit: number;
+
+  /**
+   * @param sink - The sink.
+   * @param bytes - The record's size.
+   * @param limit - The limit.
+   * @param what - What is too large, e.g. `"record AAPL#42"`.
+   */
+  constructor(sink: SinkName, bytes: number, limit: number, what = 'record') {
+    super('RECORD_TOO_LARGE', `${sink}: ${what} is ${bytes} bytes, over the limit of ${limit}`);
+    this.sink = sink;
+    this.bytes = bytes;
+    this.limit = limit;
+  }
+}
+
+/**
+ * The service refused one record of a batch request: a Kinesis per-record `ErrorCode`, an
+ * SQS `Failed` entry or DynamoDB `UnprocessedItems`. `retryable` says whether the sink retried
+ * it; the error reaches `onFailure` when it gave up.
+ *
+ * @example
+ * ```ts
+ * import { RecordRejectedError, type SinkFailure } from '@market-stream/sinks';
+ *
+ * const onFailure = ({ error }: SinkFailure<unknown>) => {
+ *   if (error instanceof RecordRejectedError) console.warn(error.errorCode, error.retryable);
+ * };
+ * ```
+ */
+export class RecordRejectedError extends MarketStreamError {
+  declare readonly code: 'RECORD_REJECTED';
+  /** The sink. */
+  readonly sink: SinkName;
+  /** The service's code, e.g. `ProvisionedThroughputExceededException`. */
+  readonly errorCode: string;
+  /** Whether the service's documentation makes this worth retrying. */
+  readonly retryable: boolean;
+
+  /**
+   * @param sink - The sink.
+   * @param errorCode - The service's error code.
+   * @param message - The service's message.
+   * @param retryable - Whether it is worth retrying.
+   */
+  constructor(sink: SinkName, errorCode: string, message: string, retryable: boolean) {
+    super('RECORD_REJECTED', `${sink}: ${errorCode}: ${message}`);
+    this.sink = sink;
+    this.errorCode = errorCode;
+    this.retryable = retryable;
+  }
+}
+
+/**
+ * A record arrived while the sink already held `maxBufferedRecords`: the target cannot keep
+ * up. With `overflow: 'error'` (the default) the stream errors with it; with `'reject'` the
+ * record reaches `onFailure` with reason `buffer-full`.
+ *
+ * @example
+ * ```ts
+ * import { BufferOverflowError } from '@market-stream/sinks';
+ *
+ * trades$.pipe(toKinesis({ client, streamName: 'trades' })).subscribe({
+ *   error: (error) => {
+ *     if (error instanceof BufferOverflowError) console.error('add shards:', error.capacity);
+ *   },
+ * });
+ * ```
+ */
+export class BufferOverflowError extends MarketStreamError {
+  declare readonly code: 'SINK_BUFFER_FULL';
+  /** The sink. */
+  readonly sink: SinkName;
+  /** The `maxBufferedRecords` that was reached. */
+  readonly capacity: number;
+
+  /**
+   * @param sink - The sink.
+   * @param capacity - The buffer bound.
+   */
+  constructor(sink: SinkName, capacity: number) {
+    super(
+      'SINK_BUFFER_FULL',
+      `${sink}: ${capacity} records buffered and the target is not keeping up; raise maxBufferedRecords, concurrency or the target's capacity`,
+    );
+    this.sink = sink;
+    this.capacity = capacity;
+  }
+}
+
+/**
+ * A sink gave up on records and no `onFailure` was given, or `onFailure` itself failed: the
+ * stream errors with this. `records` are the records that were not delivered; what the sink
+ * still held goes to `onUnsent`.
+ *
+ * @example
+ * ```ts
+ * import { SinkDeliveryError, toSqs } from '@market-stream/sinks';
+ *
+ * trades$.pipe(toSqs({ client, queueUrl })).subscribe({
+ *   error: (error) => {
+ *     if (error instanceof SinkDeliveryError) saveForLater(error.records);
+ *   },
+ * });
+ * ```
+ */
+export class SinkDeliveryError extends MarketStreamError {
+  declare readonly code: 'SINK_DELIVERY_FAILED';
+  /** What failed, with the reason and the last error of each. */
+  readonly failures: readonly SinkFailure<unknown>[];
+  /** Every undelivered record of `failures`, flattened. */
+  readonly records: readonly unknown[];
+
+  /**
+   * @param failures - The failures.
+   * @param options - `cause`: why `onFailure` failed, when it did.
+   */
+  constructor(failures: readonly SinkFailure<unknown>[], options?: { cause?: unknown }) {
+    const records = failures.flatMap((failure) => failure.records);
+    const first = failures[0];
+    super(
+      'SINK_DELIVERY_FAILED',
+      first
+        ? `${first.sink}: ${records.length} record(s) not delivered (${first.reason}: ${first.error.message})`
+        : 'records not delivered',
+      options,
+    );
+    this.failures = failures;
+    this.records = records;
   }
 }

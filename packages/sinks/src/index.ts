@@ -1,6 +1,37 @@
 // Public API of @market-stream/sinks: filled in by its issue.
-export { KINESIS_MAX_RECORD_BYTES } from './defaults.js';
-export { KplAggregationError } from './errors.js';
+
+export type { DeadLetter, SqsDeadLetterOptions } from './deadLetter.js';
+export { sqsDeadLetter } from './deadLetter.js';
+export {
+  DYNAMO_DEFAULTS,
+  DYNAMO_LIMITS,
+  KINESIS_LIMITS,
+  KINESIS_MAX_RECORD_BYTES,
+  SINK_DEFAULTS,
+  SQS_LIMITS,
+} from './defaults.js';
+export type { QueryBarsOptions } from './dynamo/queryBars.js';
+export { queryBars } from './dynamo/queryBars.js';
+export type { QueryTradesOptions } from './dynamo/queryTrades.js';
+export { queryTrades } from './dynamo/queryTrades.js';
+export type { ToDynamoBarsOptions, ToDynamoOptions } from './dynamo/toDynamo.js';
+export { toDynamo } from './dynamo/toDynamo.js';
+export {
+  BufferOverflowError,
+  InvalidSinkOptionsError,
+  KplAggregationError,
+  RecordRejectedError,
+  RecordTooLargeError,
+  SinkDeliveryError,
+} from './errors.js';
+export type {
+  DeliveryReport,
+  FailureReason,
+  SinkFailure,
+  SinkName,
+  SinkOptions,
+  UnsentRecords,
+} from './internal/types.js';
 export { deaggregate } from './kinesis/aggregation/deaggregate.js';
 export { isAggregated } from './kinesis/aggregation/isAggregated.js';
 export type { KplAggregatorOptions } from './kinesis/aggregation/KplAggregator.js';
@@ -11,3 +42,7 @@ export type {
   KinesisRecordPayload,
   KplUserRecord,
 } from './kinesis/aggregation/types.js';
+export type { ToKinesisOptions } from './kinesis/toKinesis.js';
+export { toKinesis } from './kinesis/toKinesis.js';
+export type { ToSqsOptions } from './sqs/toSqs.js';
+export { toSqs } from './sqs/toSqs.js';
