@@ -1,0 +1,84 @@
+/** Theme shared by both elements: dark by default, every colour a custom property. */
+const theme = `
+:host {
+  --_bg: var(--ticker-bg, #0b0e14);
+  --_surface: var(--ticker-surface, #121821);
+  --_border: var(--ticker-border, #1f2733);
+  --_fg: var(--ticker-fg, #e6edf3);
+  --_muted: var(--ticker-muted, #7d8794);
+  --_up: var(--ticker-up, #2fbf71);
+  --_down: var(--ticker-down, #f0524d);
+  --_radius: var(--ticker-radius, 12px);
+  font-family: var(--ticker-font, ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif);
+  font-variant-numeric: tabular-nums;
+  color: var(--_fg);
+  background: var(--_bg);
+}
+:host([hidden]) { display: none; }
+[data-trend="up"] .change { color: var(--_up); }
+[data-trend="down"] .change { color: var(--_down); }
+.flash { position: absolute; inset: 0; opacity: 0; pointer-events: none; will-change: opacity; }
+.flash.up { background: var(--_up); }
+.flash.down { background: var(--_down); }
+`;
+
+/** Styles of `<ticker-grid>`. */
+export const gridStyles = `${theme}
+:host { display: block; padding: var(--ticker-gap, 12px); box-sizing: border-box; }
+.grid {
+  display: grid;
+  grid-template-columns: repeat(auto-fill, minmax(var(--ticker-min-width, 168px), 1fr));
+  gap: var(--ticker-gap, 12px);
+}
+.cell {
+  position: relative;
+  overflow: hidden;
+  contain: layout paint style;
+  padding: 14px 16px 12px;
+  border: 1px solid var(--_border);
+  border-radius: var(--_radius);
+  background: linear-gradient(180deg, rgba(255,255,255,0.025), rgba(255,255,255,0)) , var(--_surface);
+  box-shadow: 0 1px 0 rgba(255,255,255,0.03) inset, 0 6px 18px rgba(0,0,0,0.25);
+  transition: opacity 300ms;
+}
+.head { display: flex; align-items: center; justify-content: space-between; gap: 8px; position: relative; }
+.symbol { font-size: 13px; font-weight: 600; letter-spacing: 0.06em; color: var(--_muted); }
+.stale-marker {
+  font-size: 10px; font-weight: 700; letter-spacing: 0.08em; text-transform: uppercase;
+  padding: 2px 6px; border-radius: 999px; color: #e3b341; background: rgba(227,179,65,0.12);
+  opacity: 0;
+}
+.price {
+  display: block; position: relative; margin: 6px 0 4px; transform-origin: left center;
+  font-size: var(--ticker-price-size, 26px); font-weight: 600; letter-spacing: -0.01em;
+  will-change: transform;
+}
+.change { position: relative; font-size: 13px; color: var(--_muted); display: flex; gap: 8px; }
+:host([status="reconnecting"]) .cell, :host([status="connecting"]) .cell { opacity: 0.6; }
+.cell[stale] .price, .cell[stale] .change { opacity: 0.45; }
+.cell[stale] .stale-marker { opacity: 1; }
+`;
+
+/** Styles of `<ticker-tape>`. */
+export const tapeStyles = `${theme}
+:host { display: block; overflow: hidden; border-block: 1px solid var(--_border); }
+.viewport { overflow: hidden; }
+.track {
+  display: flex; width: max-content;
+  animation: tape var(--_duration, 40s) linear infinite;
+  will-change: transform;
+}
+.viewport:hover .track { animation-play-state: paused; }
+.group { display: flex; }
+.item { position: relative; display: flex; align-items: baseline; gap: 8px; padding: 10px 22px; white-space: nowrap; font-size: 15px; }
+.item .symbol { font-weight: 700; letter-spacing: 0.04em; }
+.item .price { font-weight: 500; }
+.item .change { font-size: 13px; }
+.item[stale] .price, .item[stale] .change { opacity: 0.45; }
+.item::after { content: ""; position: absolute; right: 0; top: 30%; bottom: 30%; border-right: 1px solid var(--_border); }
+@keyframes tape { from { transform: translateX(0); } to { transform: translateX(-50%); } }
+@media (prefers-reduced-motion: reduce) {
+  .track { animation: none; }
+  .viewport { overflow-x: auto; }
+}
+`;

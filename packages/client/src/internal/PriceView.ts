@@ -1,0 +1,144 @@
+import { DEFAULT_ANIMATION } from '../defaults.js';
+import type { Animated, AnimationLoop } from './AnimationLoop.js';
+import type { Formatters } from './formatters.js';
+
+/** The DOM nodes one ticker draws into; all optional but `price`. */
+export interface PriceNodes {
+  /** The element whose class/attributes carry the trend (`data-trend="up|down|flat"`). */
+  root: HTMLElement;
+  /** The text node of the price. */
+  price: Text;
+  /** The element scaled for the pulse. */
+  pulse?: HTMLElement;
+  /** Text nodes of the change and % change since the first price. */
+  change?: Text;
+  percent?: Text;
+  /** Overlays whose opacity flashes on an up-tick / down-tick. */
+  flashUp?: HTMLElement;
+  flashDown?: HTMLElement;
+}
+
+/** Tunables of a {@link PriceView}, see `DEFAULT_ANIMATION`. */
+export interface PriceViewOptions {
+  durationMs: number;
+  flashMs: number;
+  pulseScale: number;
+}
+
+const FLASH_OPACITY = 0.32;
+
+const easeOutCubic = (t: number) => 1 - (1 - t) ** 3;
+
+/**
+ * One animated price. `update()` sets a new target and asks the shared loop for frames;
+ * `frame()` writes only text, `transform` and `opacity`, and never reads layout. Text is
+ * written only when the displayed cents change.
+ */
+export class PriceView implements Animated {
+  private first: number | undefined;
+  private from = 0;
+  private to = 0;
+  private shown = Number.NaN;
+  private start = -1;
+  private flashStart = -1;
+  private flash: HTMLElement | undefined;
+  private trend = '';
+  private scale = 1;
+  private drawnTarget = Number.NaN;
+
+  constructor(
+    private readonly nodes: PriceNodes,
+    private readonly loop: AnimationLoop,
+    private readonly format: Formatters,
+    private readonly options: PriceViewOptions = DEFAULT_ANIMATION,
+  ) {}
+
+  /** The price the view is heading to, if any arrived. */
+  get target(): number | undefined {
+    return this.first === undefined ? undefined : this.to;
+  }
+
+  /** Sets a new price; eases from what is on screen now, flashes by direction. */
+  update(price: number): void {
+    if (this.first === undefined) {
+      this.first = price;
+      this.from = this.to = price;
+      this.start = -1;
+      this.loop.request(this);
+      return;
+    }
+    if (price === this.to) return;
+    const up = price > this.to;
+    this.from = Number.isNaN(this.shown) ? this.to : this.shown;
+    this.to = price;
+    this.start = -1;
+    const flash = up ? this.nodes.flashUp : this.nodes.flashDown;
+    if (flash && !this.loop.reducedMotion) {
+      const other = up ? this.nodes.flashDown : this.nodes.flashUp;
+      if (other && other === this.flash) other.style.opacity = '0';
+      this.flash = flash;
+      this.flashStart = -1;
+    }
+    this.loop.request(this);
+  }
+
+  frame(now: number): boolean {
+    if (this.loop.reducedMotion) {
+      this.jump();
+      return false;
+    }
+    if (this.start < 0) this.start = now;
+    const t = Math.min(1, (now - this.start) / this.options.durationMs);
+    this.draw(this.from + (this.to - this.from) * easeOutCubic(t));
+    const scale = t >= 1 ? 1 : 1 + (this.options.pulseScale - 1) * (1 - t);
+    if (this.nodes.pulse && scale !== this.scale) {
+      this.scale = scale;
+      this.nodes.pulse.style.transform = scale === 1 ? '' : `scale(${scale.toFixed(4)})`;
+    }
+    let flashing = false;
+    if (this.flash) {
+      if (this.flashStart < 0) this.flashStart = now;
+      const f = (now - this.flashStart) / this.options.flashMs;
+      flashing = f < 1;
+      this.flash.style.opacity = flashing ? (FLASH_OPACITY * (1 - f)).toFixed(3) : '0';
+      if (!flashing) this.flash = undefined;
+    }
+    return t < 1 || flashing;
+  }
+
+  jump(): void {
+    this.draw(this.to);
+    if (this.nodes.pulse && this.scale !== 1) {
+      this.scale = 1;
+      this.nodes.pulse.style.transform = '';
+    }
+    if (this.flash) {
+      this.flash.style.opacity = '0';
+      this.flash = undefined;
+    }
+  }
+
+  private draw(value: number): void {
+    const cents = Math.round(value * 100);
+    if (cents !== Math.round(this.shown * 100)) {
+      setText(this.nodes.price, this.format.price.format(cents / 100));
+    }
+    this.shown = value;
+    if (this.drawnTarget === this.to || this.first === undefined) return;
+    this.drawnTarget = this.to;
+    const delta = this.to - this.first;
+    if (this.nodes.change) setText(this.nodes.change, this.format.change.format(delta));
+    if (this.nodes.percent)
+      setText(this.nodes.percent, this.format.percent.format(delta / this.first));
+    const trend = delta > 0 ? 'up' : delta < 0 ? 'down' : 'flat';
+    // An attribute write only when the sign changes, which is rare next to price ticks.
+    if (trend !== this.trend) {
+      this.trend = trend;
+      this.nodes.root.dataset.trend = trend;
+    }
+  }
+}
+
+function setText(node: Text, text: string): void {
+  if (node.data !== text) node.data = text;
+}
