@@ -5,12 +5,25 @@
  * @module @market-stream/fanout
  */
 
-export { SERVERLESS_DEFAULTS } from './defaults.js';
+export type { TokenCarrier } from './auth/extractToken.js';
+export { BEARER_PROTOCOL, extractToken } from './auth/extractToken.js';
+export {
+  ENGINE_DEFAULTS,
+  SERVERLESS_DEFAULTS,
+  SLOW_CONSUMER_CLOSE_CODE,
+  WS_DEFAULTS,
+} from './defaults.js';
 export type { Delivery } from './engine/buildDeliveries.js';
 export { buildDeliveries } from './engine/buildDeliveries.js';
+export type { ConnectOptions, Fanout, FanoutOptions } from './engine/createFanout.js';
+export { createFanout } from './engine/createFanout.js';
 export { ConnectionStoreError, LambdaConfigError, PayloadTooLargeError } from './errors.js';
+export type { DropReason, FanoutMetricsSnapshot } from './metrics/FanoutMetrics.js';
+export { FanoutMetrics } from './metrics/FanoutMetrics.js';
+export { Histogram } from './metrics/Histogram.js';
 export type { DynamoConnectionStoreOptions } from './stores/DynamoConnectionStore.js';
 export { DynamoConnectionStore } from './stores/DynamoConnectionStore.js';
+export { MemoryConnectionStore } from './stores/MemoryConnectionStore.js';
 export { shardOf } from './stores/shardOf.js';
 export type {
   ApiGatewayTransport,
@@ -19,6 +32,13 @@ export type {
 } from './transports/apigateway/createApiGatewayTransport.js';
 export { createApiGatewayTransport } from './transports/apigateway/createApiGatewayTransport.js';
 export { splitTradesMessage } from './transports/apigateway/splitTradesMessage.js';
+export type {
+  Authenticate,
+  FanoutServer,
+  ServeFanoutOptions,
+} from './transports/ws/serveFanout.js';
+export { serveFanout } from './transports/ws/serveFanout.js';
+export { WsTransport } from './transports/ws/WsTransport.js';
 export type {
   ConnectionRecord,
   ConnectionStore,

@@ -92,4 +92,9 @@ export interface Transport {
   send(connectionId: string, payload: string): SendOutcome | Promise<SendOutcome>;
   /** Closes a connection with a WebSocket close code and reason, where the transport can. */
   close?(connectionId: string, code: number, reason: string): void | Promise<void>;
+  /**
+   * Whether a connection cannot take more right now (e.g. a socket's `bufferedAmount` is above
+   * its high-water mark). The engine then queues for it, within bounds, instead of sending.
+   */
+  isBackpressured?(connectionId: string): boolean;
 }

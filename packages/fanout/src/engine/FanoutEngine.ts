@@ -1,0 +1,503 @@
+import {
+  DEFAULT_PROTOCOL_LIMITS,
+  type ErrorCode,
+  encodeServerMessage,
+  type ProtocolLimits,
+  parseClientMessage,
+  type Trade,
+  validateTrade,
+} from '@market-stream/core';
+import { asyncScheduler, type Observable, type SchedulerLike, Subscription } from 'rxjs';
+import { ENGINE_DEFAULTS, SLOW_CONSUMER_CLOSE_CODE } from '../defaults.js';
+import { FanoutMetrics } from '../metrics/FanoutMetrics.js';
+import { MemoryConnectionStore } from '../stores/MemoryConnectionStore.js';
+import { shardOf } from '../stores/shardOf.js';
+import type { ConnectionStore, DeliveryMode, SendOutcome, Transport } from '../types.js';
+import { buildDeliveries } from './buildDeliveries.js';
+import { Connection } from './Connection.js';
+import type { ConnectOptions, Fanout, FanoutOptions } from './createFanout.js';
+import { Shard } from './Shard.js';
+import { TokenBucket } from './TokenBucket.js';
+import { WindowGovernor } from './WindowGovernor.js';
+
+const PONG = encodeServerMessage({ type: 'pong' });
+
+/** The engine behind {@link createFanout}. Internal: use `createFanout`. */
+export class FanoutEngine implements Fanout {
+  readonly metrics = new FanoutMetrics();
+  readonly store: ConnectionStore;
+  private readonly transport: Transport;
+  private readonly scheduler: SchedulerLike;
+  private readonly mode: DeliveryMode;
+  private readonly limits: ProtocolLimits;
+  private readonly settings: {
+    maxMessagesPerSecond: number;
+    messageBurst: number;
+    maxQueuedMessages: number;
+    maxQueuedBytes: number;
+    maxPendingTrades: number;
+    validateTrades: boolean;
+  };
+  private readonly onError: (error: unknown) => void;
+  private readonly shards: Shard[];
+  private readonly connections = new Map<string, Connection>();
+  /** Newest trade per symbol: the snapshot source and the duplicate filter. */
+  private readonly latest = new Map<string, Trade>();
+  private readonly sources = new Subscription();
+  private readonly governor: WindowGovernor;
+  private readonly pendingWork = new Set<Promise<unknown>>();
+  private closed = false;
+
+  constructor(options: FanoutOptions) {
+    const shardCount = options.shards ?? ENGINE_DEFAULTS.shards;
+    if (!Number.isInteger(shardCount) || shardCount < 1) {
+      throw new RangeError(`shards must be a positive integer, got ${shardCount}`);
+    }
+    this.transport = options.transport;
+    this.store = options.store ?? new MemoryConnectionStore({ shards: shardCount });
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.mode = options.mode ?? ENGINE_DEFAULTS.mode;
+    this.limits = { ...DEFAULT_PROTOCOL_LIMITS, ...options.limits };
+    this.settings = {
+      maxMessagesPerSecond: options.maxMessagesPerSecond ?? ENGINE_DEFAULTS.maxMessagesPerSecond,
+      messageBurst: options.messageBurst ?? ENGINE_DEFAULTS.messageBurst,
+      maxQueuedMessages: options.maxQueuedMessages ?? ENGINE_DEFAULTS.maxQueuedMessages,
+      maxQueuedBytes: options.maxQueuedBytes ?? ENGINE_DEFAULTS.maxQueuedBytes,
+      maxPendingTrades: options.maxPendingTrades ?? ENGINE_DEFAULTS.maxPendingTrades,
+      validateTrades: options.validateTrades ?? true,
+    };
+    this.onError = options.onError ?? (() => {});
+    this.shards = Array.from({ length: shardCount }, (_, i) => new Shard(i));
+    this.governor = new WindowGovernor({
+      baseMs: options.flushIntervalMs ?? ENGINE_DEFAULTS.flushIntervalMs,
+      maxMs: options.maxFlushIntervalMs ?? ENGINE_DEFAULTS.maxFlushIntervalMs,
+      widenAbove: ENGINE_DEFAULTS.widenAbove,
+      narrowBelow: ENGINE_DEFAULTS.narrowBelow,
+      now: () => this.scheduler.now(),
+      clock: options.clock ?? (() => performance.now()),
+    });
+    this.metrics.flushIntervalMs = this.governor.intervalMs;
+    if (options.source) this.attach(options.source);
+  }
+
+  attach(source: Observable<Trade>): Subscription {
+    const subscription = source.subscribe({
+      next: (trade) => this.ingest(trade),
+      error: (error) => this.onError(error),
+    });
+    this.sources.add(subscription);
+    return subscription;
+  }
+
+  publish(trades: Trade | readonly Trade[]): void {
+    if (Array.isArray(trades)) for (const trade of trades) this.ingest(trade);
+    else this.ingest(trades as Trade);
+  }
+
+  connect(id: string, options: ConnectOptions = {}): void {
+    if (this.closed) return;
+    if (this.connections.has(id)) this.disconnect(id);
+    const now = this.scheduler.now();
+    const shard = this.shards[shardOf(id, this.shards.length)]!;
+    const bucket = new TokenBucket(
+      this.settings.maxMessagesPerSecond,
+      this.settings.messageBurst,
+      now,
+    );
+    const connection = new Connection(id, shard.index, now, options.mode ?? this.mode, bucket);
+    this.connections.set(id, connection);
+    shard.connections.set(id, connection);
+    this.metrics.connections++;
+    this.persist(connection, (store) => store.put(connection.toRecord()));
+
+    const symbols =
+      typeof options.symbols === 'string'
+        ? options.symbols.split(',').filter((symbol) => symbol.trim() !== '')
+        : (options.symbols ?? []);
+    if (symbols.length > 0) {
+      this.apply(connection, JSON.stringify({ action: 'subscribe', symbols }));
+    }
+  }
+
+  handleMessage(id: string, text: string): void {
+    const connection = this.connections.get(id);
+    if (connection === undefined) return;
+    if (!connection.bucket.take(this.scheduler.now())) {
+      this.metrics.drop('rate_limited');
+      const now = this.scheduler.now();
+      if (now - connection.rateNoticeAt >= 1_000) {
+        connection.rateNoticeAt = now;
+        this.sendError(
+          connection,
+          'RATE_LIMITED',
+          `more than ${this.settings.maxMessagesPerSecond} messages per second; message dropped`,
+        );
+      }
+      return;
+    }
+    this.apply(connection, text);
+  }
+
+  disconnect(id: string): void {
+    const connection = this.connections.get(id);
+    if (connection === undefined) return;
+    connection.closed = true;
+    this.connections.delete(id);
+    const shard = this.shards[connection.shard]!;
+    shard.connections.delete(id);
+    shard.special.delete(connection);
+    shard.count(connection.symbols, connection, -1);
+    this.metrics.connections--;
+    this.metrics.subscriptions -= connection.symbols.length;
+    this.persist(connection, (store) => store.remove(id));
+  }
+
+  connectionIds(): IterableIterator<string> {
+    return this.connections.keys();
+  }
+
+  flush(): void {
+    for (const shard of this.shards) this.flushShard(shard);
+  }
+
+  async settled(): Promise<void> {
+    while (this.pendingWork.size > 0) await Promise.allSettled([...this.pendingWork]);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return this.settled();
+    this.sources.unsubscribe();
+    this.flush();
+    this.closed = true;
+    for (const id of [...this.connections.keys()]) this.disconnect(id);
+    for (const shard of this.shards) shard.timer?.unsubscribe();
+    await this.settled();
+  }
+
+  private ingest(value: Trade): void {
+    if (this.closed) return;
+    this.metrics.tradesIn++;
+    let trade = value;
+    if (this.settings.validateTrades) {
+      const result = validateTrade(value);
+      if (!result.ok) {
+        this.metrics.drop('invalid_trade');
+        return;
+      }
+      trade = result.trade;
+    }
+    const previous = this.latest.get(trade.symbol);
+    if (previous !== undefined && trade.seq <= previous.seq) {
+      this.metrics.drop('stale');
+      return;
+    }
+    this.latest.set(trade.symbol, trade);
+    for (const shard of this.shards) {
+      if (!shard.wants(trade.symbol)) continue;
+      shard.pending.push(trade);
+      if (shard.pending.length >= this.settings.maxPendingTrades) this.flushShard(shard);
+      else this.arm(shard);
+    }
+  }
+
+  /** Parses and acts on one client frame; every failure becomes an `error` reply. */
+  private apply(connection: Connection, text: string): void {
+    const parsed = parseClientMessage(text, this.limits);
+    if (!parsed.ok) {
+      this.sendError(connection, parsed.error.code, parsed.error.message);
+      return;
+    }
+    const message = parsed.message;
+    if (message.action === 'ping') this.deliver(connection, PONG);
+    else if (message.action === 'subscribe') this.subscribe(connection, message.symbols);
+    else this.unsubscribe(connection, message.symbols);
+  }
+
+  private subscribe(connection: Connection, symbols: readonly string[]): void {
+    const added = symbols.filter((symbol) => !connection.symbolSet.has(symbol));
+    if (connection.symbols.length + added.length > this.limits.maxSymbols) {
+      this.sendError(
+        connection,
+        'TOO_MANY_SYMBOLS',
+        `at most ${this.limits.maxSymbols} symbols per connection; ${connection.symbols.length} held, ${added.length} more asked`,
+      );
+      return;
+    }
+    this.changeSymbols(connection, added, 1);
+
+    const snapshot: Trade[] = [];
+    for (const symbol of added) {
+      const trade = this.latest.get(symbol);
+      if (trade === undefined) continue;
+      snapshot.push(trade);
+      connection.floors ??= new Map();
+      connection.floors.set(symbol, trade.seq);
+    }
+    if (added.length > 0) {
+      this.deliver(connection, encodeServerMessage({ type: 'snapshot', trades: snapshot }));
+    }
+    if (connection.special) this.markSpecial(connection);
+  }
+
+  private unsubscribe(connection: Connection, symbols: readonly string[]): void {
+    const removed = symbols.filter((symbol) => connection.symbolSet.has(symbol));
+    for (const symbol of removed) connection.floors?.delete(symbol);
+    this.changeSymbols(connection, removed, -1);
+  }
+
+  /** Adds or removes symbols, updates the indexes and the store, replies `subscribed`. */
+  private changeSymbols(connection: Connection, symbols: readonly string[], delta: 1 | -1): void {
+    const shard = this.shards[connection.shard]!;
+    if (symbols.length > 0) {
+      for (const symbol of symbols) {
+        if (delta > 0) connection.symbolSet.add(symbol);
+        else connection.symbolSet.delete(symbol);
+      }
+      connection.symbols = [...connection.symbolSet].sort();
+      shard.count(symbols, connection, delta);
+      this.metrics.subscriptions += delta * symbols.length;
+      const current = [...connection.symbols];
+      this.persist(connection, (store) => store.updateSymbols(connection.id, current));
+    }
+    this.deliver(
+      connection,
+      encodeServerMessage({ type: 'subscribed', symbols: connection.symbols }),
+    );
+  }
+
+  private sendError(connection: Connection, code: ErrorCode, message: string): void {
+    this.metrics.error(code);
+    this.deliver(connection, encodeServerMessage({ type: 'error', code, message }));
+  }
+
+  private arm(shard: Shard): void {
+    if (shard.timer !== undefined || this.closed) return;
+    const delay = this.governor.intervalMs;
+    shard.dueAt = this.scheduler.now() + delay;
+    shard.timer = this.scheduler.schedule(() => {
+      shard.timer = undefined;
+      this.flushShard(shard, Math.max(0, this.scheduler.now() - shard.dueAt));
+    }, delay);
+  }
+
+  private markSpecial(connection: Connection): void {
+    const shard = this.shards[connection.shard]!;
+    shard.special.add(connection);
+    this.arm(shard);
+  }
+
+  /** Delivers a shard's window; `lateMs` is how late its timer fired (0 when flushed early). */
+  private flushShard(shard: Shard, lateMs = 0): void {
+    shard.timer?.unsubscribe();
+    shard.timer = undefined;
+    const started = this.governor.start();
+    const trades = shard.pending;
+    shard.pending = [];
+
+    const special = shard.special.size > 0 ? [...shard.special] : [];
+    shard.special.clear();
+    if (trades.length > 0) {
+      const skip = new Set(special);
+      const regular =
+        special.length === 0
+          ? shard.connections.values()
+          : [...shard.connections.values()].filter((c) => !skip.has(c));
+      for (const { payload, connectionIds } of buildDeliveries(trades, regular, this.mode)) {
+        for (const id of connectionIds) {
+          const connection = shard.connections.get(id);
+          if (connection !== undefined) this.deliverTrades(connection, payload, trades);
+        }
+      }
+    }
+    for (const connection of special) this.flushSpecial(connection, trades);
+
+    if (trades.length > 0) this.observeLatency(shard, trades);
+    this.governor.finish(started, lateMs);
+    this.metrics.flushDuration.observe(this.governor.lastFlushMs);
+    this.metrics.flushIntervalMs = this.governor.intervalMs;
+    if (shard.special.size > 0) this.arm(shard);
+  }
+
+  /** A connection with snapshot floors or a backlog: its window is built on its own. */
+  private flushSpecial(connection: Connection, trades: readonly Trade[]): void {
+    if (connection.closed) return;
+    let mine = trades;
+    const floors = connection.floors;
+    if (floors !== undefined && floors.size > 0) {
+      mine = trades.filter((trade) => trade.seq > (floors.get(trade.symbol) ?? 0));
+      connection.floors = undefined;
+    }
+    if (connection.conflated !== undefined) {
+      // Catching up in latest mode: this window joins the backlog, sent as one fresh message.
+      this.conflate(connection, mine);
+      this.drain(connection);
+    } else {
+      this.drain(connection);
+      const [delivery] = buildDeliveries(mine, [connection], this.mode);
+      if (delivery !== undefined) this.deliverTrades(connection, delivery.payload, mine);
+    }
+    if (connection.special) this.shards[connection.shard]!.special.add(connection);
+  }
+
+  /** Sends a window's message, or backlogs it when the connection cannot take it now. */
+  private deliverTrades(connection: Connection, payload: string, trades: readonly Trade[]): void {
+    if (connection.mode === 'all' || !this.blocked(connection)) {
+      this.deliver(connection, payload);
+      return;
+    }
+    this.conflate(connection, trades);
+    this.markSpecial(connection);
+  }
+
+  /** latest mode backlog: keeps only the newest trade per symbol until the client catches up. */
+  private conflate(connection: Connection, trades: readonly Trade[]): void {
+    connection.conflated ??= new Map();
+    const conflated = connection.conflated;
+    for (const trade of trades) {
+      if (!connection.symbolSet.has(trade.symbol)) continue;
+      const held = conflated.get(trade.symbol);
+      if (held !== undefined && held.seq >= trade.seq) continue;
+      if (held !== undefined) this.metrics.drop('conflated');
+      conflated.set(trade.symbol, trade);
+    }
+  }
+
+  /** Sends a message now, or queues it behind earlier ones (bounded: past it, 1013). */
+  private deliver(connection: Connection, payload: string): void {
+    if (connection.closed) return;
+    if (connection.queue.length === 0 && !this.blocked(connection)) {
+      this.send(connection, payload);
+      return;
+    }
+    connection.queue.push(payload);
+    connection.queuedChars += payload.length;
+    if (
+      connection.queue.length > this.settings.maxQueuedMessages ||
+      connection.queuedChars > this.settings.maxQueuedBytes
+    ) {
+      this.closeSlow(connection);
+      return;
+    }
+    this.markSpecial(connection);
+  }
+
+  /** Sends what a connection has queued, oldest first, while it can take it. */
+  private drain(connection: Connection): void {
+    while (connection.queue.length > 0 && !connection.closed && !this.blocked(connection)) {
+      const payload = connection.queue.shift()!;
+      connection.queuedChars -= payload.length;
+      this.send(connection, payload);
+    }
+    const conflated = connection.conflated;
+    if (
+      conflated !== undefined &&
+      conflated.size > 0 &&
+      connection.queue.length === 0 &&
+      !connection.closed &&
+      !this.blocked(connection)
+    ) {
+      connection.conflated = undefined;
+      const fresh = connection.symbols
+        .map((symbol) => conflated.get(symbol))
+        .filter((trade): trade is Trade => trade !== undefined);
+      if (fresh.length > 0) {
+        this.send(connection, encodeServerMessage({ type: 'trades', trades: fresh }));
+      }
+    }
+  }
+
+  private blocked(connection: Connection): boolean {
+    if (connection.inFlight) return true;
+    try {
+      return this.transport.isBackpressured?.(connection.id) === true;
+    } catch {
+      return false;
+    }
+  }
+
+  private closeSlow(connection: Connection): void {
+    this.metrics.drop('slow_consumer', connection.queue.length);
+    const reason = `slow consumer: more than ${this.settings.maxQueuedMessages} messages or ${this.settings.maxQueuedBytes} characters queued`;
+    const id = connection.id;
+    this.disconnect(id);
+    try {
+      const closing = this.transport.close?.(id, SLOW_CONSUMER_CLOSE_CODE, reason);
+      if (closing instanceof Promise) this.track(closing.catch(this.onError));
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+
+  private send(connection: Connection, payload: string): void {
+    let outcome: SendOutcome | Promise<SendOutcome>;
+    try {
+      outcome = this.transport.send(connection.id, payload);
+    } catch (error) {
+      this.onError(error);
+      outcome = 'failed';
+    }
+    if (typeof outcome === 'string') {
+      this.settle(connection, payload, outcome, false);
+      return;
+    }
+    connection.inFlight = true;
+    this.track(
+      outcome.then(
+        (result) => this.settle(connection, payload, result, true),
+        (error: unknown) => {
+          this.onError(error);
+          this.settle(connection, payload, 'failed', true);
+        },
+      ),
+    );
+  }
+
+  private settle(
+    connection: Connection,
+    payload: string,
+    outcome: SendOutcome,
+    later: boolean,
+  ): void {
+    connection.inFlight = false;
+    if (outcome === 'sent') {
+      this.metrics.messagesOut++;
+      this.metrics.bytesOut += payload.length;
+    } else if (outcome === 'gone') {
+      this.metrics.drop('gone');
+      this.disconnect(connection.id);
+      return;
+    } else {
+      this.metrics.drop('send_failed');
+    }
+    // An asynchronous send settled: the next queued message may go now, in order.
+    if (later && connection.special && !connection.closed) this.drain(connection);
+  }
+
+  private observeLatency(shard: Shard, trades: readonly Trade[]): void {
+    const now = this.scheduler.now();
+    const newest = new Map<string, number>();
+    for (const trade of trades) {
+      const seq = newest.get(trade.symbol);
+      if (seq === undefined || trade.seq > seq) newest.set(trade.symbol, trade.seq);
+    }
+    for (const trade of trades) {
+      const counts = shard.subscribers.get(trade.symbol);
+      if (counts === undefined) continue;
+      const isNewest = newest.get(trade.symbol) === trade.seq;
+      const receivers = counts.all + (isNewest ? counts.latest : 0);
+      if (!isNewest && counts.latest > 0) this.metrics.drop('conflated', counts.latest);
+      this.metrics.latency.observe(now - trade.timestamp, receivers);
+    }
+  }
+
+  private persist(connection: Connection, write: (store: ConnectionStore) => Promise<void>): void {
+    const next = connection.storeChain.then(() => write(this.store)).catch(this.onError);
+    connection.storeChain = next;
+    this.track(next);
+  }
+
+  private track(work: Promise<unknown>): void {
+    this.pendingWork.add(work);
+    void work.finally(() => this.pendingWork.delete(work));
+  }
+}

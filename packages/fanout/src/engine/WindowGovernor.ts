@@ -1,0 +1,55 @@
+/**
+ * Decides the flush window: widens it when flushing takes too much of it (or timers fire late,
+ * a sign the process is saturated), narrows it back when load falls. Internal to the engine.
+ */
+export class WindowGovernor {
+  intervalMs: number;
+  /** Duration of the last flush measured, ms. */
+  lastFlushMs = 0;
+  private busyMs = 0;
+  private maxLateMs = 0;
+  private periodStart: number;
+
+  constructor(
+    private readonly options: {
+      baseMs: number;
+      maxMs: number;
+      widenAbove: number;
+      narrowBelow: number;
+      /** Scheduler time, ms. */
+      now: () => number;
+      /** A monotonic clock for durations, ms. */
+      clock: () => number;
+    },
+  ) {
+    if (!(options.baseMs > 0)) throw new RangeError('flushIntervalMs must be greater than 0');
+    this.intervalMs = options.baseMs;
+    this.periodStart = options.now();
+  }
+
+  /** Marks the start of a flush; pass the result to {@link finish}. */
+  start(): number {
+    return this.options.clock();
+  }
+
+  /** Records a flush and, once a window's worth of time has passed, adapts the window. */
+  finish(started: number, lateMs: number): void {
+    const { baseMs, maxMs, widenAbove, narrowBelow } = this.options;
+    this.lastFlushMs = Math.max(0, this.options.clock() - started);
+    this.busyMs += this.lastFlushMs;
+    this.maxLateMs = Math.max(this.maxLateMs, lateMs);
+    const now = this.options.now();
+    const elapsed = now - this.periodStart;
+    if (elapsed < this.intervalMs) return;
+
+    const load = this.busyMs / elapsed;
+    if (load > widenAbove || this.maxLateMs > this.intervalMs) {
+      this.intervalMs = Math.min(Math.max(maxMs, baseMs), Math.round(this.intervalMs * 1.5));
+    } else if (load < narrowBelow && this.maxLateMs <= this.intervalMs / 2) {
+      this.intervalMs = Math.max(baseMs, Math.round(this.intervalMs / 1.5));
+    }
+    this.periodStart = now;
+    this.busyMs = 0;
+    this.maxLateMs = 0;
+  }
+}

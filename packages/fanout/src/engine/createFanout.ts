@@ -1,0 +1,221 @@
+import type { ProtocolLimits, Trade } from '@market-stream/core';
+import type { Observable, SchedulerLike, Subscription } from 'rxjs';
+import type { FanoutMetrics } from '../metrics/FanoutMetrics.js';
+import type { ConnectionStore, DeliveryMode, Transport } from '../types.js';
+import { FanoutEngine } from './FanoutEngine.js';
+
+/**
+ * Options of {@link createFanout}. Every default lives in `ENGINE_DEFAULTS`.
+ *
+ * @example
+ * ```ts
+ * import type { FanoutOptions } from '@market-stream/fanout';
+ *
+ * const options: FanoutOptions = { transport, mode: 'all', flushIntervalMs: 25 };
+ * ```
+ */
+export interface FanoutOptions {
+  /** Where messages go: the `ws` transport of `serveFanout`, API Gateway's, or your own. */
+  transport: Transport;
+  /**
+   * Registry the engine mirrors every connection and subscription change into (writes only;
+   * the engine keeps its own in-memory index for delivery).
+   * @default new MemoryConnectionStore({ shards })
+   */
+  store?: ConnectionStore;
+  /** Trades to fan out; subscribed at once. More can be added with `attach()`. */
+  source?: Observable<Trade>;
+  /**
+   * Shards connections are spread over by a hash of their id; each flushes on its own timer.
+   * @default 16
+   */
+  shards?: number;
+  /**
+   * Flush window when not under load, ms: each connection gets at most one `trades` message per
+   * window.
+   * @default 50
+   */
+  flushIntervalMs?: number;
+  /**
+   * Widest the window grows under load, ms (see {@link createFanout} on adaptation). Set it to
+   * `flushIntervalMs` to turn adaptation off.
+   * @default 200
+   */
+  maxFlushIntervalMs?: number;
+  /**
+   * Delivery mode of connections that do not ask for their own: `latest` (newest trade per
+   * symbol per window) or `all` (every trade in `seq` order).
+   * @default 'latest'
+   */
+  mode?: DeliveryMode;
+  /** Protocol limits: message size, symbols per connection, symbol pattern. */
+  limits?: Partial<ProtocolLimits>;
+  /**
+   * Client messages per second a connection may send on average (`RATE_LIMITED` past it).
+   * @default 20
+   */
+  maxMessagesPerSecond?: number;
+  /**
+   * Client messages a connection may send in a burst.
+   * @default 50
+   */
+  messageBurst?: number;
+  /**
+   * Messages queued for a connection that cannot take more before it is closed with 1013.
+   * @default 256
+   */
+  maxQueuedMessages?: number;
+  /**
+   * Characters queued for a connection before it is closed with 1013.
+   * @default 8388608
+   */
+  maxQueuedBytes?: number;
+  /**
+   * Trades a shard holds between flushes; reaching it flushes the shard early.
+   * @default 20000
+   */
+  maxPendingTrades?: number;
+  /**
+   * Check every source value with `validateTrade` and drop invalid ones (`invalid_trade`).
+   * @default true
+   */
+  validateTrades?: boolean;
+  /**
+   * Times flush windows and rate limits; its `now()` is compared with trade timestamps for the
+   * latency histogram. Pass a `TestScheduler` or `VirtualTimeScheduler` in tests.
+   * @default asyncScheduler
+   */
+  scheduler?: SchedulerLike;
+  /**
+   * Measures how long a flush takes, in ms, for window adaptation.
+   * @default performance.now
+   */
+  clock?: () => number;
+  /** Told about failures that reach no client: store writes, a source that errors. */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Per-connection options of {@link Fanout.connect}.
+ *
+ * @example
+ * ```ts
+ * import type { ConnectOptions } from '@market-stream/fanout';
+ *
+ * const options: ConnectOptions = { symbols: 'AAPL,TSLA', mode: 'all' };
+ * ```
+ */
+export interface ConnectOptions {
+  /** Symbols to subscribe at once: an array, or a comma-separated `?symbols=` value. */
+  symbols?: readonly string[] | string;
+  /**
+   * This connection's delivery mode.
+   * @default the engine's mode
+   */
+  mode?: DeliveryMode;
+}
+
+/**
+ * A running fan-out engine: transports tell it about connections and their messages; it
+ * delivers trades from its sources to them per the wire protocol.
+ *
+ * @example
+ * ```ts
+ * import { createFanout } from '@market-stream/fanout';
+ *
+ * const fanout = createFanout({ transport, source: trades$ });
+ * fanout.connect('c1', { symbols: ['AAPL'] });
+ * fanout.handleMessage('c1', '{"action":"subscribe","symbols":["TSLA"]}');
+ * fanout.disconnect('c1');
+ * await fanout.close();
+ * ```
+ */
+export interface Fanout {
+  /** Live figures of this engine. */
+  readonly metrics: FanoutMetrics;
+  /** The store connections are mirrored into. */
+  readonly store: ConnectionStore;
+  /**
+   * Adds a trade source; unsubscribe the result to detach it. A source error is reported to
+   * `onError` and ends only that source.
+   */
+  attach(source: Observable<Trade>): Subscription;
+  /** Feeds trades directly, as a source would. */
+  publish(trades: Trade | readonly Trade[]): void;
+  /**
+   * Registers a connection the transport accepted; with `symbols`, subscribes it as a
+   * `subscribe` message would (`subscribed`, then `snapshot`, or an `error`).
+   */
+  connect(id: string, options?: ConnectOptions): void;
+  /** Handles one text frame from a connection: subscribe, unsubscribe, ping, or an error reply. */
+  handleMessage(id: string, text: string): void;
+  /** Forgets a connection (closed, gone); a no-op for an unknown id. */
+  disconnect(id: string): void;
+  /** Open connection ids. */
+  connectionIds(): IterableIterator<string>;
+  /** Flushes every shard now, outside its timer. */
+  flush(): void;
+  /** Resolves when every store write and asynchronous send started so far has settled. */
+  settled(): Promise<void>;
+  /** Detaches the sources, delivers what is pending, forgets every connection. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the sharded fan-out engine. It consumes trade streams and delivers them per the wire
+ * protocol of DESIGN.md to the connections its transport registers.
+ *
+ * Guarantees:
+ * - **Batching**: each flush window every connection with updates gets one `trades` message
+ *   holding only its subscribed symbols, per symbol in `seq` order; connections that get the
+ *   same updates share one payload, serialized once (see `buildDeliveries`).
+ * - **Modes**: `latest` sends the newest trade per symbol per window; `all` sends every trade,
+ *   in order, nothing skipped. Source trades whose `seq` is not above the newest seen for their
+ *   symbol are dropped as duplicates (`stale`); a source that restarts its sequence needs a new
+ *   engine.
+ * - **Subscriptions**: a `subscribed` reply with the full set (sorted) after every change;
+ *   after a subscribe, a `snapshot` of the newest known trade of each newly added symbol, sent
+ *   before any `trades` message holding it, and trades up to the snapshot's are not sent again.
+ *   A subscribe that would take the connection past `limits.maxSymbols` is refused whole with
+ *   `TOO_MANY_SYMBOLS`.
+ * - **Bad input**: every client message goes through `parseClientMessage`; errors are answered
+ *   with the contract codes and touch nothing else. Client messages are rate limited per
+ *   connection by a token bucket (`RATE_LIMITED`, at most one such notice per second; the
+ *   refused messages are dropped). A throwing transport or store never stops the engine.
+ * - **Slow consumers**: a connection whose transport reports backpressure, or whose previous
+ *   asynchronous send has not settled, is queued for instead of sent to. In `latest` mode the
+ *   backlog keeps only the newest trade per symbol, so a slow client gets fresh prices when it
+ *   catches up; messages queued past `maxQueuedMessages` or `maxQueuedBytes` close the
+ *   connection with 1013 and a reason. Sends never wait for each other, so one slow or dead
+ *   client never delays the others.
+ * - **Shards**: connections are spread by `shardOf(id, shards)`; each shard buffers only the
+ *   symbols its connections hold, flushes on its own timer, and flushes early when it holds
+ *   `maxPendingTrades`.
+ * - **Adaptive window**: after each window's worth of time the engine compares the time spent
+ *   flushing (and how late timers fired) with the window. Busier than `widenAbove` (50%) or
+ *   late by more than a window: the window widens ×1.5, up to `maxFlushIntervalMs`; less busy
+ *   than `narrowBelow` (20%): it narrows ÷1.5 back toward `flushIntervalMs`. Under overload
+ *   every connection gets fewer, larger messages at the same pace, rather than the engine
+ *   falling behind.
+ *
+ * @param options - See {@link FanoutOptions}.
+ * @returns The engine.
+ *
+ * @example
+ * ```ts
+ * import { createFanout, MemoryConnectionStore } from '@market-stream/fanout';
+ *
+ * const sockets = new Map<string, WebSocket>();
+ * const fanout = createFanout({
+ *   source: trades$,
+ *   mode: 'all',
+ *   store: new MemoryConnectionStore(),
+ *   transport: {
+ *     send: (id, payload) => (sockets.get(id)?.send(payload), sockets.has(id) ? 'sent' : 'gone'),
+ *   },
+ * });
+ * ```
+ */
+export function createFanout(options: FanoutOptions): Fanout {
+  return new FanoutEngine(options);
+}

@@ -1,0 +1,208 @@
+import type { ErrorCode } from '@market-stream/core';
+import { Histogram } from './Histogram.js';
+
+/**
+ * Why something was not delivered, as counted in {@link FanoutMetrics}`.drops`:
+ * - `conflated`: a trade superseded by a newer one of its symbol in `latest` mode (per connection);
+ * - `stale`: a source trade whose `seq` is not above the newest seen for its symbol (a duplicate);
+ * - `invalid_trade`: a source value that is not a valid trade;
+ * - `slow_consumer`: a message queued for a connection closed for falling behind (1013);
+ * - `send_failed`: a send the transport reported as failed;
+ * - `gone`: a send to a connection the transport reported gone;
+ * - `rate_limited`: a client message refused for exceeding the per-connection rate.
+ *
+ * @example
+ * ```ts
+ * import type { DropReason } from '@market-stream/fanout';
+ *
+ * const reason: DropReason = 'slow_consumer';
+ * ```
+ */
+export type DropReason =
+  | 'conflated'
+  | 'stale'
+  | 'invalid_trade'
+  | 'slow_consumer'
+  | 'send_failed'
+  | 'gone'
+  | 'rate_limited';
+
+/**
+ * A point-in-time copy of {@link FanoutMetrics}, plain data for JSON (`/healthz`) and reports.
+ *
+ * @example
+ * ```ts
+ * import type { FanoutMetricsSnapshot } from '@market-stream/fanout';
+ *
+ * function healthy(m: FanoutMetricsSnapshot): boolean {
+ *   return m.latencyMs.p99 < 250;
+ * }
+ * ```
+ */
+export interface FanoutMetricsSnapshot {
+  /** Open connections. */
+  connections: number;
+  /** Sum over connections of their subscribed symbols. */
+  subscriptions: number;
+  /** Trades received from the source(s). */
+  tradesIn: number;
+  /** Messages handed to the transport and reported sent. */
+  messagesOut: number;
+  /** Characters of those messages (UTF-8 bytes for the ASCII JSON the engine writes). */
+  bytesOut: number;
+  /** Trades and messages not delivered, by reason. */
+  drops: Record<DropReason, number>;
+  /** `error` messages sent to clients, by contract code. */
+  errors: Partial<Record<ErrorCode, number>>;
+  /** The flush window in force now (it widens under load). */
+  flushIntervalMs: number;
+  /** Shard flushes so far and an estimate of their duration quantiles, in ms. */
+  flushMs: { count: number; p50: number; p99: number };
+  /** Trade timestamp to send, per delivered trade and connection, quantile estimates in ms. */
+  latencyMs: { count: number; p50: number; p99: number };
+}
+
+const LATENCY_BOUNDS_MS = [1, 2, 5, 10, 20, 50, 75, 100, 150, 250, 500, 1_000, 2_500, 5_000];
+const FLUSH_BOUNDS_MS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250];
+
+/**
+ * Counters, gauges and histograms of one fan-out engine: connections, subscriptions, trades in,
+ * messages and bytes out, drops by reason, errors by code, flush duration and end-to-end latency
+ * (trade timestamp to send). Fixed memory; updated by the engine, read by anyone.
+ *
+ * @example
+ * ```ts
+ * import { createFanout } from '@market-stream/fanout';
+ *
+ * const fanout = createFanout({ transport });
+ * setInterval(() => console.log(fanout.metrics.snapshot()), 10_000);
+ * http.createServer((req, res) => res.end(fanout.metrics.toPrometheus()));
+ * ```
+ */
+export class FanoutMetrics {
+  /** Open connections. */
+  connections = 0;
+  /** Sum over connections of their subscribed symbols. */
+  subscriptions = 0;
+  /** Trades received from the source(s). */
+  tradesIn = 0;
+  /** Messages reported sent. */
+  messagesOut = 0;
+  /** Characters of messages reported sent. */
+  bytesOut = 0;
+  /** The flush window in force. */
+  flushIntervalMs = 0;
+  /** Drops by reason. */
+  readonly drops: Record<DropReason, number> = {
+    conflated: 0,
+    stale: 0,
+    invalid_trade: 0,
+    slow_consumer: 0,
+    send_failed: 0,
+    gone: 0,
+    rate_limited: 0,
+  };
+  /** `error` messages sent, by code. */
+  readonly errors: Partial<Record<ErrorCode, number>> = {};
+  /** Duration of each shard flush, ms. */
+  readonly flushDuration = new Histogram(FLUSH_BOUNDS_MS);
+  /** Trade timestamp to send, ms, one observation per trade per receiving connection. */
+  readonly latency = new Histogram(LATENCY_BOUNDS_MS);
+
+  /**
+   * Counts `count` drops for `reason`.
+   *
+   * @param reason - Why.
+   * @param count - How many.
+   * @default count 1
+   */
+  drop(reason: DropReason, count = 1): void {
+    this.drops[reason] += count;
+  }
+
+  /**
+   * Counts one `error` message sent with `code`.
+   *
+   * @param code - The contract code.
+   */
+  error(code: ErrorCode): void {
+    this.errors[code] = (this.errors[code] ?? 0) + 1;
+  }
+
+  /**
+   * A plain-data copy of every figure.
+   *
+   * @returns The snapshot.
+   */
+  snapshot(): FanoutMetricsSnapshot {
+    return {
+      connections: this.connections,
+      subscriptions: this.subscriptions,
+      tradesIn: this.tradesIn,
+      messagesOut: this.messagesOut,
+      bytesOut: this.bytesOut,
+      drops: { ...this.drops },
+      errors: { ...this.errors },
+      flushIntervalMs: this.flushIntervalMs,
+      flushMs: {
+        count: this.flushDuration.count,
+        p50: this.flushDuration.quantile(0.5),
+        p99: this.flushDuration.quantile(0.99),
+      },
+      latencyMs: {
+        count: this.latency.count,
+        p50: this.latency.quantile(0.5),
+        p99: this.latency.quantile(0.99),
+      },
+    };
+  }
+
+  /**
+   * The Prometheus text exposition (format 0.0.4) of every figure, for a `/metrics` endpoint.
+   *
+   * @param prefix - Metric name prefix.
+   * @default prefix 'market_stream_fanout'
+   * @returns The exposition text, newline-terminated.
+   */
+  toPrometheus(prefix = 'market_stream_fanout'): string {
+    const lines: string[] = [];
+    const scalar = (name: string, type: 'counter' | 'gauge', help: string, value: number) => {
+      lines.push(`# HELP ${prefix}_${name} ${help}`, `# TYPE ${prefix}_${name} ${type}`);
+      lines.push(`${prefix}_${name} ${value}`);
+    };
+    scalar('connections', 'gauge', 'Open connections.', this.connections);
+    scalar(
+      'subscriptions',
+      'gauge',
+      'Subscribed symbols summed over connections.',
+      this.subscriptions,
+    );
+    scalar('trades_in_total', 'counter', 'Trades received from the source.', this.tradesIn);
+    scalar('messages_out_total', 'counter', 'Messages sent to clients.', this.messagesOut);
+    scalar('bytes_out_total', 'counter', 'Bytes sent to clients.', this.bytesOut);
+    scalar('flush_interval_ms', 'gauge', 'Flush window in force.', this.flushIntervalMs);
+
+    lines.push(`# HELP ${prefix}_drops_total Trades or messages not delivered, by reason.`);
+    lines.push(`# TYPE ${prefix}_drops_total counter`);
+    for (const [reason, value] of Object.entries(this.drops)) {
+      lines.push(`${prefix}_drops_total{reason="${reason}"} ${value}`);
+    }
+    lines.push(`# HELP ${prefix}_client_errors_total Error messages sent to clients, by code.`);
+    lines.push(`# TYPE ${prefix}_client_errors_total counter`);
+    for (const [code, value] of Object.entries(this.errors)) {
+      lines.push(`${prefix}_client_errors_total{code="${code}"} ${value}`);
+    }
+
+    const histogram = (name: string, help: string, h: Histogram) => {
+      lines.push(`# HELP ${prefix}_${name} ${help}`, `# TYPE ${prefix}_${name} histogram`);
+      for (const [bound, count] of h.buckets()) {
+        const le = bound === Number.POSITIVE_INFINITY ? '+Inf' : String(bound);
+        lines.push(`${prefix}_${name}_bucket{le="${le}"} ${count}`);
+      }
+      lines.push(`${prefix}_${name}_sum ${h.sum}`, `${prefix}_${name}_count ${h.count}`);
+    };
+    histogram('flush_duration_ms', 'Duration of one shard flush.', this.flushDuration);
+    histogram('latency_ms', 'Trade timestamp to send, per trade and connection.', this.latency);
+    return `${lines.join('\n')}\n`;
+  }
+}

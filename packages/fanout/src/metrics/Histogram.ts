@@ -1,0 +1,85 @@
+/**
+ * A cumulative histogram over fixed bucket bounds, in the shape Prometheus exposes: counts per
+ * upper bound, a sum and a count. Memory is fixed by the bounds; observing is O(buckets).
+ *
+ * @example
+ * ```ts
+ * import { Histogram } from '@market-stream/fanout';
+ *
+ * const latency = new Histogram([5, 10, 50, 100]);
+ * latency.observe(7);
+ * latency.quantile(0.5); // 10 (the upper bound of the bucket holding the median)
+ * ```
+ */
+export class Histogram {
+  /** Upper bounds, ascending; an implicit `+Inf` bucket follows the last. */
+  readonly bounds: readonly number[];
+  private readonly counts: number[];
+  private total = 0;
+  private sumOfValues = 0;
+
+  /**
+   * @param bounds - Bucket upper bounds, ascending.
+   */
+  constructor(bounds: readonly number[]) {
+    this.bounds = [...bounds].sort((a, b) => a - b);
+    this.counts = new Array<number>(this.bounds.length + 1).fill(0);
+  }
+
+  /**
+   * Records `value`, `weight` times (for example once per connection that received a trade).
+   *
+   * @param value - The observation.
+   * @param weight - How many observations of that value.
+   * @default weight 1
+   */
+  observe(value: number, weight = 1): void {
+    if (!(weight > 0) || !Number.isFinite(value)) return;
+    let bucket = 0;
+    while (bucket < this.bounds.length && value > this.bounds[bucket]!) bucket++;
+    this.counts[bucket]! += weight;
+    this.total += weight;
+    this.sumOfValues += value * weight;
+  }
+
+  /** Observations so far. */
+  get count(): number {
+    return this.total;
+  }
+
+  /** Sum of every observation. */
+  get sum(): number {
+    return this.sumOfValues;
+  }
+
+  /**
+   * An upper estimate of the `q` quantile: the upper bound of the bucket that holds it
+   * (`Infinity` when it lies past the last bound, `NaN` before any observation).
+   *
+   * @param q - The quantile, 0…1.
+   * @returns The bucket bound.
+   */
+  quantile(q: number): number {
+    if (this.total === 0) return Number.NaN;
+    const rank = Math.max(1, Math.ceil(q * this.total));
+    let seen = 0;
+    for (let i = 0; i < this.counts.length; i++) {
+      seen += this.counts[i]!;
+      if (seen >= rank) return i < this.bounds.length ? this.bounds[i]! : Number.POSITIVE_INFINITY;
+    }
+    return Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Cumulative counts per bound, `+Inf` last, as Prometheus' `le` buckets.
+   *
+   * @returns `[upperBound, cumulativeCount]` pairs.
+   */
+  buckets(): Array<[number, number]> {
+    let cumulative = 0;
+    return this.counts.map((count, i) => {
+      cumulative += count;
+      return [i < this.bounds.length ? this.bounds[i]! : Number.POSITIVE_INFINITY, cumulative];
+    });
+  }
+}
