@@ -388,10 +388,29 @@ class DeliveryEngine<R, P> {
     if (requestError !== undefined) report.error = requestError;
     this.subscriber.next(report);
 
+    // Entries given up for the same reason and error (a whole request refused) go to
+    // `onFailure` together, so a dead-letter queue gets them in batches.
+    const groups = new Map<Error, Map<FailureReason, { records: R[]; attempts: number }>>();
     for (const { entry, reason, error } of givenUp) {
       this.release(entry);
-      this.fail(entry.records, reason, error, entry.attempts, true);
-      if (this.closed) return;
+      let byReason = groups.get(error);
+      if (byReason === undefined) {
+        byReason = new Map();
+        groups.set(error, byReason);
+      }
+      const group = byReason.get(reason);
+      if (group === undefined) {
+        byReason.set(reason, { records: [...entry.records], attempts: entry.attempts });
+      } else {
+        group.records.push(...entry.records);
+        group.attempts = Math.max(group.attempts, entry.attempts);
+      }
+    }
+    for (const [error, byReason] of groups) {
+      for (const [reason, group] of byReason) {
+        this.fail(group.records, reason, error, group.attempts, true);
+        if (this.closed) return;
+      }
     }
     this.pump();
     this.checkDone();
