@@ -91,3 +91,31 @@ export class LambdaConfigError extends MarketStreamError {
     this.variable = variable;
   }
 }
+
+/**
+ * A client's credentials were missing or refused (bad signature, expired, wrong issuer or
+ * audience). `code` is the contract's `UNAUTHORIZED`; `cause` carries `jose`'s reason.
+ *
+ * @example
+ * ```ts
+ * import { UnauthorizedError, createJwtVerifier } from '@market-stream/fanout';
+ *
+ * const verifier = createJwtVerifier({ secret: process.env.JWT_SECRET! });
+ * try {
+ *   await verifier.verify(token);
+ * } catch (error) {
+ *   if (error instanceof UnauthorizedError) console.warn(error.message);
+ * }
+ * ```
+ */
+export class UnauthorizedError extends MarketStreamError {
+  declare readonly code: 'UNAUTHORIZED';
+
+  /**
+   * @param message - Why the credentials were refused (safe to log, not to send).
+   * @param options - `cause`: the underlying error.
+   */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('UNAUTHORIZED', message, options);
+  }
+}

@@ -5,6 +5,8 @@
  * @module @market-stream/fanout
  */
 
+export type { JwtVerifier, JwtVerifierOptions } from './auth/createJwtVerifier.js';
+export { createJwtVerifier } from './auth/createJwtVerifier.js';
 export type { TokenCarrier } from './auth/extractToken.js';
 export { BEARER_PROTOCOL, extractToken } from './auth/extractToken.js';
 export {
@@ -17,7 +19,12 @@ export type { Delivery } from './engine/buildDeliveries.js';
 export { buildDeliveries } from './engine/buildDeliveries.js';
 export type { ConnectOptions, Fanout, FanoutOptions } from './engine/createFanout.js';
 export { createFanout } from './engine/createFanout.js';
-export { ConnectionStoreError, LambdaConfigError, PayloadTooLargeError } from './errors.js';
+export {
+  ConnectionStoreError,
+  LambdaConfigError,
+  PayloadTooLargeError,
+  UnauthorizedError,
+} from './errors.js';
 export type { DropReason, FanoutMetricsSnapshot } from './metrics/FanoutMetrics.js';
 export { FanoutMetrics } from './metrics/FanoutMetrics.js';
 export { Histogram } from './metrics/Histogram.js';
