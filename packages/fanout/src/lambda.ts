@@ -1,1 +1,47 @@
-// Lambda handlers: filled in by its issue.
+/**
+ * Lambda handlers of the serverless fan-out: factories (`create…`) and ready handlers
+ * configured from environment variables (`connect`, `disconnect`, `message`, `processor`,
+ * `broadcaster`).
+ *
+ * @packageDocumentation
+ * @module @market-stream/fanout/lambda
+ */
+export type { ConnectHandlerOptions, TokenVerifier } from './lambda/createConnectHandler.js';
+export { createConnectHandler } from './lambda/createConnectHandler.js';
+export type { DisconnectHandlerOptions } from './lambda/createDisconnectHandler.js';
+export { createDisconnectHandler } from './lambda/createDisconnectHandler.js';
+export type { MessageHandlerOptions } from './lambda/createMessageHandler.js';
+export { createMessageHandler } from './lambda/createMessageHandler.js';
+export type {
+  BroadcastRequest,
+  ShardBroadcasterOptions,
+} from './lambda/createShardBroadcaster.js';
+export { createShardBroadcaster } from './lambda/createShardBroadcaster.js';
+export type { StreamProcessorOptions } from './lambda/createStreamProcessor.js';
+export { createStreamProcessor } from './lambda/createStreamProcessor.js';
+export type { DecodedBatch } from './lambda/decodeTrades.js';
+export { decodeTrades } from './lambda/decodeTrades.js';
+export type { ShardReport } from './lambda/deliverShard.js';
+export type { LambdaEnvironment } from './lambda/environment.js';
+export { readEnvironment } from './lambda/environment.js';
+export type {
+  WebSocketEvent,
+  WebSocketHandler,
+  WebSocketRequestContext,
+  WebSocketResult,
+} from './lambda/events.js';
+export { dynamoHistoryWriter } from './lambda/historyWriter.js';
+export { invokeBroadcaster } from './lambda/invokeBroadcaster.js';
+export type { JwtTokenVerifierOptions } from './lambda/jwtVerifier.js';
+export { jwtTokenVerifier } from './lambda/jwtVerifier.js';
+export type { KinesisEventLike, StreamBatchResponse } from './lambda/kinesisEvent.js';
+export type { LatestTradeStore } from './lambda/LatestTradeStore.js';
+export { DynamoLatestTradeStore } from './lambda/LatestTradeStore.js';
+export {
+  broadcaster,
+  connect,
+  disconnect,
+  message,
+  processor,
+  resetReadyHandlers,
+} from './lambda/readyHandlers.js';

@@ -94,7 +94,9 @@ export interface WebSocketResult {
 }
 
 /**
- * A Lambda handler of an API Gateway WebSocket route.
+ * A Lambda handler of an API Gateway WebSocket route. What it returns (or resolves to) is
+ * read as a {@link WebSocketResult} for `$connect` (no result: accepted) and ignored for the
+ * other routes.
  *
  * @example
  * ```ts
@@ -103,7 +105,4 @@ export interface WebSocketResult {
  * const accept: WebSocketHandler = async () => ({ statusCode: 200 });
  * ```
  */
-export type WebSocketHandler = (
-  event: WebSocketEvent,
-  context?: unknown,
-) => Promise<WebSocketResult | undefined | void> | WebSocketResult | undefined | void;
+export type WebSocketHandler = (event: WebSocketEvent, context?: unknown) => unknown;

@@ -237,9 +237,9 @@ export async function startApiGatewayEmulator(
     if (handlers.connect) {
       try {
         const result = (await handlers.connect(event, lambdaContext('$connect'))) as
-          | WebSocketResult
+          | Partial<WebSocketResult>
           | undefined;
-        status = result?.statusCode ?? 200;
+        status = typeof result?.statusCode === 'number' ? result.statusCode : 200;
       } catch (error) {
         onHandlerError(error, event);
         status = 500;

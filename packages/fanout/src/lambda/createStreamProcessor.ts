@@ -1,0 +1,143 @@
+import type { Trade } from '@market-stream/core';
+import { SERVERLESS_DEFAULTS } from '../defaults.js';
+import type { ConnectionStore, DeliveryMode, Transport } from '../types.js';
+import type { BroadcastRequest } from './createShardBroadcaster.js';
+import { type DecodedBatch, decodeTrades } from './decodeTrades.js';
+import { deliverShard, type ShardReport } from './deliverShard.js';
+import type { KinesisEventLike, StreamBatchResponse } from './kinesisEvent.js';
+import type { LatestTradeStore } from './LatestTradeStore.js';
+
+/**
+ * Options of {@link createStreamProcessor}. Give `transport` (send from this function) or
+ * `broadcast` (hand each shard to a broadcaster function).
+ *
+ * @example
+ * ```ts
+ * import type { StreamProcessorOptions } from '@market-stream/fanout/lambda';
+ *
+ * const options: StreamProcessorOptions = { store, transport, shards: 16, mode: 'latest' };
+ * ```
+ */
+export interface StreamProcessorOptions {
+  /** The connection store. */
+  store: ConnectionStore;
+  /** Sends the `trades` messages (an API Gateway transport). */
+  transport?: Pick<Transport, 'send'>;
+  /**
+   * Shard count, the same everywhere.
+   * @default 16
+   */
+  shards?: number;
+  /**
+   * Delivery mode of connections without their own: `latest` sends the newest trade per
+   * symbol per batch, `all` every trade in `seq` order.
+   * @default 'latest'
+   */
+  mode?: DeliveryMode;
+  /**
+   * Turns the Kinesis event into trades and per-record failures.
+   * @default decodeTrades (base64 → KPL deaggregation → JSON → validateTrade)
+   */
+  decode?: (event: KinesisEventLike) => DecodedBatch;
+  /**
+   * Writes the batch to history before it is fanned out (e.g. `toDynamo`); when it throws,
+   * every record of the batch is reported failed so Lambda retries it.
+   */
+  history?: (trades: readonly Trade[]) => Promise<void>;
+  /** Keeps the newest trade per symbol for `snapshot` replies. */
+  latest?: LatestTradeStore;
+  /**
+   * Fans one shard out elsewhere (e.g. an asynchronous Lambda Invoke of a broadcaster), instead
+   * of sending from this function. Called once per shard, in parallel.
+   */
+  broadcast?: (request: BroadcastRequest) => Promise<void>;
+  /** Receives each shard's report (sent, gone, failed) when this function sends itself. */
+  onShardReport?: (report: ShardReport) => void;
+}
+
+/**
+ * The Kinesis stream processor: decodes the batch, writes history (optional), records the
+ * newest trade per symbol (optional), then fans out to every shard in parallel — one Query
+ * per shard (or its cache), `buildDeliveries`, and one PostToConnection per connection with
+ * updates per batch — and returns a partial batch response.
+ *
+ * Guarantees: each connection gets at most one `trades` message per batch (more only when
+ * its message is over 128 KB and is split), holding only its symbols, per symbol in `seq`
+ * order; a connection found gone is removed by the transport; a failed send never fails the
+ * batch (retrying would resend to everyone); records that cannot be decoded, and every
+ * record when `history` fails, are returned in `batchItemFailures`. Delivery is
+ * at-least-once: a retried batch is sent again, and clients drop repeats by `seq`.
+ *
+ * @param options - Store, transport or broadcaster, mode, history; see {@link StreamProcessorOptions}.
+ * @returns A Lambda handler for a Kinesis event source with `ReportBatchItemFailures`.
+ *
+ * @example
+ * ```ts
+ * import { createApiGatewayTransport, DynamoConnectionStore } from '@market-stream/fanout';
+ * import { createStreamProcessor } from '@market-stream/fanout/lambda';
+ *
+ * const store = new DynamoConnectionStore({ client, tableName: 'connections', shards: 16 });
+ * export const handler = createStreamProcessor({
+ *   store,
+ *   transport: createApiGatewayTransport({ endpoint: process.env.WEBSOCKET_API_ENDPOINT, store }),
+ *   mode: 'latest',
+ * });
+ * ```
+ */
+export function createStreamProcessor(
+  options: StreamProcessorOptions,
+): (event: KinesisEventLike, context?: unknown) => Promise<StreamBatchResponse> {
+  const shards = options.shards ?? SERVERLESS_DEFAULTS.shards;
+  const mode = options.mode ?? SERVERLESS_DEFAULTS.mode;
+  const decode = options.decode ?? decodeTrades;
+  const { transport, broadcast } = options;
+  if (!transport && !broadcast) {
+    throw new TypeError('createStreamProcessor needs a transport or a broadcast function');
+  }
+
+  return async (event) => {
+    const { trades, failures } = decode(event);
+    const batchItemFailures = failures.map(({ itemIdentifier }) => ({ itemIdentifier }));
+    if (trades.length === 0) return { batchItemFailures };
+
+    if (options.history) {
+      try {
+        await options.history(trades);
+      } catch {
+        return {
+          batchItemFailures: (event.Records ?? []).map((record) => ({
+            itemIdentifier: record.kinesis.sequenceNumber,
+          })),
+        };
+      }
+    }
+    if (options.latest) await options.latest.put(trades);
+
+    const work: Array<Promise<unknown>> = [];
+    for (let shard = 0; shard < shards; shard++) {
+      if (broadcast) {
+        work.push(
+          broadcast({ shard, mode, trades: mode === 'latest' ? newestPerSymbol(trades) : trades }),
+        );
+      } else if (transport) {
+        work.push(
+          deliverShard({ store: options.store, transport, mode }, shard, trades).then((report) =>
+            options.onShardReport?.(report),
+          ),
+        );
+      }
+    }
+    await Promise.all(work);
+    return { batchItemFailures };
+  };
+}
+
+/** `latest` delivers only the newest trade per symbol, so only those travel to broadcasters. */
+function newestPerSymbol(trades: readonly Trade[]): Trade[] {
+  const newest = new Map<string, Trade>();
+  for (const trade of trades) {
+    const known = newest.get(trade.symbol);
+    if (!known || trade.seq > known.seq) newest.set(trade.symbol, trade);
+  }
+  return [...newest.values()];
+}

@@ -1,0 +1,101 @@
+import { SERVERLESS_DEFAULTS } from '../defaults.js';
+import { LambdaConfigError } from '../errors.js';
+import type { DeliveryMode } from '../types.js';
+
+/**
+ * The configuration the ready handlers read from environment variables (contract names).
+ *
+ * @example
+ * ```ts
+ * import { readEnvironment, type LambdaEnvironment } from '@market-stream/fanout/lambda';
+ *
+ * const config: LambdaEnvironment = readEnvironment({ CONNECTIONS_TABLE: 'connections' });
+ * config.shards; // 16
+ * ```
+ */
+export interface LambdaEnvironment {
+  /** `CONNECTIONS_TABLE` (required). */
+  connectionsTable: string;
+  /** `CONNECTION_SHARDS`, default 16. */
+  shards: number;
+  /** `FANOUT_MODE`: `latest` (default) or `all`. */
+  mode: DeliveryMode;
+  /** `WEBSOCKET_API_ENDPOINT`: the stage's https URL for @connections. */
+  endpoint?: string;
+  /** `HISTORY_TABLE`: when set, the processor also writes history. */
+  historyTable?: string;
+  /** `JWT_SECRET`. */
+  jwtSecret?: string;
+  /** `JWT_JWKS_URL`. */
+  jwtJwksUrl?: string;
+  /** `JWT_ISSUER`. */
+  jwtIssuer?: string;
+  /** `JWT_AUDIENCE`. */
+  jwtAudience?: string;
+  /** `BROADCASTER_FUNCTION`: when set, the processor invokes per-shard broadcasters. */
+  broadcasterFunction?: string;
+}
+
+/**
+ * Reads and checks the ready handlers' environment variables: `CONNECTIONS_TABLE`
+ * (required), `CONNECTION_SHARDS`, `FANOUT_MODE`, `WEBSOCKET_API_ENDPOINT`, `HISTORY_TABLE`,
+ * `JWT_SECRET` / `JWT_JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE`, `BROADCASTER_FUNCTION`. Empty
+ * strings count as unset.
+ *
+ * @param env - The variables.
+ * @default process.env
+ * @returns The parsed configuration.
+ * @throws LambdaConfigError naming the first missing or invalid variable.
+ *
+ * @example
+ * ```ts
+ * import { readEnvironment } from '@market-stream/fanout/lambda';
+ *
+ * const { connectionsTable, shards } = readEnvironment();
+ * ```
+ */
+export function readEnvironment(
+  env: Record<string, string | undefined> = process.env,
+): LambdaEnvironment {
+  const value = (name: string) => {
+    const text = env[name]?.trim();
+    return text ? text : undefined;
+  };
+  const connectionsTable = value('CONNECTIONS_TABLE');
+  if (!connectionsTable) throw new LambdaConfigError('CONNECTIONS_TABLE', 'is required');
+
+  const shardsText = value('CONNECTION_SHARDS');
+  const shards = shardsText === undefined ? SERVERLESS_DEFAULTS.shards : Number(shardsText);
+  if (!Number.isInteger(shards) || shards < 1 || shards > 10_000) {
+    throw new LambdaConfigError(
+      'CONNECTION_SHARDS',
+      `must be an integer 1…10000, got "${shardsText}"`,
+    );
+  }
+  const mode = value('FANOUT_MODE') ?? SERVERLESS_DEFAULTS.mode;
+  if (mode !== 'latest' && mode !== 'all') {
+    throw new LambdaConfigError('FANOUT_MODE', `must be "latest" or "all", got "${mode}"`);
+  }
+  const endpoint = value('WEBSOCKET_API_ENDPOINT');
+  if (endpoint !== undefined && !/^https?:\/\//.test(endpoint)) {
+    throw new LambdaConfigError(
+      'WEBSOCKET_API_ENDPOINT',
+      `must be an http(s) URL, got "${endpoint}"`,
+    );
+  }
+
+  const config: LambdaEnvironment = { connectionsTable, shards, mode };
+  const optional = {
+    endpoint,
+    historyTable: value('HISTORY_TABLE'),
+    jwtSecret: value('JWT_SECRET'),
+    jwtJwksUrl: value('JWT_JWKS_URL'),
+    jwtIssuer: value('JWT_ISSUER'),
+    jwtAudience: value('JWT_AUDIENCE'),
+    broadcasterFunction: value('BROADCASTER_FUNCTION'),
+  };
+  for (const [key, text] of Object.entries(optional)) {
+    if (text !== undefined) (config as unknown as Record<string, string>)[key] = text;
+  }
+  return config;
+}

@@ -1,0 +1,229 @@
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LambdaConfigError } from '../errors.js';
+import { DynamoConnectionStore } from '../stores/DynamoConnectionStore.js';
+import {
+  type ApiGatewayTransport,
+  createApiGatewayTransport,
+} from '../transports/apigateway/createApiGatewayTransport.js';
+import { createConnectHandler } from './createConnectHandler.js';
+import { createDisconnectHandler } from './createDisconnectHandler.js';
+import { createMessageHandler } from './createMessageHandler.js';
+import { type BroadcastRequest, createShardBroadcaster } from './createShardBroadcaster.js';
+import { createStreamProcessor } from './createStreamProcessor.js';
+import type { ShardReport } from './deliverShard.js';
+import { type LambdaEnvironment, readEnvironment } from './environment.js';
+import type { WebSocketEvent, WebSocketResult } from './events.js';
+import { dynamoHistoryWriter } from './historyWriter.js';
+import { invokeBroadcaster } from './invokeBroadcaster.js';
+import { jwtTokenVerifier } from './jwtVerifier.js';
+import type { KinesisEventLike, StreamBatchResponse } from './kinesisEvent.js';
+import { DynamoLatestTradeStore } from './LatestTradeStore.js';
+
+/** Clients and stores shared by the ready handlers of one Lambda container, made on first use. */
+interface Parts {
+  env: LambdaEnvironment;
+  documentClient: DynamoDBDocumentClient;
+  store: DynamoConnectionStore;
+  latest: DynamoLatestTradeStore;
+  transportFor(endpoint: string): ApiGatewayTransport;
+}
+
+let parts: Parts | undefined;
+const resets: Array<() => void> = [];
+
+function shared(): Parts {
+  if (parts) return parts;
+  const env = readEnvironment();
+  const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const store = new DynamoConnectionStore({
+    client: documentClient,
+    tableName: env.connectionsTable,
+    shards: env.shards,
+  });
+  const transports = new Map<string, ApiGatewayTransport>();
+  parts = {
+    env,
+    documentClient,
+    store,
+    latest: new DynamoLatestTradeStore({ client: documentClient, tableName: env.connectionsTable }),
+    transportFor(endpoint) {
+      let transport = transports.get(endpoint);
+      if (!transport) {
+        // One SDK attempt per call: the transport does the throttling backoff itself.
+        const client = new ApiGatewayManagementApiClient({ endpoint, maxAttempts: 1 });
+        transport = createApiGatewayTransport({ client, store });
+        transports.set(endpoint, transport);
+      }
+      return transport;
+    },
+  };
+  return parts;
+}
+
+/** The stage URL of the API an event came from (loopback emulators speak plain http). */
+function endpointOf(event: WebSocketEvent): string {
+  const { domainName, stage } = event.requestContext;
+  const local = /^(localhost|127\.|\[::1\])/.test(domainName);
+  return `${local ? 'http' : 'https'}://${domainName}/${stage}`;
+}
+
+function requireEndpoint(env: LambdaEnvironment): string {
+  if (!env.endpoint) throw new LambdaConfigError('WEBSOCKET_API_ENDPOINT', 'is required');
+  return env.endpoint;
+}
+
+function lazy<E, R>(
+  make: () => (event: E) => Promise<R>,
+): (event: E, context?: unknown) => Promise<R> {
+  let handler: ((event: E) => Promise<R>) | undefined;
+  resets.push(() => {
+    handler = undefined;
+  });
+  return (event) => {
+    handler ??= make();
+    return handler(event);
+  };
+}
+
+/**
+ * Ready `$connect` handler configured from the environment (`CONNECTIONS_TABLE`,
+ * `CONNECTION_SHARDS`, and `JWT_SECRET` or `JWT_JWKS_URL` with optional `JWT_ISSUER` /
+ * `JWT_AUDIENCE` to require a token). Created on first invocation. See
+ * {@link createConnectHandler}.
+ *
+ * @example
+ * ```ts
+ * // A Lambda entry file; the function's handler is "index.handler".
+ * export { connect as handler } from '@market-stream/fanout/lambda';
+ * ```
+ */
+export const connect: (event: WebSocketEvent, context?: unknown) => Promise<WebSocketResult> = lazy(
+  () => {
+    const { env, store } = shared();
+    const secured = env.jwtSecret !== undefined || env.jwtJwksUrl !== undefined;
+    return createConnectHandler({
+      store,
+      shards: env.shards,
+      ...(secured
+        ? {
+            verifyToken: jwtTokenVerifier({
+              ...(env.jwtSecret ? { secret: env.jwtSecret } : {}),
+              ...(env.jwtJwksUrl ? { jwksUrl: env.jwtJwksUrl } : {}),
+              ...(env.jwtIssuer ? { issuer: env.jwtIssuer } : {}),
+              ...(env.jwtAudience ? { audience: env.jwtAudience } : {}),
+            }),
+          }
+        : {}),
+    });
+  },
+);
+
+/**
+ * Ready `$disconnect` handler configured from the environment (`CONNECTIONS_TABLE`,
+ * `CONNECTION_SHARDS`). See {@link createDisconnectHandler}.
+ *
+ * @example
+ * ```ts
+ * export { disconnect as handler } from '@market-stream/fanout/lambda';
+ * ```
+ */
+export const disconnect: (event: WebSocketEvent, context?: unknown) => Promise<WebSocketResult> =
+  lazy(() => createDisconnectHandler({ store: shared().store }));
+
+/**
+ * Ready handler of the `subscribe`, `unsubscribe`, `ping` and `$default` routes, configured
+ * from the environment; replies go to `WEBSOCKET_API_ENDPOINT`, or when unset to the API the
+ * event came from (`https://{domainName}/{stage}`). Snapshots come from the latest-trade
+ * items the processor keeps in `CONNECTIONS_TABLE`. See {@link createMessageHandler}.
+ *
+ * @example
+ * ```ts
+ * export { message as handler } from '@market-stream/fanout/lambda';
+ * ```
+ */
+export const message: (event: WebSocketEvent, context?: unknown) => Promise<WebSocketResult> = lazy(
+  () => {
+    const { env, store, latest, transportFor } = shared();
+    return createMessageHandler({
+      store,
+      latest,
+      shards: env.shards,
+      transport: (event) => transportFor(env.endpoint ?? endpointOf(event)),
+    });
+  },
+);
+
+/**
+ * Ready Kinesis stream processor configured from the environment: `CONNECTIONS_TABLE`,
+ * `CONNECTION_SHARDS`, `FANOUT_MODE`, `WEBSOCKET_API_ENDPOINT` (required unless
+ * `BROADCASTER_FUNCTION` is set, in which case each shard is handed to that function with an
+ * asynchronous Invoke), and `HISTORY_TABLE` (history via `toDynamo`). See
+ * {@link createStreamProcessor}.
+ *
+ * @example
+ * ```ts
+ * export { processor as handler } from '@market-stream/fanout/lambda';
+ * ```
+ */
+export const processor: (
+  event: KinesisEventLike,
+  context?: unknown,
+) => Promise<StreamBatchResponse> = lazy(() => {
+  const { env, store, latest, documentClient, transportFor } = shared();
+  const broadcasterFunction = env.broadcasterFunction;
+  return createStreamProcessor({
+    store,
+    latest,
+    shards: env.shards,
+    mode: env.mode,
+    ...(broadcasterFunction
+      ? {
+          broadcast: (request: BroadcastRequest) => invokeBroadcaster(broadcasterFunction, request),
+        }
+      : { transport: transportFor(requireEndpoint(env)) }),
+    ...(env.historyTable
+      ? { history: dynamoHistoryWriter({ client: documentClient, tableName: env.historyTable }) }
+      : {}),
+  });
+});
+
+/**
+ * Ready per-shard broadcaster configured from the environment (`CONNECTIONS_TABLE`,
+ * `CONNECTION_SHARDS`, `FANOUT_MODE`, `WEBSOCKET_API_ENDPOINT`). See
+ * {@link createShardBroadcaster}.
+ *
+ * @example
+ * ```ts
+ * export { broadcaster as handler } from '@market-stream/fanout/lambda';
+ * ```
+ */
+export const broadcaster: (request: BroadcastRequest, context?: unknown) => Promise<ShardReport> =
+  lazy(() => {
+    const { env, store, transportFor } = shared();
+    return createShardBroadcaster({
+      store,
+      mode: env.mode,
+      transport: transportFor(requireEndpoint(env)),
+    });
+  });
+
+/**
+ * Forgets the clients, stores and handlers the ready handlers made, so the next invocation
+ * reads the environment again (for tests that change it).
+ *
+ * @example
+ * ```ts
+ * import { resetReadyHandlers } from '@market-stream/fanout/lambda';
+ *
+ * process.env.CONNECTIONS_TABLE = 'other-table';
+ * resetReadyHandlers();
+ * ```
+ */
+export function resetReadyHandlers(): void {
+  parts = undefined;
+  for (const reset of resets) reset();
+}
