@@ -72,7 +72,7 @@ describe('createJwtVerifier()', () => {
     const missing = await verifier({ url: '/ws', headers: {} });
     const garbage = await verifier({ url: '/ws', headers: { authorization: 'Bearer x.y.z' } });
 
-    expect(accepted && accepted.sub).toBe('carol');
+    expect(accepted).toMatchObject({ sub: 'carol' });
     expect(missing).toBe(false);
     expect(garbage).toBe(false);
   });
