@@ -70,7 +70,7 @@ export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
  * Defaults of the ticker elements' animation.
  *
  * - `durationMs` (150): how long a price eases from the old value to the new one.
- * - `flashMs` (600): how long the green or red flash takes to fade out.
+ * - `flashMs` (500): how long the green or red flash takes to fade out.
  * - `pulseScale` (1.04): how far the price grows at the start of a change (a subtle pulse).
  * - `maxTickers` (500): most tickers one element shows; later symbols are ignored.
  * - `tapeSpeed` (60): tape scroll speed in pixels per second.
@@ -84,7 +84,7 @@ export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
  */
 export const DEFAULT_ANIMATION = Object.freeze({
   durationMs: 150,
-  flashMs: 600,
+  flashMs: 500,
   pulseScale: 1.04,
   maxTickers: 500,
   tapeSpeed: 60,

@@ -25,7 +25,7 @@ export interface PriceViewOptions {
   pulseScale: number;
 }
 
-const FLASH_OPACITY = 0.32;
+const FLASH_OPACITY = 0.24;
 
 const easeOutCubic = (t: number) => 1 - (1 - t) ** 3;
 
@@ -100,7 +100,7 @@ export class PriceView implements Animated {
       if (this.flashStart < 0) this.flashStart = now;
       const f = (now - this.flashStart) / this.options.flashMs;
       flashing = f < 1;
-      this.flash.style.opacity = flashing ? (FLASH_OPACITY * (1 - f)).toFixed(3) : '0';
+      this.flash.style.opacity = flashing ? (FLASH_OPACITY * (1 - f) ** 2).toFixed(3) : '0';
       if (!flashing) this.flash = undefined;
     }
     return t < 1 || flashing;

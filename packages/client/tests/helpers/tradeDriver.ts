@@ -1,0 +1,62 @@
+import type { Trade } from '@market-stream/core';
+import type { Subject } from 'rxjs';
+import { tradeFactory } from '../../../../tests/helpers/factories.js';
+
+/** Twenty liquid US symbols, as on the original page. */
+export const TWENTY_SYMBOLS = [
+  'AAPL',
+  'MSFT',
+  'NVDA',
+  'AMZN',
+  'GOOGL',
+  'META',
+  'TSLA',
+  'BRK.B',
+  'JPM',
+  'V',
+  'UNH',
+  'XOM',
+  'JNJ',
+  'WMT',
+  'MA',
+  'PG',
+  'AVGO',
+  'HD',
+  'CVX',
+  'LLY',
+] as const;
+
+/**
+ * Every `intervalMs`, pushes a random-walk trade into `target` for each symbol with probability
+ * `share` (seq 1, 2, 3 … per symbol), so a page sees up-ticks and down-ticks. The first round
+ * covers every symbol. Returns a stop function.
+ */
+export function driveTrades(
+  target: Subject<Trade>,
+  symbols: readonly string[],
+  intervalMs = 100,
+  share = 1,
+): () => void {
+  const state = symbols.map((symbol, i) => ({ symbol, price: 40 + i * 23.17, seq: 0 }));
+  let round = 0;
+  const tick = () => {
+    for (const entry of state) {
+      if (round > 0 && Math.random() >= share) continue;
+      const step = (Math.random() < 0.5 ? -1 : 1) * (0.05 + Math.random() * 0.004 * entry.price);
+      entry.price = Math.max(1, Math.round((entry.price + step) * 100) / 100);
+      entry.seq++;
+      target.next(
+        tradeFactory({
+          symbol: entry.symbol,
+          price: entry.price,
+          seq: entry.seq,
+          timestamp: Date.now(),
+        }),
+      );
+    }
+    round++;
+  };
+  tick();
+  const timer = setInterval(tick, intervalMs);
+  return () => clearInterval(timer);
+}
