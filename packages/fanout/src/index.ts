@@ -28,6 +28,14 @@ export {
 export type { DropReason, FanoutMetricsSnapshot } from './metrics/FanoutMetrics.js';
 export { FanoutMetrics } from './metrics/FanoutMetrics.js';
 export { Histogram } from './metrics/Histogram.js';
+export type {
+  ContainerSizing,
+  FanoutPlan,
+  PlanFanoutOptions,
+} from './plan/planFanout.js';
+export { planFanout } from './plan/planFanout.js';
+export type { PricedFigure, PriceTable } from './plan/prices.js';
+export { PRICE_TABLE } from './plan/prices.js';
 export type { DynamoConnectionStoreOptions } from './stores/DynamoConnectionStore.js';
 export { DynamoConnectionStore } from './stores/DynamoConnectionStore.js';
 export { MemoryConnectionStore } from './stores/MemoryConnectionStore.js';

@@ -1,0 +1,200 @@
+/**
+ * One figure of {@link PRICE_TABLE}: the value, its unit, where it comes from and when it was
+ * looked up.
+ *
+ * @example
+ * ```ts
+ * import type { PricedFigure } from '@market-stream/fanout';
+ *
+ * const figure: PricedFigure = {
+ *   value: 0.25, unit: 'USD per million connection minutes',
+ *   source: 'https://aws.amazon.com/api-gateway/pricing/', asOf: '2026-11-21',
+ * };
+ * ```
+ */
+export interface PricedFigure {
+  /** The number. */
+  value: number;
+  /** What it counts. */
+  unit: string;
+  /** The page that states it. */
+  source: string;
+  /** When it was looked up (ISO date). */
+  asOf: string;
+  /** Conditions that change it (tiers, metering). */
+  note?: string;
+}
+
+const API_GATEWAY_PRICING = 'https://aws.amazon.com/api-gateway/pricing/';
+const API_GATEWAY_QUOTAS =
+  'https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html';
+const WEBSOCKET_QUOTAS =
+  'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html';
+const AS_OF = '2026-11-21';
+
+/**
+ * The list prices (us-east-1, on-demand, no free tier, no Savings Plans) and AWS limits
+ * {@link planFanout} uses: ONE table, each figure with its source and the date it was looked
+ * up. Prices change — check the source pages before you rely on a figure, or pass your own
+ * table to `planFanout({ prices })`.
+ *
+ * @example
+ * ```ts
+ * import { PRICE_TABLE } from '@market-stream/fanout';
+ *
+ * PRICE_TABLE.limits.connectionsRequestsPerSecond.value; // 10000
+ * PRICE_TABLE.apiGateway.messagesPerMillion.value; // 1
+ * ```
+ */
+export const PRICE_TABLE = {
+  region: 'us-east-1',
+  apiGateway: {
+    messagesPerMillion: {
+      value: 1.0,
+      unit: 'USD per million WebSocket messages (sent or received), first 1 billion per month',
+      source: API_GATEWAY_PRICING,
+      asOf: AS_OF,
+      note: 'metered in 32 KB increments: a 33 KB message bills as 2',
+    },
+    messagesPerMillionOver1B: {
+      value: 0.8,
+      unit: 'USD per million WebSocket messages beyond 1 billion per month',
+      source: API_GATEWAY_PRICING,
+      asOf: AS_OF,
+    },
+    connectionMinutesPerMillion: {
+      value: 0.25,
+      unit: 'USD per million connection minutes',
+      source: API_GATEWAY_PRICING,
+      asOf: AS_OF,
+    },
+  },
+  lambda: {
+    requestsPerMillion: {
+      value: 0.2,
+      unit: 'USD per million invocations',
+      source: 'https://aws.amazon.com/lambda/pricing/',
+      asOf: AS_OF,
+    },
+    gbSecond: {
+      value: 0.0000166667,
+      unit: 'USD per GB-second (x86)',
+      source: 'https://aws.amazon.com/lambda/pricing/',
+      asOf: AS_OF,
+    },
+  },
+  dynamodb: {
+    writeRequestUnitsPerMillion: {
+      value: 0.625,
+      unit: 'USD per million on-demand write request units (1 KB each)',
+      source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
+      asOf: AS_OF,
+      note: 'after the November 2024 on-demand price reduction',
+    },
+    readRequestUnitsPerMillion: {
+      value: 0.125,
+      unit: 'USD per million on-demand read request units (4 KB strongly, 8 KB eventually consistent)',
+      source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
+      asOf: AS_OF,
+    },
+  },
+  fargate: {
+    vcpuHour: {
+      value: 0.04048,
+      unit: 'USD per vCPU-hour (Linux/x86)',
+      source: 'https://aws.amazon.com/fargate/pricing/',
+      asOf: AS_OF,
+    },
+    gbHour: {
+      value: 0.004445,
+      unit: 'USD per GB-hour of memory (Linux/x86)',
+      source: 'https://aws.amazon.com/fargate/pricing/',
+      asOf: AS_OF,
+    },
+  },
+  alb: {
+    hour: {
+      value: 0.0225,
+      unit: 'USD per Application Load Balancer-hour',
+      source: 'https://aws.amazon.com/elasticloadbalancing/pricing/',
+      asOf: AS_OF,
+    },
+    lcuHour: {
+      value: 0.008,
+      unit: 'USD per LCU-hour',
+      source: 'https://aws.amazon.com/elasticloadbalancing/pricing/',
+      asOf: AS_OF,
+      note: 'one LCU: 25 new connections/s, 3,000 active connections/min, 1 GB/h processed, 1,000 rule evaluations/s — the highest dimension bills',
+    },
+  },
+  dataTransfer: {
+    outPerGb: {
+      value: 0.09,
+      unit: 'USD per GB out to the internet (first 10 TB/month tier)',
+      source: 'https://aws.amazon.com/ec2/pricing/on-demand/',
+      asOf: AS_OF,
+      note: 'applies alike to API Gateway and to load balancer traffic',
+    },
+  },
+  limits: {
+    connectionsRequestsPerSecond: {
+      value: 10_000,
+      unit: 'requests per second per account and Region, shared by REST, HTTP, WebSocket and @connections callback APIs',
+      source: API_GATEWAY_QUOTAS,
+      asOf: AS_OF,
+      note: 'burst bucket of 5,000; can be raised on request; 2,500 in some newer Regions',
+    },
+    newConnectionsPerSecond: {
+      value: 500,
+      unit: 'new WebSocket connections per second per account and Region',
+      source: WEBSOCKET_QUOTAS,
+      asOf: AS_OF,
+    },
+    messagePayloadBytes: {
+      value: 128 * 1024,
+      unit: 'bytes per WebSocket message',
+      source: WEBSOCKET_QUOTAS,
+      asOf: AS_OF,
+    },
+    frameBytes: {
+      value: 32 * 1024,
+      unit: 'bytes per WebSocket frame (also the billing increment)',
+      source: WEBSOCKET_QUOTAS,
+      asOf: AS_OF,
+    },
+    connectionDurationHours: {
+      value: 2,
+      unit: 'hours a WebSocket connection may last',
+      source: WEBSOCKET_QUOTAS,
+      asOf: AS_OF,
+    },
+    idleTimeoutMinutes: {
+      value: 10,
+      unit: 'minutes without traffic before API Gateway closes a connection',
+      source: WEBSOCKET_QUOTAS,
+      asOf: AS_OF,
+    },
+  },
+} as const satisfies {
+  region: string;
+  [group: string]: string | Record<string, PricedFigure>;
+};
+
+/**
+ * The shape of {@link PRICE_TABLE}, for passing your own figures to `planFanout`.
+ *
+ * @example
+ * ```ts
+ * import { PRICE_TABLE, type PriceTable } from '@market-stream/fanout';
+ *
+ * const discounted: PriceTable = {
+ *   ...PRICE_TABLE,
+ *   fargate: { ...PRICE_TABLE.fargate, vcpuHour: { ...PRICE_TABLE.fargate.vcpuHour, value: 0.03 } },
+ * };
+ * ```
+ */
+export type PriceTable = {
+  [Group in keyof typeof PRICE_TABLE]: (typeof PRICE_TABLE)[Group] extends string
+    ? string
+    : { [Key in keyof (typeof PRICE_TABLE)[Group]]: PricedFigure };
+};
