@@ -100,3 +100,25 @@ export const DYNAMO_DEFAULTS = Object.freeze({
   ttlSeconds: 7 * 24 * 60 * 60,
   barIntervalMs: 60_000,
 });
+
+/**
+ * Defaults of `fromKinesis`: at most 5 GetRecords calls per second per shard (Kinesis' limit),
+ * idle shards polled at most every second, up to 10,000 records per call (the API maximum),
+ * throttling and transient failures retried with full-jitter backoff up to 5 s, 10 times in a
+ * row.
+ *
+ * @example
+ * ```ts
+ * import { FROM_KINESIS_DEFAULTS } from '@market-stream/sinks';
+ *
+ * FROM_KINESIS_DEFAULTS.pollIntervalMs; // 200
+ * ```
+ */
+export const FROM_KINESIS_DEFAULTS = Object.freeze({
+  pollIntervalMs: 200,
+  maxIdlePollIntervalMs: 1_000,
+  recordsPerCall: 10_000,
+  backoffBaseMs: 100,
+  backoffMaxMs: 5_000,
+  maxRetries: 10,
+});

@@ -210,3 +210,70 @@ export class SinkDeliveryError extends MarketStreamError {
     this.records = records;
   }
 }
+
+/**
+ * A record's bytes are not a trade's JSON: not UTF-8, or not JSON at all. (Valid JSON that is
+ * not a valid trade is an `InvalidTradeError` from `@market-stream/core` instead.) Readers and
+ * Lambda decoders report it per record and carry on.
+ *
+ * @example
+ * ```ts
+ * import { fromKinesis, UndecodableRecordError } from '@market-stream/sinks';
+ *
+ * fromKinesis({
+ *   client,
+ *   streamName: 'trades',
+ *   onInvalid: ({ error, sequenceNumber }) => {
+ *     if (error instanceof UndecodableRecordError) console.warn('not JSON', sequenceNumber);
+ *   },
+ * });
+ * ```
+ */
+export class UndecodableRecordError extends MarketStreamError {
+  declare readonly code: 'UNDECODABLE_RECORD';
+
+  /**
+   * @param message - Why the bytes could not be decoded.
+   * @param options - `cause`: the parser's error.
+   */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('UNDECODABLE_RECORD', message, options);
+  }
+}
+
+/**
+ * `fromKinesis` stopped: Kinesis refused a request in a way retrying cannot fix (a missing
+ * stream, access denied, an invalid argument), or kept failing with throttling, 5xx or
+ * dropped connections for `maxRetries` attempts in a row. `INVALID_READER_OPTIONS` when the
+ * options themselves are wrong.
+ *
+ * @example
+ * ```ts
+ * import { fromKinesis, KinesisReadError } from '@market-stream/sinks';
+ *
+ * fromKinesis({ client, streamName: 'trades' }).subscribe({
+ *   error: (error) => {
+ *     if (error instanceof KinesisReadError) console.error(error.shardId, error.cause);
+ *   },
+ * });
+ * ```
+ */
+export class KinesisReadError extends MarketStreamError {
+  declare readonly code: 'KINESIS_READ_FAILED' | 'INVALID_READER_OPTIONS';
+  /** The shard being read when it failed, if the failure was about one shard. */
+  readonly shardId: string | undefined;
+
+  /**
+   * @param code - `KINESIS_READ_FAILED` or `INVALID_READER_OPTIONS`.
+   * @param message - What failed.
+   * @param options - `shardId`: the shard; `cause`: the SDK's error.
+   */
+  constructor(
+    code: 'KINESIS_READ_FAILED' | 'INVALID_READER_OPTIONS',
+    message: string,
+    options: { shardId?: string; cause?: unknown } = {},
+  ) {
+    super(code, message, { cause: options.cause });
+    this.shardId = options.shardId;
+  }
+}

@@ -5,6 +5,7 @@ export { sqsDeadLetter } from './deadLetter.js';
 export {
   DYNAMO_DEFAULTS,
   DYNAMO_LIMITS,
+  FROM_KINESIS_DEFAULTS,
   KINESIS_LIMITS,
   KINESIS_MAX_RECORD_BYTES,
   SINK_DEFAULTS,
@@ -19,10 +20,12 @@ export { toDynamo } from './dynamo/toDynamo.js';
 export {
   BufferOverflowError,
   InvalidSinkOptionsError,
+  KinesisReadError,
   KplAggregationError,
   RecordRejectedError,
   RecordTooLargeError,
   SinkDeliveryError,
+  UndecodableRecordError,
 } from './errors.js';
 export type {
   DeliveryReport,
@@ -42,6 +45,13 @@ export type {
   KinesisRecordPayload,
   KplUserRecord,
 } from './kinesis/aggregation/types.js';
+export { fromKinesis } from './kinesis/fromKinesis.js';
+export type {
+  FromKinesisOptions,
+  InvalidKinesisRecord,
+  KinesisPositions,
+  KinesisStartPosition,
+} from './kinesis/readerTypes.js';
 export type { ToKinesisOptions } from './kinesis/toKinesis.js';
 export { toKinesis } from './kinesis/toKinesis.js';
 export type { ToSqsOptions } from './sqs/toSqs.js';
