@@ -1,1 +1,28 @@
-// Lambda-side API: filled in by its issue.
+/**
+ * The Lambda side of market-stream's AWS pipeline: decode Kinesis (KPL aggregates included),
+ * SQS and DynamoDB Streams events into trades and build partial batch responses.
+ *
+ * @packageDocumentation
+ * @module @market-stream/sinks/lambda
+ */
+
+export { UndecodableRecordError } from './errors.js';
+export { decodeDynamoStreamEvent } from './lambda/decodeDynamoStreamEvent.js';
+export { decodeKinesisEvent } from './lambda/decodeKinesisEvent.js';
+export { decodeSqsEvent } from './lambda/decodeSqsEvent.js';
+export type {
+  DecodedTrades,
+  DecodeFailure,
+  DynamoAttributeValue,
+  DynamoStreamEventLike,
+  KinesisEventLike,
+  SqsEventLike,
+} from './lambda/eventTypes.js';
+export type {
+  ProcessTradesOptions,
+  TradeEventRecord,
+  TradeEventType,
+} from './lambda/processTrades.js';
+export { processTrades } from './lambda/processTrades.js';
+export type { BatchResponse } from './lambda/toBatchResponse.js';
+export { toBatchResponse } from './lambda/toBatchResponse.js';
