@@ -1,1 +1,34 @@
-// Public API of @market-stream/cdk-constructs: filled in by its issue.
+/**
+ * AWS CDK constructs for every deployable part of a market-stream ticker system, and
+ * `TickerSystem`, which composes them. Lambda handlers ship prebundled: no bundler at synth.
+ *
+ * @packageDocumentation
+ * @module @market-stream/cdk-constructs
+ */
+export type { HistoryApiProps } from './api/HistoryApi.js';
+export { HistoryApi } from './api/HistoryApi.js';
+export { DEFAULTS } from './defaults.js';
+export { ConstructPropsError, HandlerBundleMissingError } from './errors.js';
+export type {
+  ContainerFanoutServiceProps,
+  FanoutScalingMetric,
+} from './fanout/ContainerFanoutService.js';
+export { ContainerFanoutService } from './fanout/ContainerFanoutService.js';
+export type { FanoutJwtAuth, ServerlessFanoutProps } from './fanout/ServerlessFanout.js';
+export { ServerlessFanout } from './fanout/ServerlessFanout.js';
+export type { TradeHistoryTableProps } from './history/TradeHistoryTable.js';
+export { TradeHistoryTable } from './history/TradeHistoryTable.js';
+export type { TradeProcessorProps } from './processor/TradeProcessor.js';
+export { TradeProcessor } from './processor/TradeProcessor.js';
+export type { TradeProducerServiceProps } from './producer/TradeProducerService.js';
+export { TradeProducerService } from './producer/TradeProducerService.js';
+export type { TradeStreamProps } from './stream/TradeStream.js';
+export { TradeStream } from './stream/TradeStream.js';
+export type {
+  TickerContainerFanoutOptions,
+  TickerImageSource,
+  TickerSystemProps,
+} from './system/TickerSystem.js';
+export { TickerSystem } from './system/TickerSystem.js';
+export type { TickerWebsiteProps } from './website/TickerWebsite.js';
+export { TickerWebsite } from './website/TickerWebsite.js';

@@ -1,0 +1,105 @@
+/**
+ * Every default of the constructs, written once (plain values: the Lambda bundles import this
+ * file too, so it must not pull in aws-cdk-lib). Durations are in the unit their name says.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULTS } from '@market-stream/cdk-constructs';
+ *
+ * DEFAULTS.processor.batchSize; // 100
+ * ```
+ */
+export const DEFAULTS = Object.freeze({
+  /** The 20 tickers of the ticker page and the producer. */
+  tickers: Object.freeze([
+    'AAPL',
+    'MSFT',
+    'NVDA',
+    'AMZN',
+    'GOOGL',
+    'META',
+    'TSLA',
+    'BRK.B',
+    'JPM',
+    'V',
+    'UNH',
+    'XOM',
+    'JNJ',
+    'WMT',
+    'MA',
+    'PG',
+    'HD',
+    'COST',
+    'NFLX',
+    'AMD',
+  ]),
+  stream: Object.freeze({
+    /** Kinesis keeps records 24 hours (the cheapest retention). */
+    retentionHours: 24,
+    /** Alarm when the oldest unread record is older than this. */
+    iteratorAgeAlarmMs: 60_000,
+    /** Alarm when this many writes or reads are throttled in 5 minutes. */
+    throttleAlarmCount: 1,
+  }),
+  history: Object.freeze({
+    /** The TTL attribute the sinks' toDynamo writes (epoch seconds). */
+    ttlAttribute: 'ttl',
+  }),
+  lambda: Object.freeze({
+    /** CloudWatch Logs retention of every function, container and access log, in days. */
+    logRetentionDays: 30,
+  }),
+  processor: Object.freeze({
+    batchSize: 100,
+    /** 0 s: a ticker wants the trade now, not in a fuller batch later. */
+    maxBatchingWindowSeconds: 0,
+    retryAttempts: 3,
+    parallelizationFactor: 1,
+    memoryMiB: 1024,
+    timeoutSeconds: 60,
+    /** SQS keeps failed-batch notices this long (the SQS maximum). */
+    deadLetterRetentionDays: 14,
+  }),
+  fanout: Object.freeze({
+    stageName: 'live',
+    connectionShards: 16,
+    mode: 'latest' as 'latest' | 'all',
+    throttleRateLimit: 1000,
+    throttleBurstLimit: 2000,
+    handlerMemoryMiB: 512,
+    handlerTimeoutSeconds: 10,
+  }),
+  containers: Object.freeze({
+    port: 8080,
+    webSocketPath: '/ws',
+    healthCheckPath: '/healthz',
+    cpu: 512,
+    memoryMiB: 1024,
+    minCapacity: 2,
+    maxCapacity: 20,
+    /** ALB idle timeout: the WebSocket ping interval must be shorter. */
+    idleTimeoutSeconds: 300,
+    /** New WebSocket connections per task per minute before scaling out. */
+    targetRequestsPerTask: 1000,
+    targetCpuPercent: 60,
+  }),
+  producer: Object.freeze({
+    tradesPerSecond: 50,
+    cpu: 256,
+    memoryMiB: 512,
+    desiredCount: 1,
+  }),
+  historyApi: Object.freeze({
+    tradesLimit: 50,
+    barsLimit: 60,
+    maxLimit: 1000,
+    /** Bars computed on the fly read at most this many trades. */
+    maxBarTrades: 10_000,
+    throttleRateLimit: 100,
+    throttleBurstLimit: 200,
+  }),
+  logs: Object.freeze({
+    /** S3 access-log, CloudFront-log and ALB-log objects expire after this many days. */
+    expirationDays: 90,
+  }),
+});

@@ -1,0 +1,431 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { DEFAULTS } from '../defaults.js';
+import { ConstructPropsError } from '../errors.js';
+import { acknowledge, acknowledgeWildcards } from '../internal/acknowledge.js';
+import { BundledFunction } from '../internal/BundledFunction.js';
+import { logRetention } from '../internal/logRetention.js';
+
+/** Token checking on `$connect` by the connect handler itself (a JWT in `?token=`). */
+export interface FanoutJwtAuth {
+  /** JWKS URL the token's signature is checked against (`JWT_JWKS_URL`). */
+  readonly jwksUrl: string;
+  /**
+   * Required `iss` claim (`JWT_ISSUER`).
+   * @default - not checked
+   */
+  readonly issuer?: string;
+  /**
+   * Required `aud` claim (`JWT_AUDIENCE`).
+   * @default - not checked
+   */
+  readonly audience?: string;
+}
+
+/** Props of {@link ServerlessFanout}. Give `existingConnectionTable` or `connectionTableProps`, not both. */
+export interface ServerlessFanoutProps {
+  /**
+   * Use this connection table (`pk`/`sk` strings, TTL `ttl`) instead of creating one.
+   * @default - a new table
+   */
+  readonly existingConnectionTable?: dynamodb.ITable;
+  /**
+   * Settings of the new connection table, merged over the defaults; the key schema is fixed.
+   * @default - on-demand, AWS managed KMS encryption, TTL on `ttl`, destroyed with the stack
+   * (connections are ephemeral)
+   */
+  readonly connectionTableProps?: Omit<dynamodb.TableProps, 'partitionKey' | 'sortKey'>;
+  /**
+   * The trade history, read (Query only) by the message handler for the snapshot on subscribe.
+   * @default - no snapshots from history
+   */
+  readonly historyTable?: dynamodb.ITable;
+  /**
+   * Connection shards (`CONNECTION_SHARDS`): the processor queries and sends per shard in parallel.
+   * @default 16
+   */
+  readonly connectionShards?: number;
+  /**
+   * Delivery mode (`FANOUT_MODE`): `latest` conflates per symbol per flush, `all` sends every trade.
+   * @default 'latest'
+   */
+  readonly mode?: 'latest' | 'all';
+  /**
+   * An API Gateway authorizer on `$connect` (e.g. `WebSocketLambdaAuthorizer`).
+   * @default - none
+   */
+  readonly authorizer?: apigwv2.IWebSocketRouteAuthorizer;
+  /**
+   * JWT checking in the connect handler.
+   * @default - none: the feed is public market data
+   */
+  readonly jwt?: FanoutJwtAuth;
+  /**
+   * Stage name; part of every URL.
+   * @default 'live'
+   */
+  readonly stageName?: string;
+  /**
+   * Stage throttling, steady requests per second and burst.
+   * @default { rateLimit: 1000, burstLimit: 2000 }
+   */
+  readonly throttle?: apigwv2.ThrottleSettings;
+  /**
+   * Write JSON access logs of the stage to a CloudWatch log group.
+   * @default true
+   */
+  readonly accessLogs?: boolean;
+  /**
+   * Set the account's API Gateway CloudWatch role (an account-wide, per-region setting that
+   * WebSocket access logging needs). Turn off when the account already has it.
+   * @default true
+   */
+  readonly createCloudWatchRole?: boolean;
+  /**
+   * Create the integration-error alarm.
+   * @default true
+   */
+  readonly alarms?: boolean;
+}
+
+/**
+ * The serverless fan-out: an API Gateway WebSocket API (route selection
+ * `$request.body.action`; `$connect`, `$disconnect`, `subscribe`, `unsubscribe`, `ping` and
+ * `$default`), the sharded connection table (`pk = shard#N`, `sk` = connection id, TTL `ttl`) and
+ * the `connect` / `disconnect` / `message` handlers of `@market-stream/fanout/lambda`.
+ *
+ * Pass it to {@link TradeProcessor} as `fanout` and the processor sends every trade to the
+ * subscribed connections. Bound by the account's @connections rate (10,000 requests/s by
+ * default): suits up to a few thousand ticking clients; beyond, use {@link ContainerFanoutService}.
+ * Guarantees: access logs, stage throttling, encrypted connection table, least-privilege roles
+ * (named DynamoDB actions, `execute-api:ManageConnections` on this stage only).
+ *
+ * @example
+ * ```ts
+ * import { ServerlessFanout, TradeProcessor } from '@market-stream/cdk-constructs';
+ *
+ * const fanout = new ServerlessFanout(stack, 'Fanout', { historyTable: history.table });
+ * new TradeProcessor(stack, 'Processor', { stream: trades.stream, fanout });
+ * new CfnOutput(stack, 'WebSocketUrl', { value: fanout.webSocketUrl });
+ * ```
+ */
+export class ServerlessFanout extends Construct {
+  /** The WebSocket API. */
+  readonly webSocketApi: apigwv2.WebSocketApi;
+  /** The deployed stage. */
+  readonly stage: apigwv2.WebSocketStage;
+  /** The sharded connection table. */
+  readonly connectionTable: dynamodb.ITable;
+  /** `$connect` handler. */
+  readonly connectHandler: lambda.Function;
+  /** `$disconnect` handler. */
+  readonly disconnectHandler: lambda.Function;
+  /** `subscribe`, `unsubscribe`, `ping` and `$default` handler. */
+  readonly messageHandler: lambda.Function;
+  /** The stage's access log group; undefined when `accessLogs: false`. */
+  readonly accessLogGroup?: logs.LogGroup;
+  /** The account-level API Gateway CloudWatch role; undefined when not created. */
+  readonly cloudWatchRole?: iam.Role;
+  /** Fires on integration errors; undefined when `alarms: false`. */
+  readonly integrationErrorAlarm?: cloudwatch.Alarm;
+  /** Connection shards configured for the handlers. */
+  readonly connectionShards: number;
+  /** Delivery mode configured for the handlers. */
+  readonly mode: 'latest' | 'all';
+
+  /**
+   * @param scope - The parent construct.
+   * @param id - The construct id.
+   * @param props - See {@link ServerlessFanoutProps}.
+   * @throws ConstructPropsError on conflicting or out-of-range props.
+   */
+  constructor(scope: Construct, id: string, props: ServerlessFanoutProps = {}) {
+    super(scope, id);
+    if (props.existingConnectionTable && props.connectionTableProps) {
+      throw new ConstructPropsError(
+        'ServerlessFanout',
+        'give existingConnectionTable or connectionTableProps, not both',
+      );
+    }
+    this.connectionShards = props.connectionShards ?? DEFAULTS.fanout.connectionShards;
+    if (!Number.isInteger(this.connectionShards) || this.connectionShards < 1) {
+      throw new ConstructPropsError('ServerlessFanout', 'connectionShards must be an integer ≥ 1');
+    }
+    this.mode = props.mode ?? DEFAULTS.fanout.mode;
+    this.connectionTable =
+      props.existingConnectionTable ??
+      new dynamodb.Table(this, 'Connections', {
+        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+        encryption: dynamodb.TableEncryption.AWS_MANAGED,
+        timeToLiveAttribute: 'ttl',
+        removalPolicy: RemovalPolicy.DESTROY,
+        ...props.connectionTableProps,
+        partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+        sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      });
+    if (!props.existingConnectionTable) {
+      acknowledge(
+        this.connectionTable,
+        'AwsSolutions-DDB3',
+        'Connection records are ephemeral (API Gateway closes connections after 2 hours); there is nothing to recover.',
+      );
+    }
+
+    const base = {
+      CONNECTIONS_TABLE: this.connectionTable.tableName,
+      CONNECTION_SHARDS: String(this.connectionShards),
+      FANOUT_MODE: this.mode,
+    };
+    const handlerDefaults = {
+      memorySize: DEFAULTS.fanout.handlerMemoryMiB,
+      timeout: Duration.seconds(DEFAULTS.fanout.handlerTimeoutSeconds),
+    };
+    const jwtEnvironment: Record<string, string> = {};
+    if (props.jwt) {
+      jwtEnvironment.JWT_JWKS_URL = props.jwt.jwksUrl;
+      if (props.jwt.issuer) jwtEnvironment.JWT_ISSUER = props.jwt.issuer;
+      if (props.jwt.audience) jwtEnvironment.JWT_AUDIENCE = props.jwt.audience;
+    }
+    this.connectHandler = new BundledFunction(this, 'Connect', {
+      handler: 'connect',
+      description: 'market-stream $connect: registers the connection in its shard',
+      environment: { ...base, ...jwtEnvironment },
+      ...handlerDefaults,
+    }).function;
+    this.disconnectHandler = new BundledFunction(this, 'Disconnect', {
+      handler: 'disconnect',
+      description: 'market-stream $disconnect: removes the connection',
+      environment: base,
+      ...handlerDefaults,
+    }).function;
+    const message = new BundledFunction(this, 'Message', {
+      handler: 'message',
+      description: 'market-stream subscribe / unsubscribe / ping',
+      environment: base,
+      ...handlerDefaults,
+    });
+    this.messageHandler = message.function;
+    for (const fn of [this.connectHandler, this.disconnectHandler, this.messageHandler]) {
+      this.connectionTable.grantReadWriteData(fn);
+    }
+    if (props.historyTable) {
+      this.messageHandler.addEnvironment('HISTORY_TABLE', props.historyTable.tableName);
+      props.historyTable.grant(this.messageHandler, 'dynamodb:Query');
+    }
+
+    const messageIntegration = new WebSocketLambdaIntegration('Message', this.messageHandler);
+    this.webSocketApi = new apigwv2.WebSocketApi(this, 'Api', {
+      description: 'market-stream trades over WebSocket',
+      routeSelectionExpression: '$request.body.action',
+      connectRouteOptions: {
+        integration: new WebSocketLambdaIntegration('Connect', this.connectHandler),
+        ...(props.authorizer ? { authorizer: props.authorizer } : {}),
+      },
+      disconnectRouteOptions: {
+        integration: new WebSocketLambdaIntegration('Disconnect', this.disconnectHandler),
+      },
+      defaultRouteOptions: { integration: messageIntegration },
+    });
+    for (const action of ['subscribe', 'unsubscribe', 'ping']) {
+      this.webSocketApi.addRoute(action, { integration: messageIntegration });
+    }
+
+    if (props.accessLogs ?? true) {
+      this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
+        retention: logRetention(),
+      });
+    }
+    this.stage = new apigwv2.WebSocketStage(this, 'Stage', {
+      webSocketApi: this.webSocketApi,
+      stageName: props.stageName ?? DEFAULTS.fanout.stageName,
+      autoDeploy: true,
+      throttle: props.throttle ?? {
+        rateLimit: DEFAULTS.fanout.throttleRateLimit,
+        burstLimit: DEFAULTS.fanout.throttleBurstLimit,
+      },
+      ...(this.accessLogGroup
+        ? {
+            accessLogSettings: {
+              destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup),
+              format: apigateway.AccessLogFormat.custom(
+                JSON.stringify({
+                  requestId: '$context.requestId',
+                  connectionId: '$context.connectionId',
+                  routeKey: '$context.routeKey',
+                  eventType: '$context.eventType',
+                  status: '$context.status',
+                  ip: '$context.identity.sourceIp',
+                  requestTime: '$context.requestTimeEpoch',
+                  integrationLatency: '$context.integrationLatency',
+                  error: '$context.error.message',
+                }),
+              ),
+            },
+          }
+        : {}),
+    });
+
+    if (this.accessLogGroup && (props.createCloudWatchRole ?? true)) {
+      this.cloudWatchRole = new iam.Role(this, 'ApiGatewayCloudWatchRole', {
+        assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+        managedPolicies: [
+          iam.ManagedPolicy.fromAwsManagedPolicyName(
+            'service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+          ),
+        ],
+      });
+      acknowledge(
+        this.cloudWatchRole,
+        'AwsSolutions-IAM4',
+        'AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents for the account-level API Gateway logging role.',
+      );
+      const account = new apigateway.CfnAccount(this, 'ApiGatewayAccount', {
+        cloudWatchRoleArn: this.cloudWatchRole.roleArn,
+      });
+      this.stage.node.addDependency(account);
+    }
+
+    this.stage.grantManagementApiAccess(this.messageHandler);
+    this.messageHandler.addEnvironment('WEBSOCKET_API_ENDPOINT', this.stage.callbackUrl);
+
+    if (!props.authorizer) {
+      const reason = props.jwt
+        ? 'The connect handler verifies a JWT (JWT_JWKS_URL) before accepting the connection.'
+        : 'Public market-data feed; pass `authorizer` or `jwt` to require credentials on $connect.';
+      acknowledge(this.webSocketApi.node.findChild('$connect-Route'), 'AwsSolutions-APIG4', reason);
+    }
+    for (const routeId of [
+      '$disconnect-Route',
+      '$default-Route',
+      'subscribe-Route',
+      'unsubscribe-Route',
+      'ping-Route',
+    ]) {
+      acknowledge(
+        this.webSocketApi.node.findChild(routeId),
+        'AwsSolutions-APIG4',
+        'API Gateway WebSocket APIs authorize on $connect only; later messages ride the authorized connection.',
+      );
+    }
+    acknowledgeWildcards(this, [
+      {
+        actions: (action) => action === 'execute-api:ManageConnections',
+        reason:
+          'Connection ids are only known at runtime; the resource is limited to this API stage’s @connections path.',
+      },
+    ]);
+
+    if (props.alarms ?? true) {
+      this.integrationErrorAlarm = this.metricIntegrationErrors().createAlarm(
+        this,
+        'IntegrationErrorAlarm',
+        {
+          alarmDescription: 'WebSocket route handlers are failing',
+          threshold: 5,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        },
+      );
+    }
+  }
+
+  /** The `wss://` URL clients connect to. */
+  get webSocketUrl(): string {
+    return this.stage.url;
+  }
+
+  /** The `https://` @connections endpoint of the stage (`WEBSOCKET_API_ENDPOINT`). */
+  get callbackUrl(): string {
+    return this.stage.callbackUrl;
+  }
+
+  /**
+   * The environment a publisher (the processor or a broadcaster) needs to send to connections:
+   * `CONNECTIONS_TABLE`, `CONNECTION_SHARDS`, `FANOUT_MODE`, `WEBSOCKET_API_ENDPOINT`.
+   * @returns The variables.
+   */
+  publisherEnvironment(): Record<string, string> {
+    return {
+      CONNECTIONS_TABLE: this.connectionTable.tableName,
+      CONNECTION_SHARDS: String(this.connectionShards),
+      FANOUT_MODE: this.mode,
+      WEBSOCKET_API_ENDPOINT: this.stage.callbackUrl,
+    };
+  }
+
+  /**
+   * Lets `grantee` post to and close this stage's connections (`execute-api:ManageConnections`).
+   * @param grantee - A role or function.
+   * @returns The grant.
+   */
+  grantManageConnections(grantee: iam.IGrantable): iam.Grant {
+    return this.stage.grantManagementApiAccess(grantee);
+  }
+
+  /**
+   * Everything a publisher needs: read the connection table (and delete gone connections) plus
+   * {@link ServerlessFanout.grantManageConnections}.
+   * @param grantee - A role or function.
+   * @returns The manage-connections grant.
+   */
+  grantPublish(grantee: iam.IGrantable): iam.Grant {
+    this.connectionTable.grantReadWriteData(grantee);
+    return this.grantManageConnections(grantee);
+  }
+
+  /**
+   * Connections opened (sum, 5 minutes).
+   * @param props - Overrides for period, statistic, label.
+   * @returns The metric.
+   */
+  metricConnectCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stageMetric('ConnectCount', props);
+  }
+
+  /**
+   * Messages sent and received, including @connections posts (sum, 5 minutes).
+   * @param props - Overrides for period, statistic, label.
+   * @returns The metric.
+   */
+  metricMessageCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stageMetric('MessageCount', props);
+  }
+
+  /**
+   * Integration (handler) errors (sum, 5 minutes).
+   * @param props - Overrides for period, statistic, label.
+   * @returns The metric.
+   */
+  metricIntegrationErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stageMetric('IntegrationError', props);
+  }
+
+  /**
+   * Client errors, e.g. throttled or unauthorized connects (sum, 5 minutes).
+   * @param props - Overrides for period, statistic, label.
+   * @returns The metric.
+   */
+  metricClientErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stageMetric('ClientError', props);
+  }
+
+  private stageMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/ApiGateway',
+      metricName,
+      dimensionsMap: { ApiId: this.webSocketApi.apiId, Stage: this.stage.stageName },
+      statistic: 'Sum',
+      region: Stack.of(this).region,
+      ...props,
+    });
+  }
+}

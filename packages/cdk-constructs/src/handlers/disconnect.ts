@@ -1,0 +1,2 @@
+/** `$disconnect` route: removes the connection from its shard. */
+export { disconnect as handler } from '@market-stream/fanout/lambda';

@@ -1,0 +1,2 @@
+/** `subscribe`, `unsubscribe`, `ping` and `$default` routes. */
+export { message as handler } from '@market-stream/fanout/lambda';

@@ -1,0 +1,281 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { DEFAULTS } from '../defaults.js';
+import { ConstructPropsError } from '../errors.js';
+import type { ServerlessFanout } from '../fanout/ServerlessFanout.js';
+import { acknowledge } from '../internal/acknowledge.js';
+import { BundledFunction } from '../internal/BundledFunction.js';
+
+/** Props of {@link TradeProcessor}. Give `existingDeadLetterQueue` or `deadLetterQueueProps`, not both. */
+export interface TradeProcessorProps {
+  /** The stream of trades (e.g. `tradeStream.stream`). */
+  readonly stream: kinesis.IStream;
+  /**
+   * Write every trade to this history table (`HISTORY_TABLE`).
+   * @default - no history
+   */
+  readonly historyTable?: dynamodb.ITable;
+  /**
+   * Send every trade to the subscribed connections of this serverless fan-out.
+   * @default - no fan-out from the processor (the container topology reads the stream itself)
+   */
+  readonly fanout?: ServerlessFanout;
+  /**
+   * Most records per invocation (1–10,000).
+   * @default 100
+   */
+  readonly batchSize?: number;
+  /**
+   * How long to gather records before invoking (0–300 s).
+   * @default Duration.seconds(0) — a ticker wants trades now
+   */
+  readonly maxBatchingWindow?: Duration;
+  /**
+   * Retries of a failing batch before its records are reported to the on-failure queue (0–10,000).
+   * @default 3
+   */
+  readonly retryAttempts?: number;
+  /**
+   * Split a failing batch in two and retry the halves, isolating a poison record.
+   * @default true
+   */
+  readonly bisectBatchOnError?: boolean;
+  /**
+   * Batches processed concurrently per shard (1–10); order is kept per partition key (symbol).
+   * @default 1
+   */
+  readonly parallelizationFactor?: number;
+  /**
+   * Where reading starts on first deployment.
+   * @default lambda.StartingPosition.LATEST
+   */
+  readonly startingPosition?: lambda.StartingPosition;
+  /**
+   * Drop (to the on-failure queue) records older than this.
+   * @default - records are retried until `retryAttempts` or expiry
+   */
+  readonly maxRecordAge?: Duration;
+  /**
+   * Use this queue as the on-failure destination instead of creating one.
+   * @default - a new queue
+   */
+  readonly existingDeadLetterQueue?: sqs.IQueue;
+  /**
+   * Settings of the new on-failure queue, merged over the defaults.
+   * @default - SQS-managed encryption, TLS enforced, 14-day retention
+   */
+  readonly deadLetterQueueProps?: sqs.QueueProps;
+  /**
+   * Function memory in MiB (CPU scales with it; fan-out is CPU bound).
+   * @default 1024
+   */
+  readonly memorySize?: number;
+  /**
+   * Function timeout.
+   * @default Duration.seconds(60)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Lambda runtime.
+   * @default lambda.Runtime.NODEJS_24_X
+   */
+  readonly runtime?: lambda.Runtime;
+  /**
+   * Log retention of the function's log group.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Create the error and on-failure alarms.
+   * @default true
+   */
+  readonly alarms?: boolean;
+}
+
+/**
+ * The stream processor: a Lambda function on the trade stream running the `processor` handler of
+ * `@market-stream/fanout/lambda` — decode, optionally write history, fan out to every connection
+ * shard in parallel — with a partial batch response. Without `fanout` it runs the history-only
+ * recorder (sinks' `processTrades` + `toDynamo`) instead.
+ *
+ * Guarantees: `ReportBatchItemFailures` is on, so only the records after the first failure are
+ * retried; bisect-on-error isolates a poison record; after `retryAttempts` the failed batch's
+ * shard and sequence range goes to the SQS on-failure queue (never silent loss, the records can
+ * be re-read while the stream retains them). Per-shard order is kept (parallelization 1).
+ *
+ * @example
+ * ```ts
+ * import { TradeProcessor } from '@market-stream/cdk-constructs';
+ *
+ * const processor = new TradeProcessor(stack, 'Processor', {
+ *   stream: trades.stream,
+ *   historyTable: history.table,
+ *   fanout,
+ *   batchSize: 200,
+ * });
+ * processor.deadLetterAlarm?.addAlarmAction(notifyOps);
+ * ```
+ */
+export class TradeProcessor extends Construct {
+  /** The processor function. */
+  readonly function: lambda.Function;
+  /** The function's log group. */
+  readonly logGroup: logs.LogGroup;
+  /** The Kinesis event source mapping. */
+  readonly eventSource: KinesisEventSource;
+  /** The on-failure destination of the event source mapping. */
+  readonly deadLetterQueue: sqs.IQueue;
+  /** Fires when the function errors; undefined when `alarms: false`. */
+  readonly errorsAlarm?: cloudwatch.Alarm;
+  /** Fires when a batch lands in the on-failure queue; undefined when `alarms: false`. */
+  readonly deadLetterAlarm?: cloudwatch.Alarm;
+
+  /**
+   * @param scope - The parent construct.
+   * @param id - The construct id.
+   * @param props - See {@link TradeProcessorProps}.
+   * @throws ConstructPropsError when both `existingDeadLetterQueue` and `deadLetterQueueProps`
+   * are given, or neither `historyTable` nor `fanout`.
+   */
+  constructor(scope: Construct, id: string, props: TradeProcessorProps) {
+    super(scope, id);
+    if (props.existingDeadLetterQueue && props.deadLetterQueueProps) {
+      throw new ConstructPropsError(
+        'TradeProcessor',
+        'give existingDeadLetterQueue or deadLetterQueueProps, not both',
+      );
+    }
+    if (!props.fanout && !props.historyTable) {
+      throw new ConstructPropsError('TradeProcessor', 'give historyTable or fanout (or both)');
+    }
+    const environment: Record<string, string> = props.fanout
+      ? props.fanout.publisherEnvironment()
+      : {};
+    if (props.historyTable) environment.HISTORY_TABLE = props.historyTable.tableName;
+
+    // The fan-out processor needs a connection table; without a fan-out (the container
+    // topology, whose nodes read the stream themselves) the recorder only writes history.
+    const bundled = new BundledFunction(this, 'Handler', {
+      ...(props.fanout
+        ? {
+            handler: 'processor' as const,
+            description: 'market-stream processor: history and fan-out of the trade stream',
+          }
+        : {
+            handler: 'recorder' as const,
+            description: 'market-stream recorder: trade history from the stream',
+          }),
+      environment,
+      memorySize: props.memorySize ?? DEFAULTS.processor.memoryMiB,
+      timeout: props.timeout ?? Duration.seconds(DEFAULTS.processor.timeoutSeconds),
+      runtime: props.runtime,
+      logRetention: props.logRetention,
+    });
+    this.function = bundled.function;
+    this.logGroup = bundled.logGroup;
+    props.historyTable?.grantWriteData(this.function);
+    props.fanout?.grantPublish(this.function);
+
+    if (props.existingDeadLetterQueue) {
+      this.deadLetterQueue = props.existingDeadLetterQueue;
+    } else {
+      const queue = new sqs.Queue(this, 'OnFailure', {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(DEFAULTS.processor.deadLetterRetentionDays),
+        ...props.deadLetterQueueProps,
+      });
+      acknowledge(
+        queue,
+        'AwsSolutions-SQS3',
+        'This queue is itself the on-failure destination of the Kinesis event source mapping.',
+      );
+      this.deadLetterQueue = queue;
+    }
+
+    this.eventSource = new KinesisEventSource(props.stream, {
+      startingPosition: props.startingPosition ?? lambda.StartingPosition.LATEST,
+      batchSize: props.batchSize ?? DEFAULTS.processor.batchSize,
+      maxBatchingWindow:
+        props.maxBatchingWindow ?? Duration.seconds(DEFAULTS.processor.maxBatchingWindowSeconds),
+      retryAttempts: props.retryAttempts ?? DEFAULTS.processor.retryAttempts,
+      bisectBatchOnError: props.bisectBatchOnError ?? true,
+      parallelizationFactor:
+        props.parallelizationFactor ?? DEFAULTS.processor.parallelizationFactor,
+      reportBatchItemFailures: true,
+      onFailure: new SqsDlq(this.deadLetterQueue),
+      ...(props.maxRecordAge ? { maxRecordAge: props.maxRecordAge } : {}),
+    });
+    this.function.addEventSource(this.eventSource);
+
+    if (props.alarms ?? true) {
+      this.errorsAlarm = this.metricErrors().createAlarm(this, 'ErrorsAlarm', {
+        alarmDescription: 'The trade processor is failing batches',
+        threshold: 1,
+        evaluationPeriods: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      this.deadLetterAlarm = this.metricDeadLetters().createAlarm(this, 'DeadLetterAlarm', {
+        alarmDescription: 'Trade batches gave up after retries (see the on-failure queue)',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
+  }
+
+  /**
+   * Lets `grantee` read and delete the failed-batch notices of the on-failure queue.
+   * @param grantee - A role or function.
+   * @returns The grant.
+   */
+  grantConsumeDeadLetters(grantee: iam.IGrantable): iam.Grant {
+    return this.deadLetterQueue.grantConsumeMessages(grantee);
+  }
+
+  /**
+   * Function errors (sum, 1 minute).
+   * @param props - Overrides for period, statistic, label.
+   * @returns The metric.
+   */
+  metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.function.metricErrors({ period: Duration.minutes(1), ...props });
+  }
+
+  /**
+   * How far behind the stream the processor is: age of the last record of each batch (maximum,
+   * 1 minute).
+   * @param props - Overrides for period, statistic, label.
+   * @returns The metric.
+   */
+  metricIteratorAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.function.metric('IteratorAge', {
+      statistic: 'Maximum',
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  /**
+   * Failed-batch notices waiting in the on-failure queue (maximum, 1 minute).
+   * @param props - Overrides for period, statistic, label.
+   * @returns The metric.
+   */
+  metricDeadLetters(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      statistic: 'Maximum',
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+}

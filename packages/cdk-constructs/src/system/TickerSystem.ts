@@ -1,0 +1,227 @@
+import { CfnOutput } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { HistoryApi } from '../api/HistoryApi.js';
+import { DEFAULTS } from '../defaults.js';
+import { ConstructPropsError } from '../errors.js';
+import {
+  ContainerFanoutService,
+  type FanoutScalingMetric,
+} from '../fanout/ContainerFanoutService.js';
+import { ServerlessFanout } from '../fanout/ServerlessFanout.js';
+import { TradeHistoryTable } from '../history/TradeHistoryTable.js';
+import { createVpc } from '../internal/cluster.js';
+import { createLogBucket } from '../internal/logBucket.js';
+import { TradeProcessor } from '../processor/TradeProcessor.js';
+import { TradeProducerService } from '../producer/TradeProducerService.js';
+import { TradeStream } from '../stream/TradeStream.js';
+import { TickerWebsite } from '../website/TickerWebsite.js';
+
+/** The container image of a Fargate part: an image, or a Dockerfile directory built at deploy. */
+export interface TickerImageSource {
+  /**
+   * The image.
+   * @default - built from `dockerfileDirectory`
+   */
+  readonly image?: ecs.ContainerImage;
+  /**
+   * A directory with a Dockerfile, built for ARM64 at deploy time.
+   * @default - `image` is used
+   */
+  readonly dockerfileDirectory?: string;
+}
+
+/** Settings of the container fan-out nodes in {@link TickerSystem}. */
+export interface TickerContainerFanoutOptions extends TickerImageSource {
+  /**
+   * Fewest tasks.
+   * @default 2
+   */
+  readonly minCapacity?: number;
+  /**
+   * Most tasks.
+   * @default 20
+   */
+  readonly maxCapacity?: number;
+  /**
+   * Scaling signal.
+   * @default 'connections'
+   */
+  readonly scaleOn?: FanoutScalingMetric;
+}
+
+/** Props of {@link TickerSystem}. */
+export interface TickerSystemProps {
+  /**
+   * The fan-out topology: `serverless` (API Gateway WebSocket + Lambda, up to a few thousand
+   * clients) or `containers` (Fargate nodes behind a load balancer, hundreds of thousands).
+   */
+  readonly fanout: 'serverless' | 'containers';
+  /**
+   * Image of the fan-out nodes; required with `fanout: 'containers'`.
+   * @default - none
+   */
+  readonly containerFanout?: TickerContainerFanoutOptions;
+  /**
+   * Image of the simulator producer. Without it no producer runs: write to `stream` yourself
+   * (`system.stream.grantWrite(...)`).
+   * @default - no producer service
+   */
+  readonly producer?: TickerImageSource;
+  /**
+   * Tickers of the producer and the page.
+   * @default DEFAULTS.tickers (20)
+   */
+  readonly tickers?: readonly string[];
+  /**
+   * Trades per second of the producer.
+   * @default 50
+   */
+  readonly tradesPerSecond?: number;
+  /**
+   * Delivery mode of the fan-out.
+   * @default 'latest'
+   */
+  readonly mode?: 'latest' | 'all';
+  /**
+   * Stream settings, see {@link TradeStreamProps.streamProps}.
+   * @default - on-demand, KMS, 24 h
+   */
+  readonly streamProps?: kinesis.StreamProps;
+  /**
+   * Create the alarms of every part.
+   * @default true
+   */
+  readonly alarms?: boolean;
+}
+
+/**
+ * The whole ticker system in one construct: producers → {@link TradeStream} →
+ * {@link TradeProcessor} → {@link TradeHistoryTable} and the fan-out → WebSocket clients, plus
+ * {@link HistoryApi} and the {@link TickerWebsite}. `fanout: 'serverless'` fans out through
+ * {@link ServerlessFanout}; `fanout: 'containers'` runs {@link ContainerFanoutService} nodes
+ * that read the stream themselves, served through the website's CloudFront at `/ws`.
+ *
+ * Outputs: `WebsiteUrl`, `WebSocketUrl`, `HistoryApiUrl`, `StreamName`. Every part is exposed for
+ * grants, metrics and alarm actions. Passes cdk-nag AwsSolutions with reasoned acknowledgements.
+ *
+ * @example
+ * ```ts
+ * import { App, Stack } from 'aws-cdk-lib';
+ * import { TickerSystem } from '@market-stream/cdk-constructs';
+ *
+ * const app = new App();
+ * const stack = new Stack(app, 'Ticker', { env: { region: 'us-east-1' } });
+ * new TickerSystem(stack, 'Ticker', { fanout: 'serverless' });
+ * ```
+ */
+export class TickerSystem extends Construct {
+  /** The trade stream. */
+  readonly stream: TradeStream;
+  /** The trade history. */
+  readonly history: TradeHistoryTable;
+  /** The stream processor (history, and fan-out in the serverless topology). */
+  readonly processor: TradeProcessor;
+  /** The serverless fan-out; undefined in the container topology. */
+  readonly serverlessFanout?: ServerlessFanout;
+  /** The container fan-out; undefined in the serverless topology. */
+  readonly containerFanout?: ContainerFanoutService;
+  /** The producer; undefined without `producer`. */
+  readonly producer?: TradeProducerService;
+  /** The history HTTP API. */
+  readonly historyApi: HistoryApi;
+  /** The ticker page. */
+  readonly website: TickerWebsite;
+  /** The shared access-log bucket (S3, CloudFront, ALB). */
+  readonly accessLogBucket: s3.IBucket;
+  /** The VPC of the Fargate parts; undefined when nothing runs on Fargate. */
+  readonly vpc?: ec2.IVpc;
+  /** The ECS cluster of the Fargate parts; undefined when nothing runs on Fargate. */
+  readonly cluster?: ecs.ICluster;
+
+  /**
+   * @param scope - The parent construct.
+   * @param id - The construct id.
+   * @param props - See {@link TickerSystemProps}.
+   * @throws ConstructPropsError when `fanout: 'containers'` comes without `containerFanout`.
+   */
+  constructor(scope: Construct, id: string, props: TickerSystemProps) {
+    super(scope, id);
+    if (props.fanout === 'containers' && !props.containerFanout) {
+      throw new ConstructPropsError(
+        'TickerSystem',
+        "fanout: 'containers' needs containerFanout: { dockerfileDirectory } or { image }",
+      );
+    }
+    const alarms = props.alarms ?? true;
+    const tickers = props.tickers ?? DEFAULTS.tickers;
+    this.accessLogBucket = createLogBucket(this, 'AccessLogs');
+    this.stream = new TradeStream(this, 'Stream', {
+      ...(props.streamProps ? { streamProps: props.streamProps } : {}),
+      alarms,
+    });
+    this.history = new TradeHistoryTable(this, 'History', { alarms });
+
+    if (props.fanout === 'serverless') {
+      this.serverlessFanout = new ServerlessFanout(this, 'Fanout', {
+        historyTable: this.history.table,
+        mode: props.mode,
+        alarms,
+      });
+    }
+    this.processor = new TradeProcessor(this, 'Processor', {
+      stream: this.stream.stream,
+      historyTable: this.history.table,
+      fanout: this.serverlessFanout,
+      alarms,
+    });
+    this.historyApi = new HistoryApi(this, 'HistoryApi', {
+      historyTable: this.history.table,
+      alarms,
+    });
+
+    if (props.producer || props.containerFanout) {
+      this.vpc = createVpc(this);
+      this.cluster = new ecs.Cluster(this, 'Cluster', {
+        vpc: this.vpc,
+        containerInsightsV2: ecs.ContainerInsights.ENABLED,
+      });
+    }
+    if (props.producer && this.cluster) {
+      this.producer = new TradeProducerService(this, 'Producer', {
+        stream: this.stream.stream,
+        cluster: this.cluster,
+        tickers,
+        tradesPerSecond: props.tradesPerSecond,
+        ...props.producer,
+      });
+    }
+    if (props.fanout === 'containers' && props.containerFanout && this.cluster) {
+      this.containerFanout = new ContainerFanoutService(this, 'FanoutNodes', {
+        stream: this.stream.stream,
+        cluster: this.cluster,
+        historyTable: this.history.table,
+        mode: props.mode,
+        accessLogBucket: this.accessLogBucket,
+        ...props.containerFanout,
+      });
+    }
+
+    this.website = new TickerWebsite(this, 'Website', {
+      ...(this.serverlessFanout
+        ? { webSocketUrl: this.serverlessFanout.webSocketUrl }
+        : { webSocketLoadBalancer: this.containerFanout?.loadBalancer }),
+      historyApi: this.historyApi,
+      tickers,
+      accessLogBucket: this.accessLogBucket,
+    });
+
+    new CfnOutput(this, 'WebsiteUrl', { value: this.website.url });
+    new CfnOutput(this, 'WebSocketUrl', { value: this.website.webSocketUrl });
+    new CfnOutput(this, 'HistoryApiUrl', { value: this.historyApi.url });
+    new CfnOutput(this, 'StreamName', { value: this.stream.streamName });
+  }
+}

@@ -1,0 +1,176 @@
+import { Duration } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  ConstructPropsError,
+  ServerlessFanout,
+  TradeHistoryTable,
+  TradeProcessor,
+  TradeStream,
+} from '../../src/index.js';
+import {
+  actionsOfPolicy,
+  ensureHandlerBundles,
+  newStack,
+  SYNTH_TIMEOUT,
+  templateOf,
+} from './helpers/cdk.js';
+
+describe('TradeProcessor', { timeout: SYNTH_TIMEOUT }, () => {
+  beforeAll(ensureHandlerBundles, SYNTH_TIMEOUT);
+
+  describe('with history and the serverless fan-out', () => {
+    let template: Template;
+
+    beforeAll(() => {
+      const { stack } = newStack();
+      const trades = new TradeStream(stack, 'Trades', { alarms: false });
+      const history = new TradeHistoryTable(stack, 'History', { alarms: false });
+      const fanout = new ServerlessFanout(stack, 'Fanout', { alarms: false });
+      new TradeProcessor(stack, 'Processor', {
+        stream: trades.stream,
+        historyTable: history.table,
+        fanout,
+        batchSize: 250,
+        maxBatchingWindow: Duration.seconds(1),
+        retryAttempts: 5,
+      });
+      template = templateOf(stack);
+    }, SYNTH_TIMEOUT);
+
+    it('maps the stream with partial batch responses, bisect on error and a retry limit', () => {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TradesStream'), 'Arn'] },
+        FunctionName: { Ref: Match.stringLikeRegexp('^ProcessorHandlerFunction') },
+        StartingPosition: 'LATEST',
+        BatchSize: 250,
+        MaximumBatchingWindowInSeconds: 1,
+        MaximumRetryAttempts: 5,
+        BisectBatchOnFunctionError: true,
+        ParallelizationFactor: 1,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    });
+
+    it('sends failed batches to its encrypted, TLS-only SQS on-failure queue', () => {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        DestinationConfig: {
+          OnFailure: {
+            Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ProcessorOnFailure'), 'Arn'] },
+          },
+        },
+      });
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 1_209_600,
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('runs the prebundled processor handler on ARM64 with the fan-out contract environment', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: Match.stringLikeRegexp('^market-stream processor'),
+        Handler: 'index.handler',
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        MemorySize: 1024,
+        Environment: {
+          Variables: {
+            CONNECTIONS_TABLE: { Ref: Match.stringLikeRegexp('^FanoutConnections') },
+            CONNECTION_SHARDS: '16',
+            FANOUT_MODE: 'latest',
+            WEBSOCKET_API_ENDPOINT: Match.anyValue(),
+            HISTORY_TABLE: { Ref: Match.stringLikeRegexp('^HistoryTable') },
+          },
+        },
+      });
+    });
+
+    it('may read the stream, write history, use the connections and send to the queue — named actions only', () => {
+      const actions = actionsOfPolicy(template, 'ProcessorHandlerRoleDefaultPolicy');
+
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          'kinesis:GetRecords',
+          'kinesis:GetShardIterator',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+          'dynamodb:DeleteItem',
+          'execute-api:ManageConnections',
+          'sqs:SendMessage',
+          'logs:PutLogEvents',
+        ]),
+      );
+      expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+    });
+
+    it('alarms on function errors and on batches in the on-failure queue', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 1,
+      });
+    });
+  });
+
+  it('without a fan-out runs the history-only recorder with an existing queue', () => {
+    const { stack } = newStack();
+    const trades = new TradeStream(stack, 'Trades', { alarms: false });
+    const history = new TradeHistoryTable(stack, 'History', { alarms: false });
+    const queue = new sqs.Queue(stack, 'Failures', { enforceSSL: true });
+
+    const processor = new TradeProcessor(stack, 'Processor', {
+      stream: trades.stream,
+      historyTable: history.table,
+      existingDeadLetterQueue: queue,
+      alarms: false,
+    });
+
+    const template = templateOf(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^market-stream recorder'),
+      Environment: { Variables: { HISTORY_TABLE: Match.anyValue() } },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Failures'), 'Arn'] } },
+      },
+    });
+    template.resourceCountIs('AWS::SQS::Queue', 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    expect(processor.deadLetterQueue).toBe(queue);
+  });
+
+  it('rejects both queue props, and a processor with neither history nor fan-out', () => {
+    const { stack } = newStack();
+    const trades = new TradeStream(stack, 'Trades', { alarms: false });
+    const queue = new sqs.Queue(stack, 'Failures');
+
+    expect(
+      () =>
+        new TradeProcessor(stack, 'Both', {
+          stream: trades.stream,
+          existingDeadLetterQueue: queue,
+          deadLetterQueueProps: {},
+        }),
+    ).toThrow(ConstructPropsError);
+    expect(() => new TradeProcessor(stack, 'Nothing', { stream: trades.stream })).toThrow(
+      /historyTable or fanout/,
+    );
+  });
+});
