@@ -17,7 +17,7 @@ const theme = `
 :host([hidden]) { display: none; }
 [data-trend="up"] .change { color: var(--_up); }
 [data-trend="down"] .change { color: var(--_down); }
-.flash { position: absolute; inset: 0; opacity: 0; pointer-events: none; will-change: opacity; }
+.flash { position: absolute; inset: 0; opacity: 0; pointer-events: none; }
 .flash.up { background: var(--_up); }
 .flash.down { background: var(--_down); }
 `;
@@ -51,7 +51,6 @@ export const gridStyles = `${theme}
 .price {
   display: block; position: relative; margin: 6px 0 4px; transform-origin: left center;
   font-size: var(--ticker-price-size, 26px); font-weight: 600; letter-spacing: -0.01em;
-  will-change: transform;
 }
 .change { position: relative; font-size: 13px; color: var(--_muted); display: flex; gap: 8px; }
 :host([status="reconnecting"]) .cell, :host([status="connecting"]) .cell { opacity: 0.6; }
