@@ -11,7 +11,17 @@ import {
 } from './protobuf.js';
 import type { KinesisRecordPayload, KplUserRecord } from './types.js';
 
-/** Options of {@link KplAggregator}. */
+/**
+ * Options of {@link KplAggregator}.
+ *
+ * @example
+ * ```ts
+ * import { KplAggregator, type KplAggregatorOptions } from '@market-stream/sinks';
+ *
+ * const options: KplAggregatorOptions = { maxBytes: 256 * 1024 };
+ * const aggregator = new KplAggregator(options);
+ * ```
+ */
 export interface KplAggregatorOptions {
   /**
    * Largest `data` an aggregated record may have, in bytes (magic, protobuf and MD5 trailer).
