@@ -59,8 +59,8 @@ export function tickerElementBase(): typeof TickerElementBase {
       return this.fixed;
     }
 
-    set symbols(symbols: readonly string[]) {
-      this.setAttribute('symbols', symbols.join(','));
+    set symbols(symbols: readonly string[] | string) {
+      this.setAttribute('symbols', typeof symbols === 'string' ? symbols : symbols.join(','));
     }
 
     connectedCallback(): void {
@@ -202,7 +202,8 @@ export declare abstract class TickerElementBase extends HTMLElement {
   protected format: Formatters;
   protected get animation(): PriceViewOptions;
   client: TickerSource | undefined;
-  symbols: readonly string[];
+  get symbols(): readonly string[];
+  set symbols(symbols: readonly string[] | string);
   connectedCallback(): void;
   disconnectedCallback(): void;
   attributeChangedCallback(name: string, before: string | null, after: string | null): void;

@@ -58,8 +58,12 @@ export interface TickerSource {
 export interface TickerGridElement extends HTMLElement {
   /** The source to draw; setting it subscribes to the element's symbols. */
   client: TickerSource | undefined;
-  /** The symbols shown, in order; empty means "whatever arrives". Reflects `symbols`. */
-  symbols: readonly string[];
+  /**
+   * The symbols shown, in order; empty means "whatever arrives". Reflects the `symbols`
+   * attribute; accepts an array or a comma-separated string.
+   */
+  get symbols(): readonly string[];
+  set symbols(symbols: readonly string[] | string);
 }
 
 /**
