@@ -35,6 +35,11 @@ export type {
   VolatilityComponent,
 } from './models/stochasticVolatility.js';
 export { stochasticVolatilityModel } from './models/stochasticVolatility.js';
+export type { AlphaVantageOptions } from './quotes/alphaVantage.js';
+export { alphaVantage } from './quotes/alphaVantage.js';
+export type { PollQuotesOptions } from './quotes/pollQuotes.js';
+export { pollQuotes } from './quotes/pollQuotes.js';
+export type { PolledQuote, QuoteAdapter } from './quotes/QuoteAdapter.js';
 export type { SimulateTradesOptions } from './simulateTrades.js';
 export { simulateTrades } from './simulateTrades.js';
 export type { Ticker } from './tickers.js';
