@@ -32,8 +32,6 @@ export type {
 } from './lambda/events.js';
 export { dynamoHistoryWriter } from './lambda/historyWriter.js';
 export { invokeBroadcaster } from './lambda/invokeBroadcaster.js';
-export type { JwtTokenVerifierOptions } from './lambda/jwtVerifier.js';
-export { jwtTokenVerifier } from './lambda/jwtVerifier.js';
 export type { KinesisEventLike, StreamBatchResponse } from './lambda/kinesisEvent.js';
 export type { LatestTradeStore } from './lambda/LatestTradeStore.js';
 export { DynamoLatestTradeStore } from './lambda/LatestTradeStore.js';

@@ -1,4 +1,5 @@
 import { type ProtocolLimits, parseClientMessage } from '@market-stream/core';
+import { BEARER_PROTOCOL, extractToken } from '../auth/extractToken.js';
 import { SERVERLESS_DEFAULTS } from '../defaults.js';
 import { shardOf } from '../stores/shardOf.js';
 import type { ConnectionStore, DeliveryMode } from '../types.js';
@@ -34,7 +35,11 @@ export interface ConnectHandlerOptions {
    * @default 16
    */
   shards?: number;
-  /** When set, a connection needs a token (`?token=` or `Authorization: Bearer …`) it accepts. */
+  /**
+   * When set, a connection needs a token it accepts: `?token=`, `Authorization: Bearer …`, or
+   * `Sec-WebSocket-Protocol: bearer, <token>` (browsers; the handler then answers with the
+   * `bearer` subprotocol, as API Gateway requires).
+   */
   verifyToken?: TokenVerifier;
   /** Limits for `?symbols=` (count, pattern); the core protocol defaults otherwise. */
   limits?: Partial<ProtocolLimits>;
@@ -57,12 +62,11 @@ export interface ConnectHandlerOptions {
  *
  * @example
  * ```ts
+ * import { createJwtVerifier } from '@market-stream/fanout';
  * import { createConnectHandler } from '@market-stream/fanout/lambda';
  *
- * export const handler = createConnectHandler({
- *   store,
- *   verifyToken: async (token) => token === process.env.DEMO_TOKEN,
- * });
+ * const jwt = createJwtVerifier({ secret: process.env.JWT_SECRET! });
+ * export const handler = createConnectHandler({ store, verifyToken: (token) => jwt.verify(token) });
  * ```
  */
 export function createConnectHandler(
@@ -102,20 +106,29 @@ export function createConnectHandler(
       connectedAt: connectedAt ?? Date.now(),
       ...(options.mode ? { mode: options.mode } : {}),
     });
-    return { statusCode: 200 };
+    return offeredBearer(event)
+      ? { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': BEARER_PROTOCOL } }
+      : { statusCode: 200 };
   };
 }
 
+/** The token of a `$connect` event, found where `extractToken` looks in an upgrade request. */
 function tokenOf(event: WebSocketEvent): string | undefined {
-  const query = event.queryStringParameters?.token;
-  if (query) return query;
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {}))
+    headers[name.toLowerCase()] = value;
+  const token = event.queryStringParameters?.token;
+  return extractToken({ url: token ? `/?token=${encodeURIComponent(token)}` : '/', headers });
+}
+
+/** A browser that sent its token as `Sec-WebSocket-Protocol: bearer, <token>` must get `bearer` back. */
+function offeredBearer(event: WebSocketEvent): boolean {
   for (const [name, value] of Object.entries(event.headers ?? {})) {
-    if (name.toLowerCase() === 'authorization' && value) {
-      const match = /^Bearer\s+(.+)$/i.exec(value.trim());
-      if (match) return match[1];
+    if (name.toLowerCase() === 'sec-websocket-protocol' && value) {
+      return value.split(',').some((protocol) => protocol.trim() === BEARER_PROTOCOL);
     }
   }
-  return undefined;
+  return false;
 }
 
 function refuse(statusCode: number, code: string, message: string): WebSocketResult {

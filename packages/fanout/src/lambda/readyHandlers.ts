@@ -1,6 +1,7 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createJwtVerifier } from '../auth/createJwtVerifier.js';
 import { LambdaConfigError } from '../errors.js';
 import { DynamoConnectionStore } from '../stores/DynamoConnectionStore.js';
 import {
@@ -17,7 +18,6 @@ import { type LambdaEnvironment, readEnvironment } from './environment.js';
 import type { WebSocketEvent, WebSocketResult } from './events.js';
 import { dynamoHistoryWriter } from './historyWriter.js';
 import { invokeBroadcaster } from './invokeBroadcaster.js';
-import { jwtTokenVerifier } from './jwtVerifier.js';
 import type { KinesisEventLike, StreamBatchResponse } from './kinesisEvent.js';
 import { DynamoLatestTradeStore } from './LatestTradeStore.js';
 
@@ -104,20 +104,18 @@ function lazy<E, R>(
 export const connect: (event: WebSocketEvent, context?: unknown) => Promise<WebSocketResult> = lazy(
   () => {
     const { env, store } = shared();
-    const secured = env.jwtSecret !== undefined || env.jwtJwksUrl !== undefined;
+    const verifier =
+      env.jwtSecret !== undefined || env.jwtJwksUrl !== undefined
+        ? createJwtVerifier({
+            ...(env.jwtSecret ? { secret: env.jwtSecret } : { jwksUrl: env.jwtJwksUrl as string }),
+            ...(env.jwtIssuer ? { issuer: env.jwtIssuer } : {}),
+            ...(env.jwtAudience ? { audience: env.jwtAudience } : {}),
+          })
+        : undefined;
     return createConnectHandler({
       store,
       shards: env.shards,
-      ...(secured
-        ? {
-            verifyToken: jwtTokenVerifier({
-              ...(env.jwtSecret ? { secret: env.jwtSecret } : {}),
-              ...(env.jwtJwksUrl ? { jwksUrl: env.jwtJwksUrl } : {}),
-              ...(env.jwtIssuer ? { issuer: env.jwtIssuer } : {}),
-              ...(env.jwtAudience ? { audience: env.jwtAudience } : {}),
-            }),
-          }
-        : {}),
+      ...(verifier ? { verifyToken: (token: string) => verifier.verify(token) } : {}),
     });
   },
 );

@@ -26,6 +26,9 @@ export interface ConnectionsApiCounters {
   delivered: number;
   gone: number;
   throttled: number;
+  /** Posts being answered right now, and the most at any one time. */
+  inFlight: number;
+  maxConcurrentPosts: number;
   postsByConnection: Map<string, number>;
 }
 
@@ -83,6 +86,14 @@ function post(
   response: ServerResponse,
 ): void {
   host.counters.posts++;
+  host.counters.inFlight++;
+  host.counters.maxConcurrentPosts = Math.max(
+    host.counters.maxConcurrentPosts,
+    host.counters.inFlight,
+  );
+  response.once('close', () => {
+    host.counters.inFlight--;
+  });
   host.counters.postsByConnection.set(id, (host.counters.postsByConnection.get(id) ?? 0) + 1);
   const chunks: Buffer[] = [];
   let size = 0;

@@ -86,6 +86,8 @@ export interface ApiGatewayEmulatorStats {
   readonly gone: number;
   /** Posts answered 429 LimitExceededException (see `throttleNext`). */
   readonly throttled: number;
+  /** The most PostToConnection requests open at the same time. */
+  readonly maxConcurrentPosts: number;
   /** PostToConnection requests per connection id. */
   readonly postsByConnection: ReadonlyMap<string, number>;
 }
@@ -130,7 +132,8 @@ export interface ApiGatewayEmulator {
  * real `@aws-sdk/client-apigatewaymanagementapi` client works against it unchanged.
  *
  * Behaviour copied from API Gateway: a `$connect` result outside 2xx (or a throw, as 500)
- * refuses the upgrade with that HTTP status; `$disconnect` runs once per connection after it
+ * refuses the upgrade with that HTTP status; a `Sec-WebSocket-Protocol` header in the
+ * `$connect` result selects the subprotocol; `$disconnect` runs once per connection after it
  * closes, whoever closed it; frames over 128 KB close the connection with 1009; a
  * PostToConnection to a closed or unknown id is a 410 GoneException; a payload over 128 KB is
  * a 413 PayloadTooLargeException. Differences: messages of one connection are handled one
@@ -203,9 +206,12 @@ export async function startApiGatewayEmulator(
     }
   });
   // API Gateway refuses client messages over 128 KB with close code 1009; ws does the same.
+  // API Gateway answers with the subprotocol `$connect` returned in Sec-WebSocket-Protocol.
+  const chosenProtocol = new WeakMap<IncomingMessage, string>();
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: SERVERLESS_DEFAULTS.maxPayloadBytes,
+    handleProtocols: (_protocols, request) => chosenProtocol.get(request) ?? false,
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -240,6 +246,9 @@ export async function startApiGatewayEmulator(
           | Partial<WebSocketResult>
           | undefined;
         status = typeof result?.statusCode === 'number' ? result.statusCode : 200;
+        for (const [name, value] of Object.entries(result?.headers ?? {})) {
+          if (name.toLowerCase() === 'sec-websocket-protocol') chosenProtocol.set(request, value);
+        }
       } catch (error) {
         onHandlerError(error, event);
         status = 500;
@@ -345,8 +354,18 @@ export async function startApiGatewayEmulator(
     managementEndpoint: `http://${authority}/${stage}`,
     port,
     connectionIds: () => [...connections.keys()],
-    stats: () => ({ ...counters, postsByConnection: new Map(counters.postsByConnection) }),
-    resetStats: () => Object.assign(counters, emptyCounters()),
+    stats: () => ({
+      posts: counters.posts,
+      delivered: counters.delivered,
+      gone: counters.gone,
+      throttled: counters.throttled,
+      maxConcurrentPosts: counters.maxConcurrentPosts,
+      postsByConnection: new Map(counters.postsByConnection),
+    }),
+    resetStats: () => {
+      const inFlight = counters.inFlight;
+      Object.assign(counters, emptyCounters(), { inFlight });
+    },
     throttleNext: (count: number) => {
       apiHost.throttles.remaining = Math.max(0, Math.floor(count));
     },
@@ -402,7 +421,15 @@ function toBuffer(data: RawData): Buffer {
 }
 
 function emptyCounters(): ConnectionsApiCounters {
-  return { posts: 0, delivered: 0, gone: 0, throttled: 0, postsByConnection: new Map() };
+  return {
+    posts: 0,
+    delivered: 0,
+    gone: 0,
+    throttled: 0,
+    inFlight: 0,
+    maxConcurrentPosts: 0,
+    postsByConnection: new Map(),
+  };
 }
 
 function lambdaContext(routeKey: string): Record<string, unknown> {
