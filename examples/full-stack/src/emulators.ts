@@ -1,0 +1,124 @@
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  KinesisClient,
+} from '@aws-sdk/client-kinesis';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+// @ts-expect-error dynalite ships no types
+import dynalite from 'dynalite';
+// @ts-expect-error kinesalite ships no types
+import kinesalite from 'kinesalite';
+
+/** The embedded AWS stand-ins and real SDK v3 clients pointed at them. */
+export interface Emulators {
+  kinesis: KinesisClient;
+  dynamo: DynamoDBDocumentClient;
+  streamName: string;
+  tableName: string;
+  close(): Promise<void>;
+}
+
+interface Listening {
+  listen(port: number, host: string, callback: () => void): void;
+  close(callback: () => void): void;
+  address(): AddressInfo | string | null;
+  once(event: 'error', listener: (error: Error) => void): void;
+}
+
+// Local stand-ins accept any credentials; the SDK still signs requests as it would on AWS.
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+const region = 'us-east-1';
+
+/**
+ * Starts kinesalite and dynalite in this process on loopback ports, creates the trade stream and
+ * the history table (the key design of `@market-stream/sinks`), and returns real AWS SDK v3
+ * clients for them — the same code paths as on AWS.
+ */
+export async function startEmulators({ shards = 2 }: { shards?: number } = {}): Promise<Emulators> {
+  const kinesisServer = kinesalite({
+    createStreamMs: 0,
+    deleteStreamMs: 0,
+    updateStreamMs: 0,
+    shardLimit: 50,
+  }) as Listening;
+  const dynamoServer = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  }) as Listening;
+  const kinesisEndpoint = await listen(kinesisServer);
+  const dynamoEndpoint = await listen(dynamoServer);
+
+  // kinesalite speaks HTTP/1.1 only; the SDK's default handler for Kinesis would try HTTP/2.
+  const kinesis = new KinesisClient({
+    endpoint: kinesisEndpoint,
+    region,
+    credentials,
+    requestHandler: new NodeHttpHandler(),
+  });
+  const dynamoClient = new DynamoDBClient({ endpoint: dynamoEndpoint, region, credentials });
+  const dynamo = DynamoDBDocumentClient.from(dynamoClient, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+
+  const streamName = 'market-stream-trades';
+  const tableName = 'market-stream-history';
+  await kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: shards }));
+  await dynamoClient.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    }),
+  );
+  await waitFor(async () => {
+    const stream = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+    const table = await dynamoClient.send(new DescribeTableCommand({ TableName: tableName }));
+    return (
+      stream.StreamDescriptionSummary?.StreamStatus === 'ACTIVE' &&
+      table.Table?.TableStatus === 'ACTIVE'
+    );
+  });
+
+  return {
+    kinesis,
+    dynamo,
+    streamName,
+    tableName,
+    async close() {
+      kinesis.destroy();
+      dynamoClient.destroy();
+      await Promise.all([close(kinesisServer), close(dynamoServer)]);
+    },
+  };
+}
+
+async function listen(server: Listening): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function close(server: Listening): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+async function waitFor(ready: () => Promise<boolean>): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (await ready()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the emulators did not become ready within 5 s');
+}
