@@ -50,6 +50,16 @@ function valueSize(value: unknown): number {
 }
 
 function numberSize(text: string): number {
-  const digits = text.replace(/^-/, '').replace(/e.*$/i, '').replace('.', '').replace(/^0+/, '');
-  return Math.ceil(Math.max(1, digits.length) / 2) + 1;
+  // Significant digits: skip sign, decimal point and leading zeros; stop at an exponent.
+  let digits = 0;
+  let leading = true;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 101 || code === 69) break; // e / E
+    if (code < 48 || code > 57) continue; // '-' or '.'
+    if (leading && code === 48) continue;
+    leading = false;
+    digits++;
+  }
+  return Math.ceil(Math.max(1, digits) / 2) + 1;
 }

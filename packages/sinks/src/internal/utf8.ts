@@ -1,4 +1,5 @@
 const encoder = new TextEncoder();
+const hasBuffer = typeof Buffer === 'function';
 
 /**
  * UTF-8 bytes of `text`, the unit every AWS size limit counts.
@@ -13,6 +14,7 @@ export function utf8(text: string): Uint8Array {
  * @internal
  */
 export function utf8Length(text: string): number {
+  if (hasBuffer) return Buffer.byteLength(text, 'utf8');
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
