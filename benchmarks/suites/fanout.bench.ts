@@ -1,0 +1,294 @@
+/**
+ * WebSocket fan-out under load: our engine (`all` and `latest`) against a naive `ws` broadcaster
+ * (stringify and send per trade per subscribed client) and Socket.IO (one room per symbol), with
+ * 1,000 / 5,000 / 10,000 real WebSocket clients in two load-generator processes, each client
+ * subscribed to 5 of 20 symbols. For each server the trade rate is raised ×1.5 per step until
+ * p99 latency (trade timestamp to client receipt) reaches 100 ms or anything is lost; the last
+ * passing step is the sustainable rate. `BENCH_QUICK=1` runs 1,000 clients with short steps.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nextMessage, request, startChild, stopChild } from '../lib/fanoutBenchChild.js';
+import type { LoadReply, ServerKind, ServerReply } from '../lib/fanoutBenchProtocol.js';
+import { fmt, ratio, table } from '../lib/stats.js';
+import { runSuite } from '../lib/suite.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const quick = process.env.BENCH_QUICK === '1';
+const CLIENT_COUNTS = quick ? [1_000] : [1_000, 5_000, 10_000];
+const KINDS: ServerKind[] = ['engine-all', 'engine-latest', 'naive-ws', 'socket.io'];
+const LOAD_PROCESSES = 2;
+const WARMUP_MS = quick ? 500 : 1_000;
+const MEASURE_MS = quick ? 1_500 : 2_500;
+const DRAIN_MS = 2_000;
+const START_RATE = 25;
+const STEP = 1.5;
+const MAX_RATE = 20_000;
+const SCENARIO_BUDGET_MS = quick ? 30_000 : 60_000;
+const P99_LIMIT_MS = 100;
+
+type StatsReply = Extract<ServerReply, { type: 'stats' }>;
+type Report = Extract<LoadReply, { type: 'report' }>;
+
+interface Step {
+  rate: number;
+  ok: boolean;
+  why: string;
+  updatesPerSecond: number;
+  p50: number;
+  p99: number;
+  serverCpu: number;
+  loadCpuMax: number;
+  rssMb: number;
+  flushIntervalMs?: number;
+  /** The machine's 1-minute load average after the step (other processes included). */
+  loadAverage: number;
+}
+
+interface Scenario {
+  kind: ServerKind;
+  clients: number;
+  connected: number;
+  best?: Step;
+  limit?: Step;
+  limitedBy: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function quantile(histogram: number[], q: number): number {
+  const total = histogram.reduce((sum, n) => sum + n, 0);
+  if (total === 0) return Number.NaN;
+  const rank = Math.ceil(q * total);
+  let seen = 0;
+  for (let ms = 0; ms < histogram.length; ms++) {
+    seen += histogram[ms]!;
+    if (seen >= rank) return ms;
+  }
+  return histogram.length - 1;
+}
+
+function fdLimit(): number {
+  const result = spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' });
+  const value = Number(result.stdout.trim());
+  return Number.isFinite(value) ? value : Number.POSITIVE_INFINITY;
+}
+
+async function measure(
+  server: ChildProcess,
+  loads: ChildProcess[],
+  rate: number,
+  allMode: boolean,
+): Promise<Step> {
+  const stats = () => request<StatsReply>(server, { cmd: 'stats' }, 'stats', 90_000);
+  server.send({ cmd: 'rate', rate });
+  await sleep(WARMUP_MS);
+  for (const load of loads) load.send({ cmd: 'reset' });
+  const before = await stats();
+  const started = Date.now();
+  await sleep(MEASURE_MS);
+  await Promise.all(loads.map((load) => request(load, { cmd: 'mark' }, 'marked')));
+  const after = await stats();
+  const seconds = (Date.now() - started) / 1000;
+  server.send({ cmd: 'rate', rate: 0 });
+  const final = await stats();
+
+  const drainUntil = Date.now() + DRAIN_MS;
+  while (Date.now() < drainUntil) {
+    const missing = await Promise.all(
+      loads.map((load) =>
+        request<Extract<LoadReply, { type: 'missing' }>>(
+          load,
+          { cmd: 'missing', seqs: final.seqs },
+          'missing',
+        ),
+      ),
+    );
+    if (missing.every((m) => m.missing === 0)) break;
+    await sleep(100);
+  }
+  const reports = await Promise.all(
+    loads.map((load) => request<Report>(load, { cmd: 'report', seqs: final.seqs }, 'report')),
+  );
+
+  const histogram = reports[0]!.histogram.map((_, ms) =>
+    reports.reduce((sum, r) => sum + r.histogram[ms]!, 0),
+  );
+  const p50 = quantile(histogram, 0.5);
+  const p99 = quantile(histogram, 0.99);
+  const sum = (pick: (r: Report) => number) => reports.reduce((total, r) => total + pick(r), 0);
+  const lost = sum((r) => r.missing) + (allMode ? sum((r) => r.gaps) : 0);
+  const repeated = sum((r) => r.duplicates);
+  const disconnects = sum((r) => r.disconnects);
+  const updates = sum((r) => r.updates);
+  const why =
+    disconnects > 0
+      ? `${disconnects} clients disconnected`
+      : lost > 0
+        ? `${fmt(lost)} trades lost`
+        : repeated > 0
+          ? `${fmt(repeated)} duplicates`
+          : !(p99 < P99_LIMIT_MS)
+            ? `p99 ${fmt(p99)} ms`
+            : updates === 0
+              ? 'nothing delivered'
+              : '';
+  return {
+    rate,
+    ok: why === '',
+    why,
+    updatesPerSecond: updates / Math.max(0.001, reports[0]!.seconds),
+    p50,
+    p99,
+    serverCpu: (after.cpuMicros - before.cpuMicros) / 1e6 / seconds,
+    loadCpuMax: Math.max(...reports.map((r) => r.cpuMicros / 1e6 / Math.max(0.001, r.seconds))),
+    rssMb: after.rss / 2 ** 20,
+    flushIntervalMs: after.flushIntervalMs,
+    loadAverage: loadavg()[0]!,
+  };
+}
+
+async function scenario(kind: ServerKind, clients: number): Promise<Scenario> {
+  const allMode = kind !== 'engine-latest';
+  const server = startChild(join(here, '../lib/fanoutServer.ts'), [kind]);
+  const loads: ChildProcess[] = [];
+  try {
+    const { port } = await nextMessage<Extract<ServerReply, { type: 'ready' }>>(
+      server,
+      'ready',
+      60_000,
+    );
+    const url = kind === 'socket.io' ? `http://127.0.0.1:${port}` : `ws://127.0.0.1:${port}/ws`;
+    const protocol = kind === 'socket.io' ? 'socket.io' : 'ws';
+    // One source address offers ~28,000 ephemeral ports; spread larger runs over 127.0.0.2….
+    const addresses = Math.ceil(clients / 20_000);
+    const per = Math.ceil(clients / LOAD_PROCESSES);
+    for (let i = 0; i < LOAD_PROCESSES; i++) {
+      const count = Math.min(per, clients - i * per);
+      loads.push(
+        startChild(
+          join(here, '../lib/loadGenerator.ts'),
+          [url, protocol, String(count), String(i * per), String(addresses)],
+          {
+            FANOUT_ALL_MODE: allMode ? '1' : '0',
+          },
+        ),
+      );
+    }
+    const connected = await Promise.all(
+      loads.map((load) =>
+        nextMessage<Extract<LoadReply, { type: 'connected' }>>(load, 'connected', 180_000),
+      ),
+    );
+    const result: Scenario = {
+      kind,
+      clients,
+      connected: connected.reduce((sum, c) => sum + c.clients, 0),
+      limitedBy: '',
+    };
+    console.log(`  ${kind} × ${fmt(clients)}: ${fmt(result.connected)} connected`);
+
+    const deadline = Date.now() + SCENARIO_BUDGET_MS;
+    for (let rate = START_RATE; rate <= MAX_RATE; rate = Math.round(rate * STEP)) {
+      const step = await measure(server, loads, rate, allMode);
+      console.log(
+        `    ${fmt(rate)} trades/s: ${step.ok ? 'ok' : step.why}, p99 ${fmt(step.p99)} ms, ${fmt(step.updatesPerSecond)} updates/s, server ${fmt(step.serverCpu * 100)}% CPU, load ≤${fmt(step.loadCpuMax * 100)}%${step.flushIntervalMs ? `, window ${step.flushIntervalMs} ms` : ''}, load average ${step.loadAverage.toFixed(1)}`,
+      );
+      if (!step.ok) {
+        result.limit = step;
+        break;
+      }
+      result.best = step;
+      if (Date.now() > deadline) break;
+    }
+    const limit = result.limit;
+    result.limitedBy =
+      limit === undefined
+        ? 'time budget (still passing)'
+        : limit.loadCpuMax >= 0.9
+          ? 'load generator'
+          : limit.serverCpu >= 0.9
+            ? 'server CPU'
+            : limit.serverCpu + limit.loadCpuMax * LOAD_PROCESSES >= 0.9 * cpus().length
+              ? 'machine CPU'
+              : limit.loadAverage > cpus().length * 1.5
+                ? `${limit.why}; machine overloaded by other processes (load average ${limit.loadAverage.toFixed(0)} on ${cpus().length} cores)`
+                : limit.why;
+    return result;
+  } finally {
+    await Promise.all([...loads, server].map((child) => stopChild(child)));
+  }
+}
+
+runSuite(async () => {
+  const limit = fdLimit();
+  const counts = CLIENT_COUNTS.filter(
+    (count) => Math.ceil(count / LOAD_PROCESSES) + 256 < limit && count + 256 < limit,
+  );
+  const skipped = CLIENT_COUNTS.filter((count) => !counts.includes(count));
+  const results: Scenario[] = [];
+  for (const clients of counts) {
+    for (const kind of KINDS) {
+      try {
+        results.push(await scenario(kind, clients));
+      } catch (error) {
+        console.error(`  ${kind} × ${clients} failed:`, error);
+        results.push({
+          kind,
+          clients,
+          connected: 0,
+          limitedBy: `failed: ${(error as Error).message}`,
+        });
+      }
+    }
+  }
+
+  const rows = results.map((r) => [
+    fmt(r.clients),
+    r.kind,
+    r.best ? fmt(r.best.rate) : '< 25',
+    r.best ? fmt(r.best.updatesPerSecond) : '–',
+    r.best ? fmt(r.best.p50) : '–',
+    r.best ? fmt(r.best.p99) : '–',
+    r.best ? `${fmt(r.best.serverCpu * 100)}%` : '–',
+    r.best ? `${fmt(r.best.loadCpuMax * 100)}%` : '–',
+    r.best ? fmt(r.best.rssMb) : '–',
+    r.best?.flushIntervalMs ? `${r.best.flushIntervalMs}` : '–',
+    r.limit ? `${fmt(r.limit.rate)}: ${r.limitedBy}` : r.limitedBy,
+  ]);
+  const rateOf = (kind: ServerKind, clients: number) =>
+    results.find((r) => r.kind === kind && r.clients === clients)?.best?.rate ?? 0;
+  const ratios = counts.map((clients) => {
+    const ours = rateOf('engine-all', clients);
+    return `- ${fmt(clients)} clients, \`all\` mode: ${ratio(ours, rateOf('naive-ws', clients))} the naive \`ws\` broadcaster, ${ratio(ours, rateOf('socket.io', clients))} Socket.IO (sustainable trade rate).`;
+  });
+
+  const markdown = `Real WebSocket clients in ${LOAD_PROCESSES} load-generator processes (each client subscribed to 5 of 20 symbols; \`ws\` clients, \`socket.io-client\` for Socket.IO, websocket transport only) against one server process that also generates the trades, stamped with their scheduled time. Servers: our engine via \`serveFanout\` in \`all\` and \`latest\` mode (default 50 ms window, adaptive up to 200 ms), a naive \`ws\` broadcaster (\`JSON.stringify\` and \`send\` per trade per subscribed client), and Socket.IO 4 with one room per symbol. The trade rate rises ×${STEP} per step (${WARMUP_MS / 1000} s warm-up, ${MEASURE_MS / 1000} s measured, up to ${DRAIN_MS / 1000} s drain) until p99 latency from trade timestamp to client receipt reaches ${P99_LIMIT_MS} ms, a client disconnects, or anything is lost (\`all\`: every seq per client and symbol; \`latest\`: each symbol's final trade); the table shows the last passing step, measured once. CPU is the share of one core (server, and the busiest load generator); "limit" is why the next step failed, or which process was saturated there.
+
+${table(
+  [
+    'clients',
+    'server',
+    'trades/s sustained',
+    'updates/s delivered',
+    'p50 ms',
+    'p99 ms',
+    'server CPU',
+    'load CPU (max)',
+    'server RSS MB',
+    'window ms',
+    'next step: limit',
+  ],
+  rows,
+)}
+
+${ratios.join('\n')}
+${skipped.length > 0 ? `\nSkipped ${skipped.map((c) => fmt(c)).join(', ')} clients: \`ulimit -n\` is ${limit}.\n` : ''}`;
+  return {
+    title: 'Fan-out: WebSocket clients vs the naive ws broadcaster and Socket.IO',
+    markdown,
+  };
+});
