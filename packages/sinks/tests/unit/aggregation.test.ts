@@ -110,7 +110,7 @@ describe('KplAggregator', () => {
             }),
             data: fc.uint8Array({ maxLength: 300 }),
           }),
-          { minLength: 1, maxLength: 200 },
+          { minLength: 1, maxLength: 60 },
         ),
         (records) => {
           const aggregator = new KplAggregator();
@@ -122,7 +122,7 @@ describe('KplAggregator', () => {
       ),
       { numRuns: 60 },
     );
-  });
+  }, 60_000);
 
   it('refuses a record that would push the aggregate past maxBytes and stays unchanged', () => {
     const aggregator = new KplAggregator({ maxBytes: 100 });
@@ -312,7 +312,7 @@ describe('deaggregate()', () => {
       }),
       { numRuns: 500 },
     );
-  });
+  }, 60_000);
 
   it('is the inverse of aggregation for arbitrary partition keys, hash keys and data', () => {
     fc.assert(
@@ -326,7 +326,7 @@ describe('deaggregate()', () => {
             },
             { requiredKeys: ['partitionKey', 'data'] },
           ),
-          { minLength: 1, maxLength: 100 },
+          { minLength: 1, maxLength: 50 },
         ),
         fc.string({ minLength: 1, maxLength: 40 }),
         (records, sequenceNumber) => {
@@ -345,7 +345,7 @@ describe('deaggregate()', () => {
           );
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
-  });
+  }, 60_000);
 });

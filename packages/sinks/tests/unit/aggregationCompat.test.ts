@@ -44,7 +44,7 @@ describe('KPL byte compatibility with awslabs aws-kinesis-agg', () => {
       }),
       { numRuns: 100 },
     );
-  });
+  }, 60_000);
 
   it('aws-kinesis-agg deaggregates our records, checksum verified, into the original user records', () => {
     fc.assert(
@@ -74,7 +74,7 @@ describe('KPL byte compatibility with awslabs aws-kinesis-agg', () => {
       }),
       { numRuns: 100 },
     );
-  });
+  }, 60_000);
 
   it('deaggregates records aggregated by aws-kinesis-agg into the original user records', () => {
     fc.assert(
@@ -102,7 +102,7 @@ describe('KPL byte compatibility with awslabs aws-kinesis-agg', () => {
       }),
       { numRuns: 100 },
     );
-  });
+  }, 60_000);
 
   it('reads a full 1 MiB aggregate from aws-kinesis-agg and it reads ours', () => {
     const trade = new TextEncoder().encode(
@@ -126,5 +126,5 @@ describe('KPL byte compatibility with awslabs aws-kinesis-agg', () => {
 
     expect(users).toHaveLength(ours.count);
     expect(built.data.length).toBeGreaterThan(1_040_000);
-  });
+  }, 60_000);
 });
