@@ -13,6 +13,7 @@ const artifacts = join(dirname(fileURLToPath(import.meta.url)), '../../../../tes
 
 /** What the test page exposes on `globalThis.ticker`. */
 interface PageHooks {
+  client: { latest(symbol: string): { price: number } | undefined };
   statuses: string[];
   directions: Record<string, 'up' | 'down'>;
   received(): number;
@@ -175,6 +176,57 @@ describe('<ticker-grid> and <ticker-tape> in Chromium', () => {
     expect(motion.transforms).toEqual(['none']);
     expect(motion.tape).toEqual(['none']);
     expect(TWENTY_SYMBOLS.some((symbol) => before[symbol] !== after[symbol])).toBe(true);
+    await tab.close();
+  });
+
+  it('draws nothing while the page is hidden and jumps to the latest prices when shown', async () => {
+    const tab = await open();
+    await tab.waitForFunction(() => ticker.received() > 30, undefined, { timeout: 10_000 });
+
+    const result = await tab.evaluate(
+      async (symbols) => {
+        const grid = document.getElementById('grid') as HTMLElement;
+        const read = () =>
+          Object.fromEntries(
+            [...(grid.shadowRoot?.querySelectorAll<HTMLElement>('.cell') ?? [])].map((cell) => [
+              cell.dataset.symbol,
+              cell.querySelector('.price')?.textContent,
+            ]),
+          );
+        // Headless Chromium pages are always visible; switch what the page reports instead.
+        const setVisibility = (state: 'hidden' | 'visible') => {
+          Object.defineProperty(document, 'visibilityState', {
+            configurable: true,
+            get: () => state,
+          });
+          document.dispatchEvent(new Event('visibilitychange'));
+        };
+        setVisibility('hidden');
+        const atHide = read();
+        const receivedAtHide = ticker.received();
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        const beforeShow = read();
+        const receivedWhileHidden = ticker.received() - receivedAtHide;
+        setVisibility('visible');
+        const shown = read();
+        const format = new Intl.NumberFormat(undefined, {
+          minimumFractionDigits: 2,
+          maximumFractionDigits: 2,
+        });
+        const latest = Object.fromEntries(
+          symbols.map((symbol) => [
+            symbol,
+            format.format(ticker.client.latest(symbol)?.price ?? Number.NaN),
+          ]),
+        );
+        return { atHide, beforeShow, receivedWhileHidden, shown, latest };
+      },
+      [...TWENTY_SYMBOLS],
+    );
+
+    expect(result.receivedWhileHidden).toBeGreaterThan(0);
+    expect(result.beforeShow).toEqual(result.atHide);
+    expect(result.shown).toEqual(result.latest);
     await tab.close();
   });
 
