@@ -9,7 +9,8 @@
  */
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { VirtualTimeScheduler } from 'rxjs';
+import type { Trade } from '@market-stream/core';
+import { type Observable, VirtualTimeScheduler } from 'rxjs';
 import { InvalidOptionsError } from './errors.js';
 import { MODEL_NAMES } from './internal/resolveModel.js';
 import { type SimulateTradesOptions, simulateTrades } from './simulateTrades.js';
@@ -120,7 +121,7 @@ async function main(): Promise<number> {
   let lines: string[] = [];
   let finished = false;
   let failure: unknown;
-  let trades;
+  let trades: Observable<Trade>;
   try {
     trades = simulateTrades({ ...parsed.options, scheduler });
   } catch (error) {
