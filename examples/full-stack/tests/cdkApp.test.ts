@@ -1,0 +1,68 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, describe, expect, it } from 'vitest';
+import { addTickerStack } from '../src/infra/addTickerStack.js';
+
+const example = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outdirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ticker-cdk-'));
+  outdirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('examples/full-stack CDK app', () => {
+  it('`cdk synth` works offline and produces the serverless stack', async () => {
+    const outdir = tempDir();
+
+    await promisify(execFile)(
+      join(example, 'node_modules/.bin/cdk'),
+      ['synth', '--quiet', '--no-notices', '--no-version-reporting', '--output', outdir],
+      {
+        cwd: example,
+        env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+        timeout: 240_000,
+      },
+    );
+
+    const template = JSON.parse(
+      readFileSync(join(outdir, 'MarketStreamTicker.template.json'), 'utf8'),
+    );
+    const resources = Object.values(
+      template.Resources as Record<string, { Type: string; Properties?: Record<string, unknown> }>,
+    );
+    expect(
+      resources.some(
+        (r) => r.Type === 'AWS::ApiGatewayV2::Api' && r.Properties?.ProtocolType === 'WEBSOCKET',
+      ),
+    ).toBe(true);
+    expect(resources.some((r) => r.Type === 'AWS::Kinesis::Stream')).toBe(true);
+    expect(resources.some((r) => r.Type === 'AWS::ECS::Service')).toBe(true); // the producer
+    expect(resources.some((r) => r.Type === 'AWS::CloudFront::Distribution')).toBe(true);
+  }, 300_000);
+
+  it('synthesizes the containers topology with fan-out nodes behind a load balancer, built from the example’s Dockerfiles', () => {
+    const app = new App({ outdir: tempDir() });
+
+    const { stack } = addTickerStack(app, { fanout: 'containers' });
+    const assembly = app.synth();
+
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::ECS::Service', 2);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1); // the HTTP history API only
+    const images = Object.values(assembly.getStackByName('MarketStreamTicker').assets).filter(
+      (asset) => 'imageTag' in asset || 'repositoryName' in asset,
+    );
+    expect(images).toHaveLength(2);
+  }, 300_000);
+});
