@@ -38,6 +38,7 @@ export class KinesisStreamReader implements ShardReaderContext {
   readonly recordsPerCall: number;
   readonly pollIntervalMs: number;
   readonly maxIdlePollIntervalMs: number;
+  readonly maxRetries: number;
   stopped = false;
 
   private readonly client: KinesisClient;
@@ -60,6 +61,7 @@ export class KinesisStreamReader implements ShardReaderContext {
     this.recordsPerCall = options.recordsPerCall;
     this.pollIntervalMs = options.pollIntervalMs;
     this.maxIdlePollIntervalMs = options.maxIdlePollIntervalMs;
+    this.maxRetries = options.maxRetries;
     this.resumeFrom = isPositions(options.from) ? options.from : undefined;
     Object.assign(this.positions, this.resumeFrom);
   }
@@ -75,6 +77,7 @@ export class KinesisStreamReader implements ShardReaderContext {
         }
       }
       this.startReadyShards();
+      this.completeIfNothingLeft();
     } catch (error) {
       this.fail(error);
     }
@@ -202,13 +205,17 @@ export class KinesisStreamReader implements ShardReaderContext {
       await this.discoverChildren(shardId);
       this.reading--;
       this.startReadyShards();
-      if (this.reading === 0 && !this.stopped) {
-        this.stop();
-        this.subscriber.complete();
-      }
+      this.completeIfNothingLeft();
     } catch (error) {
       this.fail(error);
     }
+  }
+
+  /** Completes when no shard is being read and none can start: every shard closed for good. */
+  private completeIfNothingLeft(): void {
+    if (this.reading > 0 || this.stopped) return;
+    this.stop();
+    this.subscriber.complete();
   }
 
   /** After a shard closes, lists shards until its children show up (or retries run out). */

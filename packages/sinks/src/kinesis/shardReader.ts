@@ -19,6 +19,7 @@ export interface ShardReaderContext {
   readonly recordsPerCall: number;
   readonly pollIntervalMs: number;
   readonly maxIdlePollIntervalMs: number;
+  readonly maxRetries: number;
   /** Whether the reader was stopped (unsubscribed or failed). */
   readonly stopped: boolean;
   /** Sends with retries of transient failures; rejects when stopped or out of retries. */
@@ -75,6 +76,7 @@ export async function readShard(
 
   let iterator = await getIterator();
   let idleDelay = context.pollIntervalMs;
+  let expiredInARow = 0;
   const maxIdleDelay = Math.max(context.maxIdlePollIntervalMs, context.pollIntervalMs);
   while (iterator && !context.stopped) {
     let output: GetRecordsCommandOutput;
@@ -85,9 +87,13 @@ export async function readShard(
       );
     } catch (error) {
       if ((error as { name?: unknown }).name !== 'ExpiredIteratorException') throw error;
+      // A fresh iterator that expires again at once means something else is wrong (a clock
+      // far off): give up like any other persistent failure rather than spin.
+      if (++expiredInARow > context.maxRetries) throw error;
       iterator = await getIterator();
       continue;
     }
+    expiredInARow = 0;
 
     const records = output.Records ?? [];
     for (const record of records) {

@@ -115,6 +115,44 @@ describe('fromKinesis() under faults', () => {
     expectAllOnceInOrder(received);
   });
 
+  it('gives up with a KinesisReadError when fresh iterators keep expiring', async () => {
+    const { client } = faultyClient(kinesis.client, (command) =>
+      command.constructor.name === 'GetRecordsCommand'
+        ? sdkError('ExpiredIteratorException', 400)
+        : undefined,
+    );
+
+    const error = await firstValueFrom(
+      fromKinesis({ client, streamName, from: 'trim-horizon', maxRetries: 2, ...FAST }),
+    ).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(KinesisReadError);
+    expect(((error as KinesisReadError).cause as Error).name).toBe('ExpiredIteratorException');
+  });
+
+  it('completes when every shard of the stream is closed and none has children', async () => {
+    const { client, calls } = faultyClient(kinesis.client, (command) =>
+      command.constructor.name === 'ListShardsCommand'
+        ? {
+            Shards: [
+              {
+                ShardId: 'shardId-000000000000',
+                HashKeyRange: { StartingHashKey: '0', EndingHashKey: '1' },
+                SequenceNumberRange: { StartingSequenceNumber: '1', EndingSequenceNumber: '2' },
+              },
+            ],
+          }
+        : undefined,
+    );
+
+    const received = await firstValueFrom(
+      fromKinesis({ client, streamName, from: 'latest', ...FAST }).pipe(toArray(), timeout(10_000)),
+    );
+
+    expect(received).toEqual([]);
+    expect(calls).toEqual(['ListShardsCommand']);
+  });
+
   it('errors with a KinesisReadError once throttling outlasts maxRetries', async () => {
     const { client } = faultyClient(kinesis.client, (command) =>
       command.constructor.name === 'GetRecordsCommand'

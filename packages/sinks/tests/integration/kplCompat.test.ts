@@ -8,12 +8,14 @@ import { firstValueFrom, from, lastValueFrom, take, timeout, toArray } from 'rxj
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradeSequence } from '../../../../tests/helpers/factories.js';
 import { fromKinesis, toKinesis } from '../../src/index.js';
+import { decodeKinesisEvent } from '../../src/lambda.js';
 import { awsKinesisAgg, referenceDeaggregate } from '../helpers/awsKinesisAgg.js';
 import {
   createActiveStream,
   type KinesaliteHarness,
   startKinesalite,
 } from '../helpers/kinesaliteStream.js';
+import { kinesisEventFactory, kinesisRecordFactory } from '../helpers/lambdaEvents.js';
 
 const SYMBOLS = ['AAPL', 'MSFT', 'TSLA', 'NVDA', 'BRK.B'];
 
@@ -70,6 +72,35 @@ describe('KPL compatibility through a real stream (kinesalite)', () => {
     );
 
     expect(records.length).toBeLessThan(sent.length / 10);
+    expectInOrderOnce(trades, sent);
+  });
+
+  it('decodeKinesisEvent decodes a Lambda event carrying the aggregates toKinesis wrote', async () => {
+    const streamName = 'kpl-lambda';
+    await createActiveStream(kinesis.client, streamName, 1);
+    const sent = tradeSequence(SYMBOLS, 200);
+    await lastValueFrom(
+      from(sent).pipe(
+        toKinesis({ client: kinesis.client, streamName, aggregate: true }),
+        toArray(),
+      ),
+    );
+    const records = await readRawShard(streamName);
+
+    const { trades, failures } = decodeKinesisEvent(
+      kinesisEventFactory(
+        records.map((record) =>
+          kinesisRecordFactory({
+            data: record.Data!,
+            partitionKey: record.PartitionKey!,
+            sequenceNumber: record.SequenceNumber!,
+            streamName,
+          }),
+        ),
+      ),
+    );
+
+    expect(failures).toEqual([]);
     expectInOrderOnce(trades, sent);
   });
 
