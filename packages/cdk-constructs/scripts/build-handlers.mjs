@@ -1,5 +1,6 @@
-// Bundles src/handlers/<name>.ts into lambda/<name>/index.js: one self-contained CommonJS file
-// per handler for Node 20+ (any architecture), so users of the constructs need no bundler.
+// Bundles src/handlers/<name>.ts into lambda/<name>/index.js (+ a package.json marking it
+// CommonJS): one self-contained file per handler for Node 20+ (any architecture), so users of
+// the constructs need no bundler.
 // The AWS SDK v3 is bundled too: the bundle then runs the SDK version it was tested with,
 // whatever version the Lambda runtime happens to ship.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
@@ -50,6 +51,9 @@ export async function buildHandlers(options = {}) {
       const temporary = `${outfile}.${process.pid}.${Date.now()}.tmp`;
       await writeFile(temporary, result.outputFiles[0].contents);
       await rename(temporary, outfile);
+      // This package is "type": "module"; the marker keeps index.js CommonJS wherever it is
+      // loaded (in the Lambda asset, in tests, in local emulators).
+      await writeFile(join(dirname(outfile), 'package.json'), '{ "type": "commonjs" }\n');
       return outfile;
     }),
   );

@@ -8,7 +8,11 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.js';
-import { acknowledge } from '../internal/acknowledge.js';
+import {
+  acknowledge,
+  acknowledgeWildcards,
+  DATA_GRANT_ALLOWANCES,
+} from '../internal/acknowledge.js';
 import { BundledFunction } from '../internal/BundledFunction.js';
 import { logRetention } from '../internal/logRetention.js';
 
@@ -94,6 +98,7 @@ export class HistoryApi extends Construct {
       runtime: props.runtime,
     }).function;
     props.historyTable.grant(this.function, 'dynamodb:Query');
+    acknowledgeWildcards(this, DATA_GRANT_ALLOWANCES);
 
     this.httpApi = new apigwv2.HttpApi(this, 'Api', {
       description: 'market-stream trade history',

@@ -11,7 +11,11 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.js';
 import { ConstructPropsError } from '../errors.js';
-import { acknowledge, acknowledgeWildcards } from '../internal/acknowledge.js';
+import {
+  acknowledge,
+  acknowledgeWildcards,
+  DATA_GRANT_ALLOWANCES,
+} from '../internal/acknowledge.js';
 import { resolveCluster } from '../internal/cluster.js';
 import { resolveImage } from '../internal/containerImage.js';
 import { createLogBucket } from '../internal/logBucket.js';
@@ -282,6 +286,7 @@ export class ContainerFanoutService extends Construct {
         reason:
           'ecr:GetAuthorizationToken supports no resource-level permissions (resource must be *).',
       },
+      ...DATA_GRANT_ALLOWANCES,
     ]);
   }
 

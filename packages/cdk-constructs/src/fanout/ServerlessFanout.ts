@@ -10,7 +10,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.js';
 import { ConstructPropsError } from '../errors.js';
-import { acknowledge, acknowledgeWildcards } from '../internal/acknowledge.js';
+import {
+  acknowledge,
+  acknowledgeManagedPolicy,
+  acknowledgeWildcards,
+  DATA_GRANT_ALLOWANCES,
+  MANAGE_CONNECTIONS_ALLOWANCE,
+} from '../internal/acknowledge.js';
 import { BundledFunction } from '../internal/BundledFunction.js';
 import { logRetention } from '../internal/logRetention.js';
 
@@ -282,9 +288,9 @@ export class ServerlessFanout extends Construct {
           ),
         ],
       });
-      acknowledge(
+      acknowledgeManagedPolicy(
         this.cloudWatchRole,
-        'AwsSolutions-IAM4',
+        'service-role/AmazonAPIGatewayPushToCloudWatchLogs',
         'AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents for the account-level API Gateway logging role.',
       );
       const account = new apigateway.CfnAccount(this, 'ApiGatewayAccount', {
@@ -315,13 +321,7 @@ export class ServerlessFanout extends Construct {
         'API Gateway WebSocket APIs authorize on $connect only; later messages ride the authorized connection.',
       );
     }
-    acknowledgeWildcards(this, [
-      {
-        actions: (action) => action === 'execute-api:ManageConnections',
-        reason:
-          'Connection ids are only known at runtime; the resource is limited to this API stage’s @connections path.',
-      },
-    ]);
+    acknowledgeWildcards(this, [MANAGE_CONNECTIONS_ALLOWANCE, ...DATA_GRANT_ALLOWANCES]);
 
     if (props.alarms ?? true) {
       this.integrationErrorAlarm = this.metricIntegrationErrors().createAlarm(

@@ -1,17 +1,22 @@
 /**
  * History-only stream processor (the container topology, where fan-out nodes read the stream
- * themselves): decodes each Kinesis record and writes its trades with the sinks' `toDynamo`
- * (idempotent on `symbol#seq`) to `HISTORY_TABLE`; a record whose trades cannot be stored is
- * reported in `batchItemFailures`.
+ * themselves): decodes the whole Kinesis batch (KPL aggregates included) and writes its trades
+ * in one `toDynamo` pipeline (batched, idempotent on `symbol#seq`) to `HISTORY_TABLE`. Records
+ * that are not trades are logged and skipped — they could never succeed and would hold up the
+ * shard. If any trade cannot be stored, the batch is reported as failed from its first record,
+ * so Lambda retries it (the rewrites are idempotent) and, after the retry limit, names it in the
+ * on-failure queue.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoHistoryWriter } from '@market-stream/fanout/lambda';
-import { type KinesisEventLike, processTrades } from '@market-stream/sinks/lambda';
+import { decodeKinesisEvent, type KinesisEventLike } from '@market-stream/sinks/lambda';
 
 let write: ReturnType<typeof dynamoHistoryWriter> | undefined;
 
-export function handler(event: KinesisEventLike, context: unknown) {
+export async function handler(
+  event: KinesisEventLike,
+): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> {
   if (!write) {
     const tableName = process.env.HISTORY_TABLE;
     if (!tableName) throw new Error('HISTORY_TABLE is not set');
@@ -20,8 +25,16 @@ export function handler(event: KinesisEventLike, context: unknown) {
       tableName,
     });
   }
-  const writeTrades = write;
-  return processTrades(event, context, (trades) => writeTrades(trades), {
-    eventType: 'KinesisDataStreams',
-  });
+  const { trades, failures } = decodeKinesisEvent(event);
+  for (const failure of failures) {
+    console.warn(`skipped record ${failure.itemIdentifier}: ${failure.reason}`);
+  }
+  try {
+    await write(trades);
+    return { batchItemFailures: [] };
+  } catch (error) {
+    console.error('history write failed; the batch will be retried', error);
+    const first = event.Records?.[0]?.kinesis.sequenceNumber;
+    return { batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
+  }
 }

@@ -11,13 +11,61 @@ export function acknowledge(scope: IConstruct, id: string, reason: string): void
   Validations.of(scope).acknowledge({ id, reason });
 }
 
+/**
+ * Acknowledges cdk-nag `AwsSolutions-IAM4` for one AWS managed policy (the finding names the
+ * policy, so only that policy is acknowledged).
+ */
+export function acknowledgeManagedPolicy(
+  scope: IConstruct,
+  policyName: string,
+  reason: string,
+): void {
+  acknowledge(
+    scope,
+    `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policyName}]`,
+    reason,
+  );
+}
+
 /** A class of IAM statements whose wildcards are expected, and why. */
 export interface WildcardAllowance {
   /** True for each action a matching statement may contain; every action must match. */
   readonly actions: (action: string) => boolean;
+  /**
+   * True for each wildcard resource (flattened as cdk-nag names it) this allowance covers.
+   * @default - every resource of a matching statement
+   */
+  readonly resources?: (resource: string) => boolean;
   /** Why the wildcard (in the action or the resource) is needed. */
   readonly reason: string;
 }
+
+/**
+ * The sub-resource wildcards of CDK's DynamoDB and Kinesis grants: a table grant also covers the
+ * table's indexes (`<table arn>/index/*`), a stream grant its consumers (`<stream arn>/consumer/*`).
+ * Actions stay named; only resources below the granted table or stream match.
+ */
+export const MANAGE_CONNECTIONS_ALLOWANCE: WildcardAllowance = {
+  actions: (action) => action === 'execute-api:ManageConnections',
+  resources: (resource) => resource.endsWith('/@connections/*'),
+  reason:
+    'Connection ids are only known at runtime; the resource is limited to one API stage’s @connections path.',
+};
+
+/** See {@link MANAGE_CONNECTIONS_ALLOWANCE}. */
+export const DATA_GRANT_ALLOWANCES: readonly WildcardAllowance[] = [
+  {
+    actions: (action) => action.startsWith('dynamodb:') && !action.includes('*'),
+    resources: (resource) => /^<[^>]+>\/index\/\*$/.test(resource),
+    reason:
+      'CDK table grants include the table’s own indexes (<table arn>/index/*); no other table.',
+  },
+  {
+    actions: (action) => action.startsWith('kinesis:') && !action.includes('*'),
+    resources: (resource) => /^<[^>]+>\/consumer\/\*$/.test(resource),
+    reason: 'CDK stream grants include the stream’s own consumers (<stream arn>/consumer/*).',
+  },
+];
 
 /**
  * Acknowledges cdk-nag `AwsSolutions-IAM5` findings one by one (`IAM5[Action::…]`,
@@ -56,6 +104,7 @@ class AcknowledgeWildcards implements IAspect {
           ...toArray(statement.Resource)
             .map(flattenReference)
             .filter((resource) => resource.includes('*'))
+            .filter((resource) => allowance.resources?.(resource) ?? true)
             .map((resource) => `Resource::${resource}`),
         ];
         for (const finding of findings) {

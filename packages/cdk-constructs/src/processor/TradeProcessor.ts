@@ -11,7 +11,12 @@ import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.js';
 import { ConstructPropsError } from '../errors.js';
 import type { ServerlessFanout } from '../fanout/ServerlessFanout.js';
-import { acknowledge } from '../internal/acknowledge.js';
+import {
+  acknowledge,
+  acknowledgeWildcards,
+  DATA_GRANT_ALLOWANCES,
+  MANAGE_CONNECTIONS_ALLOWANCE,
+} from '../internal/acknowledge.js';
 import { BundledFunction } from '../internal/BundledFunction.js';
 
 /** Props of {@link TradeProcessor}. Give `existingDeadLetterQueue` or `deadLetterQueueProps`, not both. */
@@ -215,6 +220,7 @@ export class TradeProcessor extends Construct {
       ...(props.maxRecordAge ? { maxRecordAge: props.maxRecordAge } : {}),
     });
     this.function.addEventSource(this.eventSource);
+    acknowledgeWildcards(this, [MANAGE_CONNECTIONS_ALLOWANCE, ...DATA_GRANT_ALLOWANCES]);
 
     if (props.alarms ?? true) {
       this.errorsAlarm = this.metricErrors().createAlarm(this, 'ErrorsAlarm', {

@@ -6,7 +6,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.js';
 import { ConstructPropsError } from '../errors.js';
-import { acknowledge, acknowledgeWildcards } from '../internal/acknowledge.js';
+import {
+  acknowledge,
+  acknowledgeWildcards,
+  DATA_GRANT_ALLOWANCES,
+} from '../internal/acknowledge.js';
 import { resolveCluster } from '../internal/cluster.js';
 import { resolveImage } from '../internal/containerImage.js';
 import { logRetention } from '../internal/logRetention.js';
@@ -162,6 +166,7 @@ export class TradeProducerService extends Construct {
         reason:
           'ecr:GetAuthorizationToken supports no resource-level permissions (resource must be *).',
       },
+      ...DATA_GRANT_ALLOWANCES,
     ]);
   }
 

@@ -11,7 +11,11 @@ import { Construct } from 'constructs';
 import type { HistoryApi } from '../api/HistoryApi.js';
 import { DEFAULTS } from '../defaults.js';
 import { ConstructPropsError } from '../errors.js';
-import { acknowledge, acknowledgeWildcards } from '../internal/acknowledge.js';
+import {
+  acknowledge,
+  acknowledgeManagedPolicy,
+  acknowledgeWildcards,
+} from '../internal/acknowledge.js';
 import { packageRoot } from '../internal/handlerCode.js';
 import { createLogBucket } from '../internal/logBucket.js';
 
@@ -173,6 +177,13 @@ export class TickerWebsite extends Construct {
         ? { certificate: props.certificate, domainNames: props.domainNames }
         : {}),
     });
+    if (props.webSocketLoadBalancer) {
+      acknowledge(
+        this.distribution,
+        'AwsSolutions-CFR5',
+        'CloudFront reaches the fan-out load balancer over HTTP because the ALB has no certificate of its own by default (viewers still get TLS from CloudFront); use a certificate and domain on the ALB for TLS on that hop.',
+      );
+    }
     if (!props.certificate) {
       acknowledge(
         this.distribution,
@@ -210,15 +221,15 @@ export class TickerWebsite extends Construct {
     });
     const handler = this.deployment.handlerRole.node.scope;
     if (handler) {
-      acknowledge(
+      acknowledgeManagedPolicy(
         handler,
-        'AwsSolutions-IAM4',
+        'service-role/AWSLambdaBasicExecutionRole',
         'CDK’s BucketDeployment handler role uses AWSLambdaBasicExecutionRole for its logs.',
       );
       acknowledge(
         handler,
         'AwsSolutions-L1',
-        'The BucketDeployment handler runtime is chosen and updated by aws-cdk-lib.',
+        'The BucketDeployment handler’s runtime is chosen and updated by aws-cdk-lib, not by this construct.',
       );
       acknowledgeWildcards(handler, [
         {

@@ -1,30 +1,22 @@
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { buildHandlers, HANDLERS } from '../../../scripts/build-handlers.mjs';
+
+export { ensureHandlerBundles } from '../../helpers/bundles.js';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** The directory of the test Dockerfile (staged at synth, never built). */
 export const CONTAINER_FIXTURE = join(packageDir, 'tests', 'unit', 'fixtures', 'container');
 
-/** Bundling can take a minute on a busy machine; synths of big stacks take seconds. */
-export const SYNTH_TIMEOUT = 180_000;
-
 /**
- * Builds the prebundled handlers when a checkout has not built them yet (the constructs refuse
- * to synth without them). A built package skips this.
+ * Synths take seconds on an idle machine but minutes on a loaded CI runner shared with other
+ * suites; the limit only guards against a hang.
  */
-export async function ensureHandlerBundles(): Promise<void> {
-  const missing = HANDLERS.filter(
-    (name) => !existsSync(join(packageDir, 'lambda', name, 'index.js')),
-  );
-  if (missing.length > 0) await buildHandlers({ names: [...missing] });
-}
+export const SYNTH_TIMEOUT = 600_000;
 
 /** A fresh app and a stack in a fixed account and region (ALB access logs need a region). */
 export function newStack(id = 'Test'): { app: App; stack: Stack } {

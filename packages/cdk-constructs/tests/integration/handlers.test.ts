@@ -1,0 +1,202 @@
+import type { AddressInfo } from 'node:net';
+import type { Trade } from '@market-stream/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+// @ts-expect-error dynalite ships no types
+import dynalite from 'dynalite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tradeSequence } from '../../../../tests/helpers/factories.js';
+import { ensureHandlerBundles, loadBundle } from '../helpers/bundles.js';
+
+// The prebundled handlers, loaded as Lambda loads them, against dynalite through the bundled
+// AWS SDK (pointed at the emulator with AWS_ENDPOINT_URL_DYNAMODB). The table is created with
+// one plain DynamoDB JSON request, so the test itself loads no SDK.
+
+interface Server {
+  listen(port: number, host: string, callback: () => void): void;
+  close(callback: () => void): void;
+  address(): AddressInfo;
+}
+
+type RecorderHandler = (
+  event: unknown,
+  context: unknown,
+) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+type HistoryHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const TABLE = 'trade-history';
+const ENV = [
+  'AWS_ENDPOINT_URL_DYNAMODB',
+  'AWS_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'HISTORY_TABLE',
+] as const;
+
+function kinesisEvent(payloads: string[]) {
+  return {
+    Records: payloads.map((payload, index) => ({
+      eventSource: 'aws:kinesis',
+      eventID: `shardId-000000000000:${index}`,
+      eventSourceARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/trades',
+      awsRegion: 'us-east-1',
+      kinesis: {
+        kinesisSchemaVersion: '1.0',
+        partitionKey: 'AAPL',
+        sequenceNumber: String(49_000_000_000 + index),
+        data: Buffer.from(payload).toString('base64'),
+        approximateArrivalTimestamp: 1_700_000_000,
+      },
+    })),
+  };
+}
+
+async function createHistoryTable(endpoint: string): Promise<void> {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': 'DynamoDB_20120810.CreateTable',
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=x/20240101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=x',
+      'x-amz-date': '20240101T000000Z',
+    },
+    body: JSON.stringify({
+      TableName: TABLE,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+    }),
+  });
+  if (!response.ok) throw new Error(`CreateTable: ${response.status} ${await response.text()}`);
+  // dynalite makes the table ACTIVE after createTableMs.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+function httpEvent(path: string, query: Record<string, string>): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: `GET ${path}`,
+    rawPath: path,
+    rawQueryString: new URLSearchParams(query).toString(),
+    queryStringParameters: query,
+    headers: {},
+    isBase64Encoded: false,
+    requestContext: {} as APIGatewayProxyEventV2['requestContext'],
+  };
+}
+
+describe('prebundled handlers', () => {
+  let server: Server;
+  const saved: Partial<Record<(typeof ENV)[number], string | undefined>> = {};
+  const trades: Trade[] = tradeSequence(['AAPL', 'MSFT'], 12, { stepMs: 5_000 });
+
+  beforeAll(async () => {
+    await ensureHandlerBundles();
+    server = dynalite({ createTableMs: 10 }) as Server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${server.address().port}`;
+    await createHistoryTable(endpoint);
+    for (const name of ENV) saved[name] = process.env[name];
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'x',
+      AWS_SECRET_ACCESS_KEY: 'x',
+      HISTORY_TABLE: TABLE,
+    });
+  });
+
+  afterAll(async () => {
+    for (const name of ENV) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('recorder stores every trade of a Kinesis batch once, skipping a record that is not a trade', async () => {
+    const { handler } = loadBundle<{ handler: RecorderHandler }>('recorder');
+    const payloads = [...trades.map((trade) => JSON.stringify(trade)), 'not json'];
+
+    const first = await handler(kinesisEvent(payloads), {});
+    const replay = await handler(kinesisEvent(payloads), {});
+
+    expect(first.batchItemFailures).toEqual([]);
+    expect(replay.batchItemFailures).toEqual([]);
+    const history = loadBundle<{ handler: HistoryHandler }>('history');
+    const response = await history.handler(
+      httpEvent('/api/trades', { symbol: 'AAPL', limit: '100' }),
+    );
+    const stored = JSON.parse(response.body ?? '') as Trade[];
+    expect(stored.map((trade) => trade.seq)).toEqual(
+      Array.from({ length: 12 }, (_, index) => 12 - index),
+    );
+  });
+
+  it('history answers /api/trades newest first, limited', async () => {
+    const { handler } = loadBundle<{ handler: HistoryHandler }>('history');
+
+    const response = await handler(httpEvent('/api/trades', { symbol: 'MSFT', limit: '3' }));
+
+    expect(response.statusCode).toBe(200);
+    const body = JSON.parse(response.body ?? '') as Trade[];
+    expect(body.map((trade) => [trade.symbol, trade.seq])).toEqual([
+      ['MSFT', 12],
+      ['MSFT', 11],
+      ['MSFT', 10],
+    ]);
+  });
+
+  it('history computes /api/bars from the stored trades when no bars are stored', async () => {
+    const { handler } = loadBundle<{ handler: HistoryHandler }>('history');
+    const aapl = trades.filter((trade) => trade.symbol === 'AAPL');
+    const first = aapl[0]!;
+    const last = aapl.at(-1)!;
+
+    const response = await handler(
+      httpEvent('/api/bars', {
+        symbol: 'AAPL',
+        interval: '1m',
+        from: String(first.timestamp),
+        to: String(last.timestamp),
+      }),
+    );
+
+    expect(response.statusCode).toBe(200);
+    const bars = JSON.parse(response.body ?? '') as {
+      start: number;
+      count?: number;
+      open: number;
+      close: number;
+    }[];
+    expect(bars.length).toBeGreaterThan(1);
+    expect(bars[0]!.start).toBeGreaterThan(bars.at(-1)!.start);
+    expect(bars.at(-1)!.open).toBe(first.price);
+    expect(bars[0]!.close).toBe(last.price);
+  });
+
+  it('history answers 400 with a reason for a bad symbol, limit or interval', async () => {
+    const { handler } = loadBundle<{ handler: HistoryHandler }>('history');
+
+    const cases = await Promise.all([
+      handler(httpEvent('/api/trades', { symbol: 'not a symbol' })),
+      handler(httpEvent('/api/trades', { symbol: 'AAPL', limit: '0' })),
+      handler(httpEvent('/api/bars', { symbol: 'AAPL', interval: '7m' })),
+      handler(httpEvent('/api/trades', {})),
+    ]);
+
+    expect(cases.map((response) => response.statusCode)).toEqual([400, 400, 400, 400]);
+    expect(cases.map((response) => JSON.parse(response.body ?? '').error.code)).toEqual([
+      'INVALID_SYMBOL',
+      'INVALID_LIMIT',
+      'INVALID_INTERVAL',
+      'INVALID_SYMBOL',
+    ]);
+  });
+});
