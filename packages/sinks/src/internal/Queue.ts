@@ -34,6 +34,12 @@ export class Queue<T> {
     return item;
   }
 
+  /** Calls `visit` with up to `count` items from the head, without removing them. */
+  forEachFirst(count: number, visit: (item: T) => void): void {
+    const end = Math.min(this.items.length, this.head + count);
+    for (let i = this.head; i < end; i++) visit(this.items[i] as T);
+  }
+
   /** Every queued item, head first, without removing them. */
   toArray(): T[] {
     return this.items.slice(this.head) as T[];

@@ -19,6 +19,9 @@ import { isTransientError } from './transientError.js';
 import type { Entry, RequestOutcome, Transport } from './transport.js';
 import type { DeliveryReport, FailureReason, SinkFailure, SinkOptions } from './types.js';
 
+/** Ready lanes looked at to restart the linger clock after a request is built. */
+const LINGER_SCAN = 64;
+
 type Resolved<R> = Required<
   Omit<SinkOptions<R>, 'onFailure' | 'onUnsent' | 'recordTtlMs' | 'scheduler' | 'random'>
 > &
@@ -255,12 +258,14 @@ class DeliveryEngine<R, P> {
       }
     }
     if (this.ready.length > 0) {
-      // The oldest lanes just left; the linger clock follows what is still waiting.
+      // The oldest lanes just left; the linger clock follows what is still waiting. Lanes
+      // queue in the order they became ready, so the oldest heads sit near the front: look
+      // at a bounded prefix rather than every ready lane on every request.
       let oldest = Number.POSITIVE_INFINITY;
-      for (const lane of this.ready.toArray()) {
+      this.ready.forEachFirst(LINGER_SCAN, (lane) => {
         const head = lane.retries[0] ?? lane.queue.peek();
         if (head !== undefined && head.arrivedAt < oldest) oldest = head.arrivedAt;
-      }
+      });
       this.oldestReady = oldest;
     }
     return batch;
