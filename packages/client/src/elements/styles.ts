@@ -38,7 +38,7 @@ export const gridStyles = `${theme}
   border: 1px solid var(--_border);
   border-radius: var(--_radius);
   background: linear-gradient(180deg, rgba(255,255,255,0.025), rgba(255,255,255,0)) , var(--_surface);
-  box-shadow: 0 1px 0 rgba(255,255,255,0.03) inset, 0 6px 18px rgba(0,0,0,0.25);
+  box-shadow: 0 1px 0 rgba(255,255,255,0.04) inset;
   transition: opacity 300ms;
 }
 .head { display: flex; align-items: center; justify-content: space-between; gap: 8px; position: relative; }

@@ -121,7 +121,7 @@ export class PriceView implements Animated {
   private draw(value: number): void {
     const cents = Math.round(value * 100);
     if (cents !== Math.round(this.shown * 100)) {
-      setText(this.nodes.price, this.format.price.format(cents / 100));
+      setText(this.nodes.price, this.format.cents(cents));
     }
     this.shown = value;
     if (this.drawnTarget === this.to || this.first === undefined) return;
