@@ -70,10 +70,18 @@ export const ENGINE_DEFAULTS = Object.freeze({
   maxMessagesPerSecond: 20,
   /** Burst of client messages a connection may send at once (token bucket size). */
   messageBurst: 50,
-  /** Messages queued for one connection that cannot take more; past it, closed with 1013. */
+  /**
+   * Protocol messages (`subscribed`, `snapshot`, `pong`, `error`) queued for one connection that
+   * cannot take more; past it, closed with 1013.
+   */
   maxQueuedMessages: 256,
-  /** Characters queued for one connection; past it, closed with 1013. */
+  /** Characters of those queued messages; past it, closed with 1013. */
   maxQueuedBytes: 8 * 1024 * 1024,
+  /**
+   * Trades waiting for one `all`-mode connection that cannot take more (they leave as one
+   * message when it can); past it, closed with 1013. `latest` mode keeps one per symbol.
+   */
+  maxBacklogTrades: 10_000,
   /** Trades one shard holds between flushes; reaching it flushes the shard at once. */
   maxPendingTrades: 20_000,
 });

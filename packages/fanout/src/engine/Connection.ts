@@ -17,7 +17,9 @@ export class Connection implements ConnectionRecord {
   readonly queue: string[] = [];
   queuedChars = 0;
   /** `latest` mode backlog: the newest undelivered trade per symbol, sent when writable. */
-  conflated: Map<string, Trade> | undefined;
+  pendingLatest: Map<string, Trade> | undefined;
+  /** `all` mode backlog: every undelivered trade, sent as one message when writable. */
+  pendingAll: Trade[] | undefined;
   /** Per symbol, the `seq` its snapshot carried: trades up to it are not sent again. */
   floors: Map<string, number> | undefined;
   /** A send to this connection has not settled yet (asynchronous transports). */
@@ -34,9 +36,23 @@ export class Connection implements ConnectionRecord {
     readonly bucket: TokenBucket,
   ) {}
 
+  /** Whether trades wait for this connection (it could not take them when they were due). */
+  get hasTradeBacklog(): boolean {
+    return (this.pendingLatest?.size ?? 0) > 0 || (this.pendingAll?.length ?? 0) > 0;
+  }
+
   /** Whether the next flush must treat this connection on its own (floors or a backlog). */
   get special(): boolean {
-    return this.queue.length > 0 || (this.conflated?.size ?? 0) > 0 || (this.floors?.size ?? 0) > 0;
+    return this.queue.length > 0 || this.hasTradeBacklog || (this.floors?.size ?? 0) > 0;
+  }
+
+  /** Drops backlogged trades of `symbols` (re-subscribed: their snapshot supersedes them). */
+  forgetBacklog(symbols: readonly string[]): void {
+    for (const symbol of symbols) this.pendingLatest?.delete(symbol);
+    if (this.pendingAll !== undefined) {
+      const dropped = new Set(symbols);
+      this.pendingAll = this.pendingAll.filter((trade) => !dropped.has(trade.symbol));
+    }
   }
 
   /** The record a {@link ConnectionStore} keeps. */

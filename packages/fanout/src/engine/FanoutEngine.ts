@@ -35,6 +35,7 @@ export class FanoutEngine implements Fanout {
     messageBurst: number;
     maxQueuedMessages: number;
     maxQueuedBytes: number;
+    maxBacklogTrades: number;
     maxPendingTrades: number;
     validateTrades: boolean;
   };
@@ -63,6 +64,7 @@ export class FanoutEngine implements Fanout {
       messageBurst: options.messageBurst ?? ENGINE_DEFAULTS.messageBurst,
       maxQueuedMessages: options.maxQueuedMessages ?? ENGINE_DEFAULTS.maxQueuedMessages,
       maxQueuedBytes: options.maxQueuedBytes ?? ENGINE_DEFAULTS.maxQueuedBytes,
+      maxBacklogTrades: options.maxBacklogTrades ?? ENGINE_DEFAULTS.maxBacklogTrades,
       maxPendingTrades: options.maxPendingTrades ?? ENGINE_DEFAULTS.maxPendingTrades,
       validateTrades: options.validateTrades ?? true,
     };
@@ -223,6 +225,7 @@ export class FanoutEngine implements Fanout {
       );
       return;
     }
+    connection.forgetBacklog(added);
     this.changeSymbols(connection, added, 1);
 
     const snapshot: Trade[] = [];
@@ -327,38 +330,53 @@ export class FanoutEngine implements Fanout {
       mine = trades.filter((trade) => trade.seq > (floors.get(trade.symbol) ?? 0));
       connection.floors = undefined;
     }
-    if (connection.conflated !== undefined) {
-      // Catching up in latest mode: this window joins the backlog, sent as one fresh message.
-      this.conflate(connection, mine);
-      this.drain(connection);
-    } else {
-      this.drain(connection);
-      const [delivery] = buildDeliveries(mine, [connection], this.mode);
-      if (delivery !== undefined) this.deliverTrades(connection, delivery.payload, mine);
+    // This window joins whatever waits, and all of it leaves as one message when it can.
+    this.backlog(connection, mine);
+    this.drain(connection);
+    if (connection.special && !connection.closed) {
+      this.shards[connection.shard]!.special.add(connection);
     }
-    if (connection.special) this.shards[connection.shard]!.special.add(connection);
   }
 
-  /** Sends a window's message, or backlogs it when the connection cannot take it now. */
+  /** Sends a window's message, or backlogs its trades when the connection cannot take it now. */
   private deliverTrades(connection: Connection, payload: string, trades: readonly Trade[]): void {
-    if (connection.mode === 'all' || !this.blocked(connection)) {
-      this.deliver(connection, payload);
+    if (connection.queue.length === 0 && !connection.hasTradeBacklog && !this.blocked(connection)) {
+      this.send(connection, payload);
       return;
     }
-    this.conflate(connection, trades);
-    this.markSpecial(connection);
+    this.backlog(connection, trades);
+    if (!connection.closed) this.markSpecial(connection);
   }
 
-  /** latest mode backlog: keeps only the newest trade per symbol until the client catches up. */
-  private conflate(connection: Connection, trades: readonly Trade[]): void {
-    connection.conflated ??= new Map();
-    const conflated = connection.conflated;
+  /**
+   * Holds trades for a connection that cannot take them now: in `latest` mode only the newest
+   * per symbol (fresh prices when it catches up); in `all` mode every one, up to
+   * `maxBacklogTrades`, past which the connection is closed with 1013.
+   */
+  private backlog(connection: Connection, trades: readonly Trade[]): void {
+    if (connection.mode === 'latest') {
+      connection.pendingLatest ??= new Map();
+      const pending = connection.pendingLatest;
+      for (const trade of trades) {
+        if (!connection.symbolSet.has(trade.symbol)) continue;
+        const held = pending.get(trade.symbol);
+        if (held !== undefined && held.seq >= trade.seq) continue;
+        if (held !== undefined) this.metrics.drop('conflated');
+        pending.set(trade.symbol, trade);
+      }
+      return;
+    }
+    connection.pendingAll ??= [];
+    const pending = connection.pendingAll;
     for (const trade of trades) {
-      if (!connection.symbolSet.has(trade.symbol)) continue;
-      const held = conflated.get(trade.symbol);
-      if (held !== undefined && held.seq >= trade.seq) continue;
-      if (held !== undefined) this.metrics.drop('conflated');
-      conflated.set(trade.symbol, trade);
+      if (connection.symbolSet.has(trade.symbol)) pending.push(trade);
+    }
+    if (pending.length > this.settings.maxBacklogTrades) {
+      this.closeSlow(
+        connection,
+        pending.length,
+        `slow consumer: more than ${this.settings.maxBacklogTrades} trades waiting`,
+      );
     }
   }
 
@@ -375,35 +393,45 @@ export class FanoutEngine implements Fanout {
       connection.queue.length > this.settings.maxQueuedMessages ||
       connection.queuedChars > this.settings.maxQueuedBytes
     ) {
-      this.closeSlow(connection);
+      this.closeSlow(
+        connection,
+        connection.queue.length,
+        `slow consumer: more than ${this.settings.maxQueuedMessages} messages or ${this.settings.maxQueuedBytes} characters queued`,
+      );
       return;
     }
     this.markSpecial(connection);
   }
 
-  /** Sends what a connection has queued, oldest first, while it can take it. */
+  /** Sends what waits for a connection while it can take it: queued messages, then its trades. */
   private drain(connection: Connection): void {
     while (connection.queue.length > 0 && !connection.closed && !this.blocked(connection)) {
       const payload = connection.queue.shift()!;
       connection.queuedChars -= payload.length;
       this.send(connection, payload);
     }
-    const conflated = connection.conflated;
     if (
-      conflated !== undefined &&
-      conflated.size > 0 &&
-      connection.queue.length === 0 &&
-      !connection.closed &&
-      !this.blocked(connection)
+      !connection.hasTradeBacklog ||
+      connection.queue.length > 0 ||
+      connection.closed ||
+      this.blocked(connection)
     ) {
-      connection.conflated = undefined;
-      const fresh = connection.symbols
-        .map((symbol) => conflated.get(symbol))
-        .filter((trade): trade is Trade => trade !== undefined);
-      if (fresh.length > 0) {
-        this.send(connection, encodeServerMessage({ type: 'trades', trades: fresh }));
-      }
+      return;
     }
+    const latest = connection.pendingLatest;
+    const all = connection.pendingAll;
+    connection.pendingLatest = undefined;
+    connection.pendingAll = undefined;
+    let payload: string | undefined;
+    if (latest !== undefined && latest.size > 0) {
+      const fresh = connection.symbols
+        .map((symbol) => latest.get(symbol))
+        .filter((trade): trade is Trade => trade !== undefined);
+      if (fresh.length > 0) payload = encodeServerMessage({ type: 'trades', trades: fresh });
+    } else if (all !== undefined && all.length > 0) {
+      payload = buildDeliveries(all, [connection], 'all')[0]?.payload;
+    }
+    if (payload !== undefined) this.send(connection, payload);
   }
 
   private blocked(connection: Connection): boolean {
@@ -415,9 +443,8 @@ export class FanoutEngine implements Fanout {
     }
   }
 
-  private closeSlow(connection: Connection): void {
-    this.metrics.drop('slow_consumer', connection.queue.length);
-    const reason = `slow consumer: more than ${this.settings.maxQueuedMessages} messages or ${this.settings.maxQueuedBytes} characters queued`;
+  private closeSlow(connection: Connection, dropped: number, reason: string): void {
+    this.metrics.drop('slow_consumer', dropped);
     const id = connection.id;
     this.disconnect(id);
     try {

@@ -61,15 +61,22 @@ export interface FanoutOptions {
    */
   messageBurst?: number;
   /**
-   * Messages queued for a connection that cannot take more before it is closed with 1013.
+   * Protocol messages (`subscribed`, `snapshot`, `pong`, `error`) queued for a connection that
+   * cannot take more, before it is closed with 1013.
    * @default 256
    */
   maxQueuedMessages?: number;
   /**
-   * Characters queued for a connection before it is closed with 1013.
+   * Characters of those queued messages before the connection is closed with 1013.
    * @default 8388608
    */
   maxQueuedBytes?: number;
+  /**
+   * Trades waiting for an `all`-mode connection that cannot take more, before it is closed
+   * with 1013.
+   * @default 10000
+   */
+  maxBacklogTrades?: number;
   /**
    * Trades a shard holds between flushes; reaching it flushes the shard early.
    * @default 20000
@@ -183,11 +190,13 @@ export interface Fanout {
  *   connection by a token bucket (`RATE_LIMITED`, at most one such notice per second; the
  *   refused messages are dropped). A throwing transport or store never stops the engine.
  * - **Slow consumers**: a connection whose transport reports backpressure, or whose previous
- *   asynchronous send has not settled, is queued for instead of sent to. In `latest` mode the
- *   backlog keeps only the newest trade per symbol, so a slow client gets fresh prices when it
- *   catches up; messages queued past `maxQueuedMessages` or `maxQueuedBytes` close the
- *   connection with 1013 and a reason. Sends never wait for each other, so one slow or dead
- *   client never delays the others.
+ *   asynchronous send has not settled, is not sent to; what it misses waits and leaves as one
+ *   message when it can take it (fewer, larger messages, never a reordering). In `latest` mode
+ *   only the newest trade per symbol waits, so a slow client gets fresh prices, not a backlog;
+ *   in `all` mode every trade waits, and past `maxBacklogTrades` (or past `maxQueuedMessages` /
+ *   `maxQueuedBytes` of protocol messages in either mode) the connection is closed with 1013
+ *   and a reason. Sends never wait for each other, so one slow or dead client never delays the
+ *   others.
  * - **Shards**: connections are spread by `shardOf(id, shards)`; each shard buffers only the
  *   symbols its connections hold, flushes on its own timer, and flushes early when it holds
  *   `maxPendingTrades`.

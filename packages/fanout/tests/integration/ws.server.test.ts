@@ -140,7 +140,7 @@ describe('serveFanout() lifecycle', () => {
       source,
       mode: 'all',
       highWaterMark: 64 * 1024,
-      maxQueuedMessages: 8,
+      maxBacklogTrades: 2_000,
       flushIntervalMs: 10,
       maxFlushIntervalMs: 10,
     });

@@ -157,10 +157,10 @@ describe('createFanout()', () => {
     expect(fanout.metrics.drops.rate_limited).toBe(15);
   });
 
-  it('closes a slow consumer in all mode with 1013 once its queue is full, without delaying others', () => {
+  it('closes a slow consumer in all mode with 1013 once its backlog is full, without delaying others', () => {
     const { scheduler, transport, source, store, fanout } = setup({
       mode: 'all',
-      maxQueuedMessages: 3,
+      maxBacklogTrades: 3,
     });
     fanout.connect('slow', { symbols: ['AAPL'] });
     fanout.connect('fast', { symbols: ['AAPL'] });
@@ -182,8 +182,8 @@ describe('createFanout()', () => {
     return fanout.settled().then(async () => expect(await store.get('slow')).toBeUndefined());
   });
 
-  it('delivers a queued backlog in order once a slow all-mode consumer catches up', () => {
-    const { scheduler, transport, source, fanout } = setup({ mode: 'all', maxQueuedMessages: 10 });
+  it('delivers the backlog of a slow all-mode consumer in order, as one message, once it catches up', () => {
+    const { scheduler, transport, source, fanout } = setup({ mode: 'all', maxBacklogTrades: 10 });
     fanout.connect('slow', { symbols: ['AAPL'] });
     transport.backpressured.add('slow');
 
@@ -196,6 +196,7 @@ describe('createFanout()', () => {
     advanceTo(scheduler, 200);
 
     expect(transport.tradeKeys('slow')).toEqual(['AAPL#1', 'AAPL#2', 'AAPL#3', 'AAPL#4']);
+    expect(transport.types('slow').filter((type) => type === 'trades')).toHaveLength(1);
   });
 
   it('gives a slow latest-mode consumer fresh prices, not a backlog', () => {
@@ -275,7 +276,7 @@ describe('createFanout()', () => {
     expect(await store.get('a')).toBeUndefined();
   });
 
-  it('keeps one send in flight per connection on an asynchronous transport, in order', async () => {
+  it('keeps one send in flight per connection on an asynchronous transport, in order, merging what waits', async () => {
     const scheduler = virtualScheduler();
     const received: string[] = [];
     const resolvers: Array<() => void> = [];
@@ -303,13 +304,10 @@ describe('createFanout()', () => {
     }
 
     expect(inFlightBefore).toBe(1);
-    expect(received.map((payload) => JSON.parse(payload).type)).toEqual([
-      'subscribed',
-      'snapshot',
-      'trades',
-      'trades',
-    ]);
-    expect(fanout.metrics.messagesOut).toBe(4);
+    const messages = received.map((payload) => JSON.parse(payload));
+    expect(messages.map((message) => message.type)).toEqual(['subscribed', 'snapshot', 'trades']);
+    expect(messages[2].trades.map((t: Trade) => t.seq)).toEqual([1, 2]);
+    expect(fanout.metrics.messagesOut).toBe(3);
   });
 
   it('widens the window when flushing is busy and narrows it back when idle', () => {
