@@ -16,7 +16,17 @@ export interface TokenCarrier {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** The WebSocket subprotocol that announces a bearer token in `Sec-WebSocket-Protocol`. */
+/**
+ * The WebSocket subprotocol that announces a bearer token in `Sec-WebSocket-Protocol`; servers
+ * made by `serveFanout` select it, so browsers accept the handshake.
+ *
+ * @example
+ * ```ts
+ * import { BEARER_PROTOCOL } from '@market-stream/fanout';
+ *
+ * const socket = new WebSocket('wss://ticker.example.com/ws', [BEARER_PROTOCOL, token]);
+ * ```
+ */
 export const BEARER_PROTOCOL = 'bearer';
 
 /**
