@@ -1,4 +1,5 @@
 import {
+  type KinesisClient,
   ListShardsCommand,
   MergeShardsCommand,
   PutRecordsCommand,
@@ -85,28 +86,33 @@ describe('fromKinesis() against kinesalite', () => {
 
   it('from latest, reads only what is written after it starts', async () => {
     const streamName = await newStream(2);
-    await putTrades(kinesis.client, streamName, tradeSequence(['OLD'], 50));
-    const fresh = tradeSequence(['NEW'], 50);
-    let started = false;
+    await putTrades(kinesis.client, streamName, tradeSequence(['OLD', 'OLDER'], 50));
+    const fresh = tradeSequence(['NEW', 'NEWER'], 50);
+    let iterators = 0;
+    const client = {
+      send: async (command: { constructor: { name: string } }, options?: unknown) => {
+        const output = await (kinesis.client.send as (c: unknown, o: unknown) => Promise<unknown>)(
+          command,
+          options,
+        );
+        if (command.constructor.name === 'GetShardIteratorCommand') iterators++;
+        return output;
+      },
+    } as unknown as KinesisClient;
 
     const reading = firstValueFrom(
-      read(
-        {
-          streamName,
-          from: 'latest',
-          onPositions: () => {
-            started = true;
-          },
-        },
-        fresh.length,
+      fromKinesis({ client, streamName, from: 'latest', ...FAST }).pipe(
+        take(fresh.length),
+        toArray(),
+        timeout(30_000),
       ),
     );
-    // LATEST iterators are taken at subscription; give the reader a moment to take them.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // LATEST is "after the newest record when the iterator is taken": write once both are.
+    for (let i = 0; i < 1_000 && iterators < 2; i++) await new Promise((r) => setTimeout(r, 10));
     await putTrades(kinesis.client, streamName, fresh);
     const received = await reading;
 
-    expect(started).toBe(true);
+    expect(iterators).toBe(2);
     expectEveryTradeOnceInOrder(received, fresh);
   });
 
