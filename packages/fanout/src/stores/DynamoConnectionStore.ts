@@ -33,7 +33,7 @@ export interface DynamoConnectionStoreOptions {
   shards?: number;
   /**
    * Item lifetime, written to the `ttl` attribute (enable TTL on it in the table).
-   * @default 8400 (API Gateway's 2-hour connection limit plus 10 minutes)
+   * @default 7800 (API Gateway's 2-hour connection limit plus 10 minutes)
    */
   ttlSeconds?: number;
   /**
