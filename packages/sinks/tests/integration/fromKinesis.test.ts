@@ -116,6 +116,22 @@ describe('fromKinesis() against kinesalite', () => {
     expectEveryTradeOnceInOrder(received, fresh);
   });
 
+  it('rejects bad options at once with a typed error', () => {
+    const client = kinesis.client;
+    const attempts: Array<() => unknown> = [
+      () => fromKinesis({ client, streamName: '' }),
+      () => fromKinesis({ client, streamName: 's', from: 'earliest' as never }),
+      () => fromKinesis({ client, streamName: 's', from: { timestamp: Number.NaN } }),
+      () => fromKinesis({ client, streamName: 's', from: { 'shardId-000000000000': 'abc' } }),
+      () => fromKinesis({ client, streamName: 's', pollIntervalMs: 0 }),
+      () => fromKinesis({ client, streamName: 's', recordsPerCall: 10_001 }),
+    ];
+
+    for (const attempt of attempts) {
+      expect(attempt).toThrow(expect.objectContaining({ code: 'INVALID_READER_OPTIONS' }));
+    }
+  });
+
   it('resumes from the reported positions without duplicates or gaps', async () => {
     const streamName = await newStream(3);
     const first = tradeSequence(SYMBOLS, 100);
