@@ -62,7 +62,7 @@ describe('toKinesis() into kinesalite', () => {
     });
     expect(outOfOrderSymbols(arrived)).toEqual([]);
     expect(reports.reduce((sum, report) => sum + report.records, 0)).toBe(trades.length);
-  });
+  }, 300_000);
 
   it('delivers 100,000 trades exactly once and in order as KPL aggregates', async () => {
     await createStream(client, 'aggregated', 4);
@@ -80,7 +80,7 @@ describe('toKinesis() into kinesalite', () => {
     expect(outOfOrderSymbols(arrived)).toEqual([]);
     const entries = reports.reduce((sum, report) => sum + report.entries, 0);
     expect(entries).toBeLessThan(100_000 / 2);
-  });
+  }, 300_000);
 
   describe('through a proxy that rejects 30% of records, throttles, 5xx-es and drops connections', () => {
     let proxy: FaultProxy;
@@ -148,6 +148,6 @@ describe('toKinesis() into kinesalite', () => {
       expect(proxy.stats.serverErrors).toBeGreaterThan(0);
       expect(proxy.stats.dropped).toBeGreaterThan(0);
       expect(reports.some((report) => report.error !== undefined)).toBe(true);
-    });
+    }, 300_000);
   });
 });
