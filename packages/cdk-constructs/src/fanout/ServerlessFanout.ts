@@ -109,7 +109,7 @@ export interface ServerlessFanoutProps {
  * the `connect` / `disconnect` / `message` handlers of `@market-stream/fanout/lambda`.
  *
  * Pass it to {@link TradeProcessor} as `fanout` and the processor sends every trade to the
- * subscribed connections. Bound by the account's @connections rate (10,000 requests/s by
+ * subscribed connections. Bound by the account's `@connections` rate (10,000 requests/s by
  * default): suits up to a few thousand ticking clients; beyond, use {@link ContainerFanoutService}.
  * Guarantees: access logs, stage throttling, encrypted connection table, least-privilege roles
  * (named DynamoDB actions, `execute-api:ManageConnections` on this stage only).
@@ -343,7 +343,7 @@ export class ServerlessFanout extends Construct {
     return this.stage.url;
   }
 
-  /** The `https://` @connections endpoint of the stage (`WEBSOCKET_API_ENDPOINT`). */
+  /** The `https://` `@connections` endpoint of the stage (`WEBSOCKET_API_ENDPOINT`). */
   get callbackUrl(): string {
     return this.stage.callbackUrl;
   }
@@ -392,7 +392,7 @@ export class ServerlessFanout extends Construct {
   }
 
   /**
-   * Messages sent and received, including @connections posts (sum, 5 minutes).
+   * Messages sent and received, including `@connections` posts (sum, 5 minutes).
    * @param props - Overrides for period, statistic, label.
    * @returns The metric.
    */
