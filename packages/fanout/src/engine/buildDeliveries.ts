@@ -63,24 +63,39 @@ export function buildDeliveries(
   const index = indexBySymbol(trades);
   const fragments = new Fragments(index.bySymbol);
 
-  const groups = new Map<string, { mode: DeliveryMode; symbols: number[]; ids: string[] }>();
+  // A connection's update set is keyed by a bit mask of symbol ordinals while they fit in a
+  // small integer (the common case, and far cheaper than building a string key per connection).
+  const byMask = index.bySymbol.length <= 30;
+  const groups = new Map<number | string, Group>();
   const picked: number[] = [];
   for (const connection of connections) {
-    picked.length = 0;
-    for (const symbol of connection.symbols) {
-      const ordinal = index.ordinals.get(symbol);
-      if (ordinal !== undefined) picked.push(ordinal);
-    }
-    if (picked.length === 0) continue;
-    if (picked.length > 1) picked.sort(byNumber);
     const connectionMode = connection.mode ?? mode;
-    const key = `${connectionMode === 'all' ? 'a' : 'l'}${picked.join(',')}`;
-    const group = groups.get(key);
-    if (group === undefined) {
-      groups.set(key, { mode: connectionMode, symbols: [...picked], ids: [connection.id] });
+    let key: number | string;
+    if (byMask) {
+      let bits = 0;
+      for (const symbol of connection.symbols) {
+        const ordinal = index.ordinals.get(symbol);
+        if (ordinal !== undefined) bits |= 1 << ordinal;
+      }
+      if (bits === 0) continue;
+      key = connectionMode === 'all' ? -bits : bits;
     } else {
-      group.ids.push(connection.id);
+      picked.length = 0;
+      for (const symbol of connection.symbols) {
+        const ordinal = index.ordinals.get(symbol);
+        if (ordinal !== undefined) picked.push(ordinal);
+      }
+      if (picked.length === 0) continue;
+      if (picked.length > 1) picked.sort(byNumber);
+      key = `${connectionMode === 'all' ? 'a' : 'l'}${picked.join(',')}`;
     }
+    const group = groups.get(key);
+    if (group !== undefined) {
+      group.ids.push(connection.id);
+      continue;
+    }
+    const symbols = typeof key === 'number' ? ordinalsOf(Math.abs(key)) : [...picked];
+    groups.set(key, { mode: connectionMode, symbols, ids: [connection.id] });
   }
 
   const deliveries: Delivery[] = [];
@@ -93,6 +108,21 @@ export function buildDeliveries(
     deliveries.push({ payload: PREFIX + body + SUFFIX, connectionIds: group.ids });
   }
   return deliveries;
+}
+
+interface Group {
+  mode: DeliveryMode;
+  /** Symbol ordinals, ascending. */
+  symbols: number[];
+  ids: string[];
+}
+
+function ordinalsOf(bits: number): number[] {
+  const ordinals: number[] = [];
+  for (let ordinal = 0; bits !== 0; ordinal++, bits >>>= 1) {
+    if (bits & 1) ordinals.push(ordinal);
+  }
+  return ordinals;
 }
 
 function byNumber(a: number, b: number): number {
