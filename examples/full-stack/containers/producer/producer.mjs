@@ -22,6 +22,8 @@ simulateTrades({
     toKinesis({
       client: new KinesisClient({}),
       streamName,
+      // KPL aggregation: one PUT payload unit carries many trades; the processor deaggregates.
+      aggregate: true,
       onFailure: (failure) => {
         failed += failure.records.length;
         console.error(
