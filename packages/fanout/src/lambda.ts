@@ -6,6 +6,8 @@
  * @packageDocumentation
  * @module @market-stream/fanout/lambda
  */
+
+export { LambdaConfigError } from './errors.js';
 export type { ConnectHandlerOptions, TokenVerifier } from './lambda/createConnectHandler.js';
 export { createConnectHandler } from './lambda/createConnectHandler.js';
 export type { DisconnectHandlerOptions } from './lambda/createDisconnectHandler.js';
