@@ -22,10 +22,10 @@ export interface ProtocolServer {
   close(): Promise<void>;
 }
 
-export async function startProtocolServer(): Promise<ProtocolServer> {
-  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+export async function startProtocolServer(port = 0): Promise<ProtocolServer> {
+  const server = new WebSocketServer({ port, host: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
+  const address = server.address() as AddressInfo;
   const received: unknown[] = [];
   const connectionUrls: string[] = [];
   const sockets = new Set<WebSocket>();
@@ -59,7 +59,7 @@ export async function startProtocolServer(): Promise<ProtocolServer> {
       waiter();
     });
   return {
-    url: `ws://127.0.0.1:${port}/ws`,
+    url: `ws://127.0.0.1:${address.port}/ws`,
     received,
     connectionUrls,
     send(message) {

@@ -1,6 +1,15 @@
 import type { SeqAnomaly, Trade } from '@market-stream/core';
-import { filter, firstValueFrom, type Observable, take, timeout, toArray } from 'rxjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  asyncScheduler,
+  filter,
+  firstValueFrom,
+  type Observable,
+  type SchedulerLike,
+  take,
+  timeout,
+  toArray,
+} from 'rxjs';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { tradeFactory } from '../../../../tests/helpers/factories.js';
 import {
@@ -152,6 +161,42 @@ describe('createTickerClient()', () => {
     expect(server.received[2]).toEqual({ action: 'subscribe', symbols: ['AAPL', 'TSLA'] });
     expect(gaps).toEqual([]);
     expect(client.latest('AAPL')?.seq).toBe(41);
+  });
+
+  it('backs off exponentially while the server is down and resets after a healthy connection', async () => {
+    const delays: number[] = [];
+    const recording: SchedulerLike = {
+      now: () => asyncScheduler.now(),
+      schedule: (work, delay, state) => {
+        delays.push(delay ?? 0);
+        return asyncScheduler.schedule(work as never, delay, state);
+      },
+    };
+    const backoffs = () => delays.filter((delay) => delay !== 50);
+    client = createTickerClient({
+      url: server.url,
+      WebSocket,
+      reconnect: { initialDelayMs: 20, maxDelayMs: 80, resetAfterMs: 50 },
+      pingIntervalMs: 0,
+      random: () => 0.999_999, // the top of each jitter range, so delays show the ceilings
+      scheduler: recording,
+    });
+    await next(client.status$, (status) => status === 'open');
+    const port = Number(new URL(server.url).port);
+
+    await server.close();
+    await vi.waitFor(() => expect(backoffs().length).toBeGreaterThanOrEqual(4), {
+      timeout: 5_000,
+    });
+    server = await startProtocolServer(port);
+    await next(client.status$, (status) => status === 'open');
+    await new Promise((resolve) => setTimeout(resolve, 150)); // healthy for > resetAfterMs
+    const before = backoffs().length;
+    server.dropAll();
+    await vi.waitFor(() => expect(backoffs().length).toBeGreaterThan(before), { timeout: 5_000 });
+
+    expect(backoffs().slice(0, 4)).toEqual([19, 39, 79, 79]);
+    expect(backoffs()[before]).toBe(19);
   });
 
   it('stays closed after a drop when reconnect is false', async () => {

@@ -1,0 +1,3 @@
+import { serveFanout } from '@market-stream/fanout';
+
+console.log(typeof serveFanout);
