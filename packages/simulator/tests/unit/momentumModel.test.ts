@@ -17,7 +17,7 @@ const trades = simulateVirtual({
 const prices = pricesOf(trades, 'AAPL');
 const returns = prices.slice(1).map((price, i) => price / prices[i]! - 1);
 
-describe('momentumModel()', () => {
+describe('momentumModel()', { timeout: 30_000 }, () => {
   it('has a per-trade volatility of 0.1 % of price around the momentum (±3 %)', () => {
     const sigma = Math.sqrt(autocovariance(returns, 0) - autocovariance(returns, 1) / 0.95);
 

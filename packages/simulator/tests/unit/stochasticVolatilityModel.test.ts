@@ -44,7 +44,8 @@ function minuteCorrelation(marketCorrelation: number): number {
   return correlation(a.slice(0, length), b.slice(0, length));
 }
 
-describe('stochasticVolatilityModel()', () => {
+// Statistical tests simulate days of trades; give them room on a busy CI machine.
+describe('stochasticVolatilityModel()', { timeout: 30_000 }, () => {
   it('has heavy tails: excess kurtosis of 20-second and 1-minute returns above 2', () => {
     expect(excessKurtosis(twentySeconds)).toBeGreaterThan(2);
     expect(excessKurtosis(minute)).toBeGreaterThan(2);
