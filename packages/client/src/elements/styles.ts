@@ -34,6 +34,9 @@ export const gridStyles = `${theme}
   position: relative;
   overflow: hidden;
   contain: layout paint style;
+  /* Off-screen tickers (a grid of 100+) skip rendering until scrolled into view. */
+  content-visibility: auto;
+  contain-intrinsic-size: auto 104px;
   padding: 14px 16px 12px;
   border: 1px solid var(--_border);
   border-radius: var(--_radius);

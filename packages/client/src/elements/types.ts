@@ -37,8 +37,8 @@ export interface TickerSource {
  * Attributes: `symbols` (comma-separated; without it every symbol the source sends is shown,
  * in arrival order, up to 500), `url` (connect its own client with the global WebSocket),
  * `token`, `locale`, `currency`, `duration` (ms), and `status` (set by the element: the
- * client's connection status). Parts: `grid`, `ticker` (plus `stale`, `up`, `down` as they
- * apply), `symbol`, `price`, `change`, `percent`, `stale-marker`, `flash`, `flash-up`,
+ * client's connection status). Parts: `grid`, `ticker` (plus `stale` while stale; the trend is
+ * `data-trend="up|down|flat"`), `symbol`, `price`, `change`, `percent`, `stale-marker`, `flash`, `flash-up`,
  * `flash-down`. Custom properties: `--ticker-bg`, `--ticker-surface`, `--ticker-border`,
  * `--ticker-fg`, `--ticker-muted`, `--ticker-up`, `--ticker-down`, `--ticker-font`,
  * `--ticker-min-width`, `--ticker-gap`, `--ticker-radius`, `--ticker-price-size`.
