@@ -19,6 +19,9 @@ import { isTransientError } from './transientError.js';
 import type { Entry, RequestOutcome, Transport } from './transport.js';
 import type { DeliveryReport, FailureReason, SinkFailure, SinkOptions } from './types.js';
 
+/** Lanes kept while idle, so steady keys do not allocate a lane per record. */
+const IDLE_LANES = 4096;
+
 /** Ready lanes looked at to restart the linger clock after a request is built. */
 const LINGER_SCAN = 64;
 
@@ -429,7 +432,14 @@ class DeliveryEngine<R, P> {
     lane.busy--;
     if (lane.ready) return;
     if (this.sendable(lane)) this.markReady(lane);
-    else if (lane.busy === 0 && lane.retries.length === 0 && lane.queue.length === 0) {
+    else if (
+      lane.busy === 0 &&
+      lane.retries.length === 0 &&
+      lane.queue.length === 0 &&
+      this.lanes.size > IDLE_LANES
+    ) {
+      // Idle lanes are kept for reuse (a symbol trades again soon) up to a bound, past which
+      // they are dropped so memory follows the active keys, not every key ever seen.
       this.lanes.delete(lane.key);
     }
   }
