@@ -16,7 +16,16 @@ import {
 import { BundledFunction } from '../internal/BundledFunction.js';
 import { logRetention } from '../internal/logRetention.js';
 
-/** Props of {@link HistoryApi}. */
+/**
+ * Props of {@link HistoryApi}.
+ *
+ * @example
+ * ```ts
+ * import type { HistoryApiProps } from '@market-stream/cdk-constructs';
+ *
+ * const props: HistoryApiProps = { historyTable: history.table, throttle: { rateLimit: 50, burstLimit: 100 } };
+ * ```
+ */
 export interface HistoryApiProps {
   /** The trade history table (read with Query only). */
   readonly historyTable: dynamodb.ITable;

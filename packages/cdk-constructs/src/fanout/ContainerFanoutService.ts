@@ -24,12 +24,26 @@ import { logRetention } from '../internal/logRetention.js';
 /**
  * How {@link ContainerFanoutService} scales: `connections` tracks new WebSocket connections per
  * task (ALB RequestCountPerTarget; every WebSocket upgrade is one request), `cpu` tracks CPU.
+ *
+ * @example
+ * ```ts
+ * import type { FanoutScalingMetric } from '@market-stream/cdk-constructs';
+ *
+ * const scaleOn: FanoutScalingMetric = 'cpu';
+ * ```
  */
 export type FanoutScalingMetric = 'connections' | 'cpu';
 
 /**
  * Props of {@link ContainerFanoutService}. Give `image` or `dockerfileDirectory`; `cluster` or
  * `vpc` (or neither).
+ *
+ * @example
+ * ```ts
+ * import type { ContainerFanoutServiceProps } from '@market-stream/cdk-constructs';
+ *
+ * const props: ContainerFanoutServiceProps = { stream: trades.stream, dockerfileDirectory: 'fanout-node', scaleOn: 'cpu' };
+ * ```
  */
 export interface ContainerFanoutServiceProps {
   /** The stream every node reads (`STREAM_NAME`). */

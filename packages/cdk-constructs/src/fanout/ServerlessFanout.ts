@@ -20,7 +20,16 @@ import {
 import { BundledFunction } from '../internal/BundledFunction.js';
 import { logRetention } from '../internal/logRetention.js';
 
-/** Token checking on `$connect` by the connect handler itself (a JWT in `?token=`). */
+/**
+ * Token checking on `$connect` by the connect handler itself (a JWT in `?token=`).
+ *
+ * @example
+ * ```ts
+ * import type { FanoutJwtAuth } from '@market-stream/cdk-constructs';
+ *
+ * const jwt: FanoutJwtAuth = { jwksUrl: 'https://auth.example.com/.well-known/jwks.json', audience: 'ticker' };
+ * ```
+ */
 export interface FanoutJwtAuth {
   /** JWKS URL the token's signature is checked against (`JWT_JWKS_URL`). */
   readonly jwksUrl: string;
@@ -36,7 +45,17 @@ export interface FanoutJwtAuth {
   readonly audience?: string;
 }
 
-/** Props of {@link ServerlessFanout}. Give `existingConnectionTable` or `connectionTableProps`, not both. */
+/**
+ * Props of {@link ServerlessFanout}. Give `existingConnectionTable` or `connectionTableProps`,
+ * not both.
+ *
+ * @example
+ * ```ts
+ * import type { ServerlessFanoutProps } from '@market-stream/cdk-constructs';
+ *
+ * const props: ServerlessFanoutProps = { connectionShards: 32, mode: 'all', stageName: 'prod' };
+ * ```
+ */
 export interface ServerlessFanoutProps {
   /**
    * Use this connection table (`pk`/`sk` strings, TTL `ttl`) instead of creating one.
@@ -49,11 +68,6 @@ export interface ServerlessFanoutProps {
    * (connections are ephemeral)
    */
   readonly connectionTableProps?: Omit<dynamodb.TableProps, 'partitionKey' | 'sortKey'>;
-  /**
-   * The trade history, read (Query only) by the message handler for the snapshot on subscribe.
-   * @default - no snapshots from history
-   */
-  readonly historyTable?: dynamodb.ITable;
   /**
    * Connection shards (`CONNECTION_SHARDS`): the processor queries and sends per shard in parallel.
    * @default 16
@@ -118,7 +132,7 @@ export interface ServerlessFanoutProps {
  * ```ts
  * import { ServerlessFanout, TradeProcessor } from '@market-stream/cdk-constructs';
  *
- * const fanout = new ServerlessFanout(stack, 'Fanout', { historyTable: history.table });
+ * const fanout = new ServerlessFanout(stack, 'Fanout', { mode: 'latest' });
  * new TradeProcessor(stack, 'Processor', { stream: trades.stream, fanout });
  * new CfnOutput(stack, 'WebSocketUrl', { value: fanout.webSocketUrl });
  * ```
@@ -221,10 +235,6 @@ export class ServerlessFanout extends Construct {
     this.messageHandler = message.function;
     for (const fn of [this.connectHandler, this.disconnectHandler, this.messageHandler]) {
       this.connectionTable.grantReadWriteData(fn);
-    }
-    if (props.historyTable) {
-      this.messageHandler.addEnvironment('HISTORY_TABLE', props.historyTable.tableName);
-      props.historyTable.grant(this.messageHandler, 'dynamodb:Query');
     }
 
     const messageIntegration = new WebSocketLambdaIntegration('Message', this.messageHandler);

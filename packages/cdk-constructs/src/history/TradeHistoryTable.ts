@@ -6,7 +6,17 @@ import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.js';
 import { ConstructPropsError } from '../errors.js';
 
-/** Props of {@link TradeHistoryTable}. Give `existingTable` or `tableProps`, not both. */
+/**
+ * Props of {@link TradeHistoryTable}. Give `existingTable` or `tableProps`, not both.
+ *
+ * @example
+ * ```ts
+ * import { RemovalPolicy } from 'aws-cdk-lib';
+ * import type { TradeHistoryTableProps } from '@market-stream/cdk-constructs';
+ *
+ * const props: TradeHistoryTableProps = { tableProps: { removalPolicy: RemovalPolicy.DESTROY } };
+ * ```
+ */
 export interface TradeHistoryTableProps {
   /**
    * Use this table instead of creating one. It must have the sinks' key design: `pk` (string,

@@ -19,7 +19,17 @@ import {
 } from '../internal/acknowledge.js';
 import { BundledFunction } from '../internal/BundledFunction.js';
 
-/** Props of {@link TradeProcessor}. Give `existingDeadLetterQueue` or `deadLetterQueueProps`, not both. */
+/**
+ * Props of {@link TradeProcessor}. Give `existingDeadLetterQueue` or `deadLetterQueueProps`, not
+ * both; give `historyTable`, `fanout` or both.
+ *
+ * @example
+ * ```ts
+ * import type { TradeProcessorProps } from '@market-stream/cdk-constructs';
+ *
+ * const props: TradeProcessorProps = { stream: trades.stream, historyTable: history.table, batchSize: 500 };
+ * ```
+ */
 export interface TradeProcessorProps {
   /** The stream of trades (e.g. `tradeStream.stream`). */
   readonly stream: kinesis.IStream;
@@ -33,6 +43,13 @@ export interface TradeProcessorProps {
    * @default - no fan-out from the processor (the container topology reads the stream itself)
    */
   readonly fanout?: ServerlessFanout;
+  /**
+   * With `fanout`: send through a per-shard broadcaster function (the `broadcaster` handler) that
+   * the processor invokes once per connection shard, so each shard's sends get a function's own
+   * time and concurrency — for large deployments.
+   * @default false — the processor sends to every shard itself
+   */
+  readonly shardBroadcaster?: boolean;
   /**
    * Most records per invocation (1–10,000).
    * @default 100
@@ -134,6 +151,8 @@ export class TradeProcessor extends Construct {
   readonly function: lambda.Function;
   /** The function's log group. */
   readonly logGroup: logs.LogGroup;
+  /** The per-shard broadcaster; undefined unless `shardBroadcaster` is on. */
+  readonly broadcaster?: lambda.Function;
   /** The Kinesis event source mapping. */
   readonly eventSource: KinesisEventSource;
   /** The on-failure destination of the event source mapping. */
@@ -188,6 +207,20 @@ export class TradeProcessor extends Construct {
     this.logGroup = bundled.logGroup;
     props.historyTable?.grantWriteData(this.function);
     props.fanout?.grantPublish(this.function);
+    if (props.shardBroadcaster && props.fanout) {
+      this.broadcaster = new BundledFunction(this, 'Broadcaster', {
+        handler: 'broadcaster',
+        description: 'market-stream broadcaster: sends one connection shard its trades',
+        environment: props.fanout.publisherEnvironment(),
+        memorySize: props.memorySize ?? DEFAULTS.processor.memoryMiB,
+        timeout: props.timeout ?? Duration.seconds(DEFAULTS.processor.timeoutSeconds),
+        runtime: props.runtime,
+        logRetention: props.logRetention,
+      }).function;
+      props.fanout.grantPublish(this.broadcaster);
+      this.broadcaster.grantInvoke(this.function);
+      this.function.addEnvironment('BROADCASTER_FUNCTION', this.broadcaster.functionName);
+    }
 
     if (props.existingDeadLetterQueue) {
       this.deadLetterQueue = props.existingDeadLetterQueue;
@@ -220,7 +253,15 @@ export class TradeProcessor extends Construct {
       ...(props.maxRecordAge ? { maxRecordAge: props.maxRecordAge } : {}),
     });
     this.function.addEventSource(this.eventSource);
-    acknowledgeWildcards(this, [MANAGE_CONNECTIONS_ALLOWANCE, ...DATA_GRANT_ALLOWANCES]);
+    acknowledgeWildcards(this, [
+      MANAGE_CONNECTIONS_ALLOWANCE,
+      ...DATA_GRANT_ALLOWANCES,
+      {
+        actions: (action) => action === 'lambda:InvokeFunction',
+        resources: (resource) => resource.endsWith('.Arn>:*'),
+        reason: 'Invoking the broadcaster covers its versions and aliases (<function arn>:*).',
+      },
+    ]);
 
     if (props.alarms ?? true) {
       this.errorsAlarm = this.metricErrors().createAlarm(this, 'ErrorsAlarm', {

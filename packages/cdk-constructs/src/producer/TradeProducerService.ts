@@ -18,6 +18,13 @@ import { logRetention } from '../internal/logRetention.js';
 /**
  * Props of {@link TradeProducerService}. Give `image` or `dockerfileDirectory`; give `cluster`
  * or `vpc` (or neither).
+ *
+ * @example
+ * ```ts
+ * import type { TradeProducerServiceProps } from '@market-stream/cdk-constructs';
+ *
+ * const props: TradeProducerServiceProps = { stream: trades.stream, dockerfileDirectory: 'producer', tradesPerSecond: 100 };
+ * ```
  */
 export interface TradeProducerServiceProps {
   /** The stream the producer writes to (`STREAM_NAME`). */

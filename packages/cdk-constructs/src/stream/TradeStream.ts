@@ -6,7 +6,21 @@ import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.js';
 import { ConstructPropsError } from '../errors.js';
 
-/** Props of {@link TradeStream}. Give `existingStream` or `streamProps`, not both. */
+/**
+ * Props of {@link TradeStream}. Give `existingStream` or `streamProps`, not both.
+ *
+ * @example
+ * ```ts
+ * import { Duration } from 'aws-cdk-lib';
+ * import { StreamMode } from 'aws-cdk-lib/aws-kinesis';
+ * import type { TradeStreamProps } from '@market-stream/cdk-constructs';
+ *
+ * const props: TradeStreamProps = {
+ *   streamProps: { streamMode: StreamMode.PROVISIONED, shardCount: 2 },
+ *   iteratorAgeAlarmThreshold: Duration.seconds(30),
+ * };
+ * ```
+ */
 export interface TradeStreamProps {
   /**
    * Use this stream instead of creating one (alarms, grants and metrics still work on it).

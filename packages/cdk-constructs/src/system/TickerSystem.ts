@@ -20,7 +20,16 @@ import { TradeProducerService } from '../producer/TradeProducerService.js';
 import { TradeStream } from '../stream/TradeStream.js';
 import { TickerWebsite } from '../website/TickerWebsite.js';
 
-/** The container image of a Fargate part: an image, or a Dockerfile directory built at deploy. */
+/**
+ * The container image of a Fargate part: an image, or a Dockerfile directory built at deploy.
+ *
+ * @example
+ * ```ts
+ * import type { TickerImageSource } from '@market-stream/cdk-constructs';
+ *
+ * const producer: TickerImageSource = { dockerfileDirectory: 'examples/full-stack/producer' };
+ * ```
+ */
 export interface TickerImageSource {
   /**
    * The image.
@@ -34,7 +43,16 @@ export interface TickerImageSource {
   readonly dockerfileDirectory?: string;
 }
 
-/** Settings of the container fan-out nodes in {@link TickerSystem}. */
+/**
+ * Settings of the container fan-out nodes in {@link TickerSystem}.
+ *
+ * @example
+ * ```ts
+ * import type { TickerContainerFanoutOptions } from '@market-stream/cdk-constructs';
+ *
+ * const nodes: TickerContainerFanoutOptions = { dockerfileDirectory: 'fanout-node', maxCapacity: 50 };
+ * ```
+ */
 export interface TickerContainerFanoutOptions extends TickerImageSource {
   /**
    * Fewest tasks.
@@ -53,7 +71,16 @@ export interface TickerContainerFanoutOptions extends TickerImageSource {
   readonly scaleOn?: FanoutScalingMetric;
 }
 
-/** Props of {@link TickerSystem}. */
+/**
+ * Props of {@link TickerSystem}.
+ *
+ * @example
+ * ```ts
+ * import type { TickerSystemProps } from '@market-stream/cdk-constructs';
+ *
+ * const props: TickerSystemProps = { fanout: 'serverless', tickers: ['AAPL', 'MSFT'], mode: 'all' };
+ * ```
+ */
 export interface TickerSystemProps {
   /**
    * The fan-out topology: `serverless` (API Gateway WebSocket + Lambda, up to a few thousand
@@ -167,7 +194,6 @@ export class TickerSystem extends Construct {
 
     if (props.fanout === 'serverless') {
       this.serverlessFanout = new ServerlessFanout(this, 'Fanout', {
-        historyTable: this.history.table,
         mode: props.mode,
         alarms,
       });

@@ -19,7 +19,16 @@ import {
 import { packageRoot } from '../internal/handlerCode.js';
 import { createLogBucket } from '../internal/logBucket.js';
 
-/** Props of {@link TickerWebsite}. Give `webSocketUrl` or `webSocketLoadBalancer`. */
+/**
+ * Props of {@link TickerWebsite}. Give `webSocketUrl` or `webSocketLoadBalancer`.
+ *
+ * @example
+ * ```ts
+ * import type { TickerWebsiteProps } from '@market-stream/cdk-constructs';
+ *
+ * const props: TickerWebsiteProps = { webSocketUrl: fanout.webSocketUrl, tickers: ['AAPL'] };
+ * ```
+ */
 export interface TickerWebsiteProps {
   /**
    * The WebSocket URL the page connects to, e.g. `ServerlessFanout.webSocketUrl`.

@@ -35,6 +35,7 @@ describe('TradeProcessor', { timeout: SYNTH_TIMEOUT }, () => {
         batchSize: 250,
         maxBatchingWindow: Duration.seconds(1),
         retryAttempts: 5,
+        shardBroadcaster: true,
       });
       template = templateOf(stack);
     }, SYNTH_TIMEOUT);
@@ -91,9 +92,28 @@ describe('TradeProcessor', { timeout: SYNTH_TIMEOUT }, () => {
             FANOUT_MODE: 'latest',
             WEBSOCKET_API_ENDPOINT: Match.anyValue(),
             HISTORY_TABLE: { Ref: Match.stringLikeRegexp('^HistoryTable') },
+            BROADCASTER_FUNCTION: { Ref: Match.stringLikeRegexp('^ProcessorBroadcasterFunction') },
           },
         },
       });
+    });
+
+    it('with shardBroadcaster, invokes a broadcaster that may publish to the connections', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: Match.stringLikeRegexp('^market-stream broadcaster'),
+        Environment: {
+          Variables: Match.objectLike({
+            CONNECTIONS_TABLE: Match.anyValue(),
+            WEBSOCKET_API_ENDPOINT: Match.anyValue(),
+          }),
+        },
+      });
+      expect(actionsOfPolicy(template, 'ProcessorHandlerRoleDefaultPolicy')).toContain(
+        'lambda:InvokeFunction',
+      );
+      expect(actionsOfPolicy(template, 'ProcessorBroadcasterRoleDefaultPolicy')).toEqual(
+        expect.arrayContaining(['execute-api:ManageConnections', 'dynamodb:Query']),
+      );
     });
 
     it('may read the stream, write history, use the connections and send to the queue — named actions only', () => {
