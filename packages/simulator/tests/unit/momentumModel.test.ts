@@ -25,6 +25,16 @@ describe('momentumModel()', { timeout: 30_000 }, () => {
     expect(sigma).toBeLessThan(0.001 * 1.03);
   });
 
+  it('has per-trade returns with the standard deviation the parameters imply, 0.189 % (±5 %)', () => {
+    // Var(r) = σ² + Var(m) = 0.001² + 0.0005² / (1 − 0.95²).
+    const expected = Math.sqrt(0.001 ** 2 + 0.0005 ** 2 / (1 - 0.95 ** 2));
+
+    const std = Math.sqrt(autocovariance(returns, 0));
+
+    expect(std).toBeGreaterThan(expected * 0.95);
+    expect(std).toBeLessThan(expected * 1.05);
+  });
+
   it('lets momentum decay by 5 % per trade: autocovariance falls by 0.95 per lag (±0.02 over 4 lags)', () => {
     const decayOverFourLags = autocovariance(returns, 5) / autocovariance(returns, 1);
 
