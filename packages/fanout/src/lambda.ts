@@ -21,8 +21,6 @@ export type {
 export { createShardBroadcaster } from './lambda/createShardBroadcaster.js';
 export type { StreamProcessorOptions } from './lambda/createStreamProcessor.js';
 export { createStreamProcessor } from './lambda/createStreamProcessor.js';
-export type { DecodedBatch } from './lambda/decodeTrades.js';
-export { decodeTrades } from './lambda/decodeTrades.js';
 export type { ShardReport } from './lambda/deliverShard.js';
 export type { LambdaEnvironment } from './lambda/environment.js';
 export { readEnvironment } from './lambda/environment.js';
@@ -34,7 +32,11 @@ export type {
 } from './lambda/events.js';
 export { dynamoHistoryWriter } from './lambda/historyWriter.js';
 export { invokeBroadcaster } from './lambda/invokeBroadcaster.js';
-export type { KinesisEventLike, StreamBatchResponse } from './lambda/kinesisEvent.js';
+export type {
+  DecodedBatch,
+  KinesisEventLike,
+  StreamBatchResponse,
+} from './lambda/kinesisEvent.js';
 export type { LatestTradeStore } from './lambda/LatestTradeStore.js';
 export { DynamoLatestTradeStore } from './lambda/LatestTradeStore.js';
 export {

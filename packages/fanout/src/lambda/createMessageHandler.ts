@@ -42,7 +42,7 @@ export interface MessageHandlerOptions {
 
 /**
  * One handler for the `subscribe`, `unsubscribe`, `ping` and `$default` routes: parses the
- * frame with core's `parseClientMessage` and replies to the sender through @connections —
+ * frame with core's `parseClientMessage` and replies to the sender through `@connections` —
  * `subscribed` (the full set) then, when symbols were added, `snapshot` (the newest known
  * trade of each newly added symbol that has traded) after a subscribe, `subscribed` after an unsubscribe, `pong` to a
  * ping, and `error` with the contract code (`BAD_JSON`, `UNKNOWN_ACTION`, `INVALID_SYMBOL`,

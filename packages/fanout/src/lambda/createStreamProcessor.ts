@@ -1,10 +1,10 @@
 import type { Trade } from '@market-stream/core';
+import { decodeKinesisEvent } from '@market-stream/sinks/lambda';
 import { SERVERLESS_DEFAULTS } from '../defaults.js';
 import type { ConnectionStore, DeliveryMode, Transport } from '../types.js';
 import type { BroadcastRequest } from './createShardBroadcaster.js';
-import { type DecodedBatch, decodeTrades } from './decodeTrades.js';
 import { deliverShard, type ShardReport } from './deliverShard.js';
-import type { KinesisEventLike, StreamBatchResponse } from './kinesisEvent.js';
+import type { DecodedBatch, KinesisEventLike, StreamBatchResponse } from './kinesisEvent.js';
 import type { LatestTradeStore } from './LatestTradeStore.js';
 
 /**
@@ -36,9 +36,23 @@ export interface StreamProcessorOptions {
   mode?: DeliveryMode;
   /**
    * Turns the Kinesis event into trades and per-record failures.
-   * @default decodeTrades (base64 → KPL deaggregation → JSON → validateTrade)
+   * @default decodeKinesisEvent of `@market-stream/sinks/lambda` (base64 → KPL deaggregation →
+   * JSON → validateTrade)
    */
   decode?: (event: KinesisEventLike) => DecodedBatch;
+  /**
+   * Whether records that cannot be decoded go into `batchItemFailures`. A retry never fixes a
+   * malformed record, and reporting it makes Lambda retry it (and everything after it in the
+   * shard) until `MaximumRetryAttempts`, holding every client's prices back; so by default it
+   * is passed to `onDecodeFailure` and skipped.
+   * @default false
+   */
+  reportDecodeFailures?: boolean;
+  /**
+   * Receives each record that could not be decoded.
+   * @default logs one warning per batch with the count and the first reason
+   */
+  onDecodeFailure?: (failures: DecodedBatch['failures']) => void;
   /**
    * Writes the batch to history before it is fanned out (e.g. `toDynamo`); when it throws,
    * every record of the batch is reported failed so Lambda retries it.
@@ -64,8 +78,9 @@ export interface StreamProcessorOptions {
  * Guarantees: each connection gets at most one `trades` message per batch (more only when
  * its message is over 128 KB and is split), holding only its symbols, per symbol in `seq`
  * order; a connection found gone is removed by the transport; a failed send never fails the
- * batch (retrying would resend to everyone); records that cannot be decoded, and every
- * record when `history` fails, are returned in `batchItemFailures`. Delivery is
+ * batch (retrying would resend to everyone); every record is returned in `batchItemFailures`
+ * when `history` fails; records that cannot be decoded are skipped and logged (or reported,
+ * with `reportDecodeFailures`). Delivery is
  * at-least-once: a retried batch is sent again, and clients drop repeats by `seq`.
  *
  * @param options - Store, transport or broadcaster, mode, history; see {@link StreamProcessorOptions}.
@@ -89,7 +104,13 @@ export function createStreamProcessor(
 ): (event: KinesisEventLike, context?: unknown) => Promise<StreamBatchResponse> {
   const shards = options.shards ?? SERVERLESS_DEFAULTS.shards;
   const mode = options.mode ?? SERVERLESS_DEFAULTS.mode;
-  const decode = options.decode ?? decodeTrades;
+  const decode = options.decode ?? decodeKinesisEvent;
+  const onDecodeFailure =
+    options.onDecodeFailure ??
+    ((failures: DecodedBatch['failures']) =>
+      console.warn(
+        `[fanout processor] ${failures.length} undecodable record(s) skipped; first: ${failures[0]?.reason}`,
+      ));
   const { transport, broadcast } = options;
   if (!transport && !broadcast) {
     throw new TypeError('createStreamProcessor needs a transport or a broadcast function');
@@ -97,7 +118,14 @@ export function createStreamProcessor(
 
   return async (event) => {
     const { trades, failures } = decode(event);
-    const batchItemFailures = failures.map(({ itemIdentifier }) => ({ itemIdentifier }));
+    const batchItemFailures: StreamBatchResponse['batchItemFailures'] = [];
+    if (failures.length > 0) {
+      if (options.reportDecodeFailures) {
+        const reported = new Set(failures.map(({ itemIdentifier }) => itemIdentifier));
+        for (const itemIdentifier of reported) batchItemFailures.push({ itemIdentifier });
+      }
+      onDecodeFailure(failures);
+    }
     if (trades.length === 0) return { batchItemFailures };
 
     if (options.history) {

@@ -1,3 +1,5 @@
+import type { Trade } from '@market-stream/core';
+
 /**
  * The part of a Lambda Kinesis event the stream processor reads (structurally the
  * `KinesisStreamEvent` of `@types/aws-lambda`).
@@ -37,4 +39,23 @@ export interface KinesisEventLike {
  */
 export interface StreamBatchResponse {
   batchItemFailures: Array<{ itemIdentifier: string }>;
+}
+
+/**
+ * What the stream processor's decoder returns: the valid trades of a Kinesis batch, and the
+ * records (or KPL user records) that could not be decoded. `decodeKinesisEvent` of
+ * `@market-stream/sinks/lambda` returns this shape.
+ *
+ * @example
+ * ```ts
+ * import type { DecodedBatch } from '@market-stream/fanout/lambda';
+ *
+ * const empty: DecodedBatch = { trades: [], failures: [] };
+ * ```
+ */
+export interface DecodedBatch {
+  /** Valid trades, in record order. */
+  trades: Trade[];
+  /** What failed: the outer record's sequence number and why. */
+  failures: Array<{ itemIdentifier: string; reason: string }>;
 }

@@ -239,6 +239,23 @@ describe('createStreamProcessor()', () => {
     expect(transport.sent).toEqual([]);
   });
 
+  it('skips undecodable records by default, and reports them with reportDecodeFailures', async () => {
+    const make = (reportDecodeFailures: boolean) =>
+      createStreamProcessor({
+        store: new MemoryConnectionStore(),
+        transport: recordingTransport(),
+        reportDecodeFailures,
+        onDecodeFailure: () => {},
+      });
+    const event = kinesisEventFactory([tradeFactory()], { raw: ['{"symbol":"AAPL"}', 'garbage'] });
+    const poison = event.Records.slice(1).map((r) => ({
+      itemIdentifier: r.kinesis.sequenceNumber,
+    }));
+
+    expect(await make(false)(event)).toEqual({ batchItemFailures: [] });
+    expect(await make(true)(event)).toEqual({ batchItemFailures: poison });
+  });
+
   it('sends each connection of a shard one trades message with only its symbols', async () => {
     const store = new MemoryConnectionStore({ shards: 1 });
     await store.put({ id: 'a=', shard: 0, symbols: ['AAPL'], connectedAt: 0 });
