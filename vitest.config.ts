@@ -4,8 +4,12 @@ import { defineConfig } from 'vitest/config';
 // `source` resolves workspace packages to their TypeScript sources, so tests always run the
 // code in the tree, without a build; published builds never see this condition. Node tests
 // resolve through Vite's server (SSR) conditions, so both lists need it.
+// Vite's `module` condition is left out for Node: it would pick the AWS SDK's `dist-es` builds,
+// whose extensionless imports Node cannot load.
 const resolve = { conditions: ['source', ...defaultClientConditions] };
-const ssr = { resolve: { conditions: ['source', ...defaultServerConditions] } };
+const ssr = {
+  resolve: { conditions: ['source', ...defaultServerConditions.filter((c) => c !== 'module')] },
+};
 
 export default defineConfig({
   test: {
