@@ -22,12 +22,12 @@ const CLIENT_COUNTS = quick ? [1_000] : [1_000, 5_000, 10_000];
 const KINDS: ServerKind[] = ['engine-all', 'engine-latest', 'naive-ws', 'socket.io'];
 const LOAD_PROCESSES = 2;
 const WARMUP_MS = quick ? 500 : 1_000;
-const MEASURE_MS = quick ? 1_500 : 2_500;
+const MEASURE_MS = quick ? 1_500 : 2_000;
 const DRAIN_MS = 2_000;
 const START_RATE = 10;
 const STEP = 1.6;
 const MAX_RATE = 20_000;
-const SCENARIO_BUDGET_MS = quick ? 30_000 : 60_000;
+const SCENARIO_BUDGET_MS = quick ? 30_000 : 40_000;
 const P99_LIMIT_MS = 100;
 const WORKING_P99_MS = 1_000;
 
