@@ -70,6 +70,8 @@ export async function queryBars(options: QueryBarsOptions): Promise<Bar[]> {
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) {
     throw new InvalidSinkOptionsError('queryBars: limit must be a whole number >= 1');
   }
+  // DynamoDB rejects a BETWEEN whose bounds are reversed; an empty window is just empty.
+  if (from !== undefined && to !== undefined && from > to) return [];
   const low = barSortKey(Math.max(0, from ?? 0));
   const high = to === undefined ? '~' : barSortKey(to);
   const items = await queryItems(

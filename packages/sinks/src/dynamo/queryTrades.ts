@@ -64,6 +64,8 @@ export async function queryTrades(options: QueryTradesOptions): Promise<Trade[]>
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) {
     throw new InvalidSinkOptionsError('queryTrades: limit must be a whole number >= 1');
   }
+  // DynamoDB rejects a BETWEEN whose bounds are reversed; an empty window is just empty.
+  if (from !== undefined && to !== undefined && from > to) return [];
   const low = tradeSortKey(Math.max(0, from ?? 0), 0);
   // `~` sorts after every digit and `#`, so the bound covers every seq of `to`.
   const high = to === undefined ? '~' : `${tradeSortKey(to, 0).split('#')[0]}#~`;

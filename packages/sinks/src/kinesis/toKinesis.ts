@@ -8,6 +8,7 @@ import type { OperatorFunction } from 'rxjs';
 import { KINESIS_LIMITS } from '../defaults.js';
 import { InvalidSinkOptionsError, RecordRejectedError, RecordTooLargeError } from '../errors.js';
 import { deliver } from '../internal/deliver.js';
+import { describeRecord } from '../internal/describeRecord.js';
 import { encodeJson } from '../internal/encodeJson.js';
 import type { Entry, Prepared, RequestOutcome, Transport } from '../internal/transport.js';
 import type { DeliveryReport, SinkOptions } from '../internal/types.js';
@@ -131,7 +132,7 @@ export function toKinesis<T = Trade>(
           'kinesis',
           bytes,
           KINESIS_LIMITS.maxBytesPerRecord,
-          `record ${describe(record, key)}`,
+          `record ${describeRecord(record, key)}`,
         );
       }
       return { key, bytes, payload: { partitionKey: key, data } };
@@ -230,11 +231,4 @@ function packAggregate<T>(
     attempts: 0,
     arrivedAt,
   };
-}
-
-function describe(record: unknown, fallback: string): string {
-  const trade = record as Partial<Trade>;
-  return typeof trade.symbol === 'string' && typeof trade.seq === 'number'
-    ? `${trade.symbol}#${trade.seq}`
-    : fallback;
 }

@@ -8,6 +8,7 @@ import type { OperatorFunction } from 'rxjs';
 import { SQS_LIMITS } from '../defaults.js';
 import { InvalidSinkOptionsError, RecordRejectedError, RecordTooLargeError } from '../errors.js';
 import { deliver } from '../internal/deliver.js';
+import { describeRecord } from '../internal/describeRecord.js';
 import type { Entry, Prepared, RequestOutcome, Transport } from '../internal/transport.js';
 import type { DeliveryReport, SinkOptions } from '../internal/types.js';
 import { utf8Length } from '../internal/utf8.js';
@@ -111,7 +112,12 @@ export function toSqs<T = Trade>(options: ToSqsOptions<T>): OperatorFunction<T, 
       }
       const bytes = utf8Length(body);
       if (bytes > SQS_LIMITS.maxBytesPerMessage) {
-        throw new RecordTooLargeError('sqs', bytes, SQS_LIMITS.maxBytesPerMessage, 'message');
+        throw new RecordTooLargeError(
+          'sqs',
+          bytes,
+          SQS_LIMITS.maxBytesPerMessage,
+          `message ${describeRecord(record, key)}`,
+        );
       }
       const payload: SendMessageBatchRequestEntry = { Id: '', MessageBody: body };
       if (fifo) {

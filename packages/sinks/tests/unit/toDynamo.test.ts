@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { tradeFactory, tradeSequence } from '../../../../tests/helpers/factories.js';
 import {
   type DeliveryReport,
+  queryBars,
+  queryTrades,
   RecordTooLargeError,
   type SinkFailure,
   toDynamo,
@@ -132,5 +134,27 @@ describe('toDynamo()', () => {
       ['AAPL#bars#60000', '0001700000040000', 60],
       ['AAPL#bars#60000', '0001700000100000', 60],
     ]);
+  });
+
+  it('reads an empty window without calling DynamoDB (from after to)', async () => {
+    const fake = fakeDynamo();
+
+    const trades = await queryTrades({
+      client: fake.client,
+      tableName: 'h',
+      symbol: 'AAPL',
+      from: 10,
+      to: 5,
+    });
+    const bars = await queryBars({
+      client: fake.client,
+      tableName: 'h',
+      symbol: 'AAPL',
+      from: 10,
+      to: 5,
+    });
+
+    expect([trades, bars]).toEqual([[], []]);
+    expect(fake.calls).toHaveLength(0);
   });
 });

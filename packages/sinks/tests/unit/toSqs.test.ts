@@ -101,6 +101,7 @@ describe('toSqs()', () => {
     await clock.advance(1_000);
 
     expect(failures.map((f) => f.error)).toEqual([expect.any(RecordTooLargeError)]);
+    expect(failures[0]!.error.message).toContain('MSFT#1');
     expect(fake.accepted).toHaveLength(1);
   });
 });
