@@ -1,4 +1,4 @@
-import type { Trade } from '@market-stream/core';
+import { SYMBOL_PATTERN, type Trade } from '@market-stream/core';
 import type { Unsubscribable } from 'rxjs';
 import { createTickerClient } from '../client/createTickerClient.js';
 import type { ConnectionStatus, TickerClient } from '../client/types.js';
@@ -70,6 +70,13 @@ export function tickerElementBase(): typeof TickerElementBase {
 
     disconnectedCallback(): void {
       this.unbind();
+      // Off the page: draw final states and leave the shared loop, which must not hold us.
+      for (const entry of this.entries.values()) {
+        for (const view of entry.views) {
+          view.jump();
+          this.loop.cancel(view);
+        }
+      }
       this.ownClient?.close();
       if (this.ownClient && this.source === this.ownClient) this.source = undefined;
       this.ownClient = undefined;
@@ -219,7 +226,8 @@ function parseSymbols(value: string | null): string[] {
       value
         .split(/[\s,]+/)
         .map((symbol) => symbol.trim().toUpperCase())
-        .filter(Boolean),
+        // Not a symbol by the Trade contract: ignored, so a typo never breaks the element.
+        .filter((symbol) => SYMBOL_PATTERN.test(symbol)),
     ),
   ];
 }

@@ -107,6 +107,7 @@ export class PriceView implements Animated {
   }
 
   jump(): void {
+    if (this.first === undefined) return;
     this.draw(this.to);
     if (this.nodes.pulse && this.scale !== 1) {
       this.scale = 1;
