@@ -34,7 +34,7 @@ for (const file of suites) {
   const started = Date.now();
   const child = spawnSync(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', join(here, 'suites', file)],
+    ['--expose-gc', '--conditions=source', '--import', 'tsx', join(here, 'suites', file)],
     {
       cwd: root,
       stdio: 'inherit',

@@ -1,29 +1,13 @@
 /**
- * `pnpm start`: until examples/full-stack exists, a live terminal demo of the simulator — the
- * twenty default tickers ticking in place. `pnpm start stochastic-volatility` switches model.
- * Ctrl-C exits.
+ * `pnpm demo`: a live terminal demo of the simulator — the twenty default tickers ticking in
+ * place. `pnpm demo stochastic-volatility` switches model. Ctrl-C exits. (`pnpm start` runs the
+ * whole ticker system of examples/full-stack.)
  */
-import { spawn } from 'node:child_process';
+import { simulateTrades } from '@market-stream/simulator';
 
-// Workspace packages resolve to their TypeScript sources under the `source` condition, so the
-// demo runs from a fresh clone without a build; re-run this script with it when it is missing.
-if (!process.execArgv.some((arg) => arg.includes('conditions=source') || arg === '-C')) {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=source', ...process.execArgv, ...process.argv.slice(1)],
-    { stdio: 'inherit' },
-  );
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => child.kill(signal));
-  }
-  child.on('exit', (code) => process.exit(code ?? 0));
-} else {
-  // A root script, not a package: it reaches the simulator through the workspace path.
-  const { simulateTrades } = await import('../packages/simulator/src/index.js');
-  await demo(simulateTrades);
-}
+await demo(simulateTrades);
 
-async function demo(simulate: typeof import('../packages/simulator/src/index.js').simulateTrades) {
+async function demo(simulate: typeof simulateTrades) {
   const model = process.argv[2] === 'stochastic-volatility' ? 'stochastic-volatility' : 'momentum';
   const rows = new Map<
     string,
