@@ -145,7 +145,7 @@ runSuite(async () => {
     '- **rAF ms/frame**: time spent in requestAnimationFrame callbacks per frame, measured with `performance.now()` around every callback (callbacks of one frame added up).',
     '- **task ms/frame**: all main-thread task time (script, style, layout, paint; CDP `Performance.getMetrics` TaskDuration) divided by frames.',
     '- **dropped**: display frames skipped (gaps between frames beyond one 60 Hz interval); **long tasks**: PerformanceObserver `longtask` entries.',
-    "- Baseline: countUp.js's approach written in the suite — every number owns a requestAnimationFrame loop restarted on each update, writing `innerHTML` every frame, with the same 150 ms ease and flash.",
+    "- Baseline: countUp.js's approach written in the suite — every number owns a requestAnimationFrame loop restarted on each update, writing `innerHTML` every frame, with the same 150 ms ease and flash. `<ticker-grid>` draws more per update (change and % change since the first price, the pulse, shadow DOM cards), so task time is not a like-for-like comparison of the loop alone.",
     '',
     table(
       [
