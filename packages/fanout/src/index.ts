@@ -31,6 +31,7 @@ export { Histogram } from './metrics/Histogram.js';
 export type {
   ContainerSizing,
   FanoutPlan,
+  FanoutTopology,
   PlanFanoutOptions,
 } from './plan/planFanout.js';
 export { planFanout } from './plan/planFanout.js';

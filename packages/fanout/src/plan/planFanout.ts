@@ -1,8 +1,18 @@
 import type { DeliveryMode } from '../types.js';
 import { PRICE_TABLE, type PriceTable } from './prices.js';
 
-/** Fan-out topologies of DESIGN.md. */
-type Topology = 'serverless' | 'containers';
+/**
+ * The two fan-out topologies: `serverless` (API Gateway WebSocket API, Lambda, DynamoDB) and
+ * `containers` (fan-out nodes on Fargate behind a load balancer).
+ *
+ * @example
+ * ```ts
+ * import type { FanoutTopology } from '@market-stream/fanout';
+ *
+ * const today: FanoutTopology = 'serverless';
+ * ```
+ */
+export type FanoutTopology = 'serverless' | 'containers';
 
 /**
  * Options of {@link planFanout}.
@@ -26,7 +36,7 @@ export interface PlanFanoutOptions {
   /** Flush window (serverless: the Kinesis batching window), ms. */
   flushIntervalMs: number;
   /** The topology you run today; the recommendation says whether to switch. */
-  topology?: Topology;
+  topology?: FanoutTopology;
   /**
    * Distinct symbols trading (trades are assumed spread evenly over them).
    * @default max(20, symbolsPerConnection)
@@ -95,7 +105,7 @@ export interface ContainerSizing {
  * ```
  */
 export interface FanoutPlan {
-  /** @connections (PostToConnection) requests per second. */
+  /** `@connections` (PostToConnection) requests per second. */
   connectionsApi: {
     /** With per-connection batching (this library): one request per connection per window with updates, plus pongs. */
     requestsPerSecond: number;
@@ -120,7 +130,7 @@ export interface FanoutPlan {
     lambda: number;
     dynamodb: number;
     dataTransfer: number;
-    /** Whether the @connections rate stays under the account limit. */
+    /** Whether the `@connections` rate stays under the account limit. */
     withinLimit: boolean;
   };
   /** Container topology, USD per month. */
@@ -132,7 +142,7 @@ export interface FanoutPlan {
     dataTransfer: number;
   };
   /** The cheaper topology that fits the limits. */
-  recommendation: Topology;
+  recommendation: FanoutTopology;
   /** Why, in one or two sentences. */
   reason: string;
   /**
@@ -288,7 +298,7 @@ function estimate(options: PlanFanoutOptions): Omit<FanoutPlan, 'switchToContain
   const loadBalancer = (prices.alb.hour.value + lcus * prices.alb.lcuHour.value) * HOURS_PER_MONTH;
   const containersUsd = fargate + loadBalancer + dataTransfer;
 
-  const recommendation: Topology =
+  const recommendation: FanoutTopology =
     withinLimit && serverlessUsd <= containersUsd ? 'serverless' : 'containers';
   const current = options.topology;
   const verdict =
