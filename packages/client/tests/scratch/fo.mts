@@ -1,3 +1,0 @@
-import { serveFanout } from '@market-stream/fanout';
-
-console.log(typeof serveFanout);
