@@ -40,7 +40,7 @@ export interface ToDynamoOptions<T = Trade> extends SinkOptions<T> {
    * @default `pk` = symbol, `sk` = zero-padded timestamp `#` zero-padded seq, the trade's
    * fields, `ttl` = the trade's epoch second + `ttlSeconds`
    */
-  toItem?: (record: T) => Item;
+  toItem?: (record: T) => Record<string, unknown>;
   /**
    * Lifetime of an item in seconds after the trade (enable TTL on the `ttl` attribute), or
    * `false` for no `ttl` attribute. Used by the default `toItem` only.
