@@ -5,6 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradeSequence } from '../../../../tests/helpers/factories.js';
+import { HANDLERS } from '../../scripts/build-handlers.mjs';
 import { ensureHandlerBundles, loadBundle } from '../helpers/bundles.js';
 
 // The prebundled handlers, loaded as Lambda loads them, against dynalite through the bundled
@@ -118,6 +119,12 @@ describe('prebundled handlers', () => {
       else process.env[name] = saved[name];
     }
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('every bundle loads as CommonJS and exports its handler', () => {
+    for (const name of HANDLERS) {
+      expect(typeof loadBundle<{ handler: unknown }>(name).handler, name).toBe('function');
+    }
   });
 
   it('recorder stores every trade of a Kinesis batch once, skipping a record that is not a trade', async () => {
