@@ -18,8 +18,18 @@ import { runSuite } from '../lib/suite.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
-const CLIENT_COUNTS = quick ? [1_000] : [1_000, 5_000, 10_000];
-const KINDS: ServerKind[] = ['engine-all', 'engine-latest', 'naive-ws', 'socket.io'];
+// FANOUT_BENCH_CLIENTS=5000,10000 and FANOUT_BENCH_SERVERS=engine-all,naive-ws narrow a run by hand.
+const CLIENT_COUNTS = process.env.FANOUT_BENCH_CLIENTS
+  ? process.env.FANOUT_BENCH_CLIENTS.split(',').map(Number)
+  : quick
+    ? [1_000]
+    : [1_000, 5_000, 10_000];
+const KINDS = (process.env.FANOUT_BENCH_SERVERS?.split(',') ?? [
+  'engine-all',
+  'engine-latest',
+  'naive-ws',
+  'socket.io',
+]) as ServerKind[];
 const LOAD_PROCESSES = 2;
 const WARMUP_MS = quick ? 500 : 1_000;
 const MEASURE_MS = quick ? 1_500 : 2_000;
