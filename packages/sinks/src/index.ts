@@ -1,4 +1,10 @@
-// Public API of @market-stream/sinks: filled in by its issue.
+/**
+ * Kinesis, SQS and DynamoDB sinks that never lose a trade, a Kinesis reader, and the readers of
+ * the DynamoDB trade history.
+ *
+ * @packageDocumentation
+ * @module @market-stream/sinks
+ */
 
 export type { DeadLetter, SqsDeadLetterOptions } from './deadLetter.js';
 export { sqsDeadLetter } from './deadLetter.js';
