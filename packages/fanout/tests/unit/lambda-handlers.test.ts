@@ -8,6 +8,7 @@ import {
   createConnectHandler,
   createDisconnectHandler,
   createMessageHandler,
+  createShardBroadcaster,
   createStreamProcessor,
   LambdaConfigError,
   type LatestTradeStore,
@@ -297,5 +298,22 @@ describe('readEnvironment()', () => {
     expect(() => readEnvironment({ CONNECTIONS_TABLE: 't', FANOUT_MODE: 'some' })).toThrow(
       expect.objectContaining({ variable: 'FANOUT_MODE' }),
     );
+  });
+});
+
+describe('createShardBroadcaster()', () => {
+  it('sends the connections of its shard only, one message each, and reports the outcomes', async () => {
+    const store = new MemoryConnectionStore({ shards: 2 });
+    await store.put({ id: 'a=', shard: 0, symbols: ['AAPL'], connectedAt: 0 });
+    await store.put({ id: 'b=', shard: 0, symbols: ['MSFT'], connectedAt: 0 });
+    await store.put({ id: 'c=', shard: 1, symbols: ['AAPL'], connectedAt: 0 });
+    const transport = recordingTransport();
+    const broadcast = createShardBroadcaster({ store, transport });
+    const trade = tradeFactory({ symbol: 'AAPL', seq: 4 });
+
+    const report = await broadcast({ shard: 0, mode: 'latest', trades: [trade] });
+
+    expect(report).toEqual({ shard: 0, connections: 2, sent: 1, gone: 0, failed: 0 });
+    expect(transport.sent).toEqual([{ id: 'a=', message: { type: 'trades', trades: [trade] } }]);
   });
 });
