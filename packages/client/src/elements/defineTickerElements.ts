@@ -36,7 +36,7 @@ export interface DefineTickerElementsOptions {
  * again is harmless: tags already defined are left alone.
  *
  * @param options - Tag names and registry, see {@link DefineTickerElementsOptions}.
- * @throws {@link MarketStreamError} (`ELEMENTS_UNAVAILABLE`) when there is no custom element
+ * @throws `MarketStreamError` (from `@market-stream/core`) (`ELEMENTS_UNAVAILABLE`) when there is no custom element
  * registry, e.g. in Node.
  *
  * @example

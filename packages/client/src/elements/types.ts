@@ -3,7 +3,7 @@ import type { Subscribable } from 'rxjs';
 import type { ConnectionStatus } from '../client/types.js';
 
 /**
- * What a ticker element draws from: a {@link TickerClient}, or anything with the same
+ * What a ticker element draws from: a `TickerClient` from `createTickerClient`, or anything with the same
  * observables (a test harness, a replay).
  *
  * @example
