@@ -31,7 +31,7 @@ export class ConnectionStoreError extends MarketStreamError {
 }
 
 /**
- * A message cannot be delivered through API Gateway's @connections API because it is over the
+ * A message cannot be delivered through API Gateway's `@connections` API because it is over the
  * 128 KB message payload limit and cannot be split (it is not a `trades` message, or one trade
  * alone is too large). Nothing is truncated: the message is refused as a whole.
  *

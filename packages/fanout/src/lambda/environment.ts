@@ -20,7 +20,7 @@ export interface LambdaEnvironment {
   shards: number;
   /** `FANOUT_MODE`: `latest` (default) or `all`. */
   mode: DeliveryMode;
-  /** `WEBSOCKET_API_ENDPOINT`: the stage's https URL for @connections. */
+  /** `WEBSOCKET_API_ENDPOINT`: the stage's https URL for `@connections`. */
   endpoint?: string;
   /** `HISTORY_TABLE`: when set, the processor also writes history. */
   historyTable?: string;

@@ -9,7 +9,7 @@ export interface EmulatedConnection {
   identity: { sourceIp: string; userAgent?: string };
 }
 
-/** What the @connections API needs from the emulator. */
+/** What the `@connections` API needs from the emulator. */
 export interface ConnectionsApiHost {
   stage: string;
   maxPayloadBytes: number;
@@ -20,7 +20,7 @@ export interface ConnectionsApiHost {
   throttles: { remaining: number };
 }
 
-/** Counts of @connections requests, for tests and benchmarks. */
+/** Counts of `@connections` requests, for tests and benchmarks. */
 export interface ConnectionsApiCounters {
   posts: number;
   delivered: number;
@@ -40,7 +40,7 @@ export interface ConnectionsApiCounters {
  * `GoneException` (410), `LimitExceededException` (429), `PayloadTooLargeException` (413) and
  * `ForbiddenException` (403). Request signatures are not checked.
  *
- * @returns `true` when the request was a @connections request and has been answered.
+ * @returns `true` when the request was a `@connections` request and has been answered.
  */
 export function handleConnectionsRequest(
   host: ConnectionsApiHost,

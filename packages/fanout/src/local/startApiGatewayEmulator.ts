@@ -138,7 +138,7 @@ export interface ApiGatewayEmulator {
  * PostToConnection to a closed or unknown id is a 410 GoneException; a payload over 128 KB is
  * a 413 PayloadTooLargeException. Differences: messages of one connection are handled one
  * at a time in arrival order (API Gateway may run them concurrently); route responses are
- * not sent back (the handlers reply through @connections); signatures, the 2-hour and
+ * not sent back (the handlers reply through `@connections`); signatures, the 2-hour and
  * 10-minute idle limits and the account rate limit are not enforced (use `throttleNext` to
  * exercise 429 handling).
  *

@@ -96,7 +96,7 @@ export interface ApiGatewayTransportStats {
 }
 
 /**
- * A {@link Transport} over API Gateway's @connections API, with `stats()` and the client.
+ * A {@link Transport} over API Gateway's `@connections` API, with `stats()` and the client.
  *
  * @example
  * ```ts
@@ -117,7 +117,7 @@ export interface ApiGatewayTransport extends Transport {
 }
 
 /**
- * Delivers frames through API Gateway's @connections API (PostToConnection), for the
+ * Delivers frames through API Gateway's `@connections` API (PostToConnection), for the
  * serverless topology.
  *
  * Guarantees: at most `concurrency` requests in flight; throttling (429) and 5xx responses
