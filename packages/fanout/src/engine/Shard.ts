@@ -17,6 +17,8 @@ export class Shard {
   timer: Subscription | undefined;
   /** When the timer is due, in scheduler time. */
   dueAt = 0;
+  /** The engine's cumulative flush time when the timer was armed. */
+  busyAtArm = 0;
 
   constructor(readonly index: number) {}
 

@@ -1,13 +1,17 @@
 /**
- * Decides the flush window: widens it when flushing takes too much of it (or timers fire late,
- * a sign the process is saturated), narrows it back when load falls. Internal to the engine.
+ * Decides the flush window: widens it when flushing takes too much of it (or timers fire late
+ * on average, a sign the process is saturated), narrows it back when load falls. Internal to
+ * the engine.
  */
 export class WindowGovernor {
   intervalMs: number;
   /** Duration of the last flush measured, ms. */
   lastFlushMs = 0;
-  private busyMs = 0;
-  private maxLateMs = 0;
+  /** Cumulative time spent flushing, ms. */
+  busyMs = 0;
+  private periodBusyMs = 0;
+  private lateSumMs = 0;
+  private lateCount = 0;
   private periodStart: number;
 
   constructor(
@@ -37,19 +41,23 @@ export class WindowGovernor {
     const { baseMs, maxMs, widenAbove, narrowBelow } = this.options;
     this.lastFlushMs = Math.max(0, this.options.clock() - started);
     this.busyMs += this.lastFlushMs;
-    this.maxLateMs = Math.max(this.maxLateMs, lateMs);
+    this.periodBusyMs += this.lastFlushMs;
+    this.lateSumMs += lateMs;
+    this.lateCount++;
     const now = this.options.now();
     const elapsed = now - this.periodStart;
     if (elapsed < this.intervalMs) return;
 
-    const load = this.busyMs / elapsed;
-    if (load > widenAbove || this.maxLateMs > this.intervalMs) {
+    const load = this.periodBusyMs / elapsed;
+    const meanLateMs = this.lateSumMs / this.lateCount;
+    if (load > widenAbove || meanLateMs > this.intervalMs / 2) {
       this.intervalMs = Math.min(Math.max(maxMs, baseMs), Math.round(this.intervalMs * 1.5));
-    } else if (load < narrowBelow && this.maxLateMs <= this.intervalMs / 2) {
+    } else if (load < narrowBelow && meanLateMs < this.intervalMs / 4) {
       this.intervalMs = Math.max(baseMs, Math.round(this.intervalMs / 1.5));
     }
     this.periodStart = now;
-    this.busyMs = 0;
-    this.maxLateMs = 0;
+    this.periodBusyMs = 0;
+    this.lateSumMs = 0;
+    this.lateCount = 0;
   }
 }

@@ -201,9 +201,10 @@ export interface Fanout {
  *   symbols its connections hold, flushes on its own timer, and flushes early when it holds
  *   `maxPendingTrades`.
  * - **Adaptive window**: after each window's worth of time the engine compares the time spent
- *   flushing (and how late timers fired) with the window. Busier than `widenAbove` (50%) or
- *   late by more than a window: the window widens ×1.5, up to `maxFlushIntervalMs`; less busy
- *   than `narrowBelow` (20%): it narrows ÷1.5 back toward `flushIntervalMs`. Under overload
+ *   flushing, and how late its timers fired for reasons other than its own flushes, with the
+ *   window. Busier than `widenAbove` (50%), or timers late by more than half a window on
+ *   average: the window widens ×1.5, up to `maxFlushIntervalMs`. Less busy than `narrowBelow`
+ *   (20%) with timers on time: it narrows ÷1.5 back toward `flushIntervalMs`. Under overload
  *   every connection gets fewer, larger messages at the same pace, rather than the engine
  *   falling behind.
  *
