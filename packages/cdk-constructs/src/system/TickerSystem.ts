@@ -123,6 +123,12 @@ export interface TickerSystemProps {
    * @default true
    */
   readonly alarms?: boolean;
+  /**
+   * Serverless topology: set the account's API Gateway CloudWatch role (needed once per account
+   * and region for WebSocket access logs). Turn off when the account already has it.
+   * @default true
+   */
+  readonly createApiGatewayCloudWatchRole?: boolean;
 }
 
 /**
@@ -195,6 +201,7 @@ export class TickerSystem extends Construct {
     if (props.fanout === 'serverless') {
       this.serverlessFanout = new ServerlessFanout(this, 'Fanout', {
         mode: props.mode,
+        createCloudWatchRole: props.createApiGatewayCloudWatchRole ?? true,
         alarms,
       });
     }
