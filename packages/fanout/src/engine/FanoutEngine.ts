@@ -77,6 +77,10 @@ export class FanoutEngine implements Fanout {
       narrowBelow: ENGINE_DEFAULTS.narrowBelow,
       now: () => this.scheduler.now(),
       clock: options.clock ?? (() => performance.now()),
+      cpuMs: () => {
+        const { user, system } = process.cpuUsage();
+        return (user + system) / 1000;
+      },
     });
     this.metrics.flushIntervalMs = this.governor.intervalMs;
     if (options.source) this.attach(options.source);

@@ -13,6 +13,7 @@ export class WindowGovernor {
   private lateSumMs = 0;
   private lateCount = 0;
   private periodStart: number;
+  private periodCpuStart: number;
 
   constructor(
     private readonly options: {
@@ -24,11 +25,14 @@ export class WindowGovernor {
       now: () => number;
       /** A monotonic clock for durations, ms. */
       clock: () => number;
+      /** CPU time this process has used, ms. */
+      cpuMs: () => number;
     },
   ) {
     if (!(options.baseMs > 0)) throw new RangeError('flushIntervalMs must be greater than 0');
     this.intervalMs = options.baseMs;
     this.periodStart = options.now();
+    this.periodCpuStart = options.cpuMs();
   }
 
   /** Marks the start of a flush; pass the result to {@link finish}. */
@@ -50,12 +54,17 @@ export class WindowGovernor {
 
     const load = this.periodBusyMs / elapsed;
     const meanLateMs = this.lateSumMs / this.lateCount;
-    if (load > widenAbove || meanLateMs > this.intervalMs / 2) {
+    const cpuMs = this.options.cpuMs();
+    // Late timers call for a wider window only when this process is busy (socket I/O, GC):
+    // when other processes starve it of CPU, fewer, larger messages would only add latency.
+    const saturated = meanLateMs > this.intervalMs / 2 && cpuMs - this.periodCpuStart > elapsed / 2;
+    if (load > widenAbove || saturated) {
       this.intervalMs = Math.min(Math.max(maxMs, baseMs), Math.round(this.intervalMs * 1.5));
     } else if (load < narrowBelow && meanLateMs < this.intervalMs / 4) {
       this.intervalMs = Math.max(baseMs, Math.round(this.intervalMs / 1.5));
     }
     this.periodStart = now;
+    this.periodCpuStart = cpuMs;
     this.periodBusyMs = 0;
     this.lateSumMs = 0;
     this.lateCount = 0;

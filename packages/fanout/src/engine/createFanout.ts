@@ -203,7 +203,8 @@ export interface Fanout {
  * - **Adaptive window**: after each window's worth of time the engine compares the time spent
  *   flushing, and how late its timers fired for reasons other than its own flushes, with the
  *   window. Busier than `widenAbove` (50%), or timers late by more than half a window on
- *   average: the window widens ×1.5, up to `maxFlushIntervalMs`. Less busy than `narrowBelow`
+ *   average while the process itself is busy (not merely starved of CPU by others): the
+ *   window widens ×1.5, up to `maxFlushIntervalMs`. Less busy than `narrowBelow`
  *   (20%) with timers on time: it narrows ÷1.5 back toward `flushIntervalMs`. Under overload
  *   every connection gets fewer, larger messages at the same pace, rather than the engine
  *   falling behind.
