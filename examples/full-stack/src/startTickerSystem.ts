@@ -8,7 +8,7 @@ import { merge, type Observable, Subject, type Subscription, share, takeUntil } 
 import type { SystemConfig } from './config.js';
 import { type Emulators, startEmulators } from './emulators.js';
 import { type History, MemoryHistory } from './history/MemoryHistory.js';
-import { handleRequest } from './http/handleRequest.js';
+import { BAR_INTERVALS, handleRequest } from './http/handleRequest.js';
 import { PipelineStats } from './PipelineStats.js';
 import { bundlePage } from './page/bundlePage.js';
 import { renderPage } from './page/renderPage.js';
@@ -23,9 +23,6 @@ export interface TickerSystem {
   /** Stops everything: clients get 1001, buffered trades are flushed, emulators stop. */
   close(): Promise<void>;
 }
-
-/** Bar intervals written to history and served by /api/bars. */
-const BAR_INTERVALS = [5_000, 60_000];
 
 /**
  * Composes the blocks into the whole system of DESIGN.md on one machine:
@@ -60,7 +57,7 @@ export async function startTickerSystem(config: SystemConfig): Promise<TickerSys
   let memoryHistory: MemoryHistory | undefined;
   if (config.inMemory) {
     processed$ = produced$.pipe(share());
-    memoryHistory = new MemoryHistory(processed$, BAR_INTERVALS);
+    memoryHistory = new MemoryHistory(processed$, Object.values(BAR_INTERVALS));
     history = memoryHistory;
   } else {
     const aws = await startEmulators();
@@ -109,7 +106,7 @@ export async function startTickerSystem(config: SystemConfig): Promise<TickerSys
           next: (report) => stats.delivered('history', report.records),
           error: (error) => stats.fatal('history', error),
         }),
-      ...BAR_INTERVALS.map((intervalMs) =>
+      ...Object.values(BAR_INTERVALS).map((intervalMs) =>
         processed$
           .pipe(
             toDynamo({

@@ -170,10 +170,9 @@ describe('examples/full-stack, started with the README command', () => {
       })
       .toContain('42.42');
     const history = await eventually(async () => {
-      const body = (await (await fetch(`${base}/api/trades?symbol=E2ETEST&limit=5`)).json()) as {
-        trades: Trade[];
-      };
-      return body.trades.length > 0 ? body.trades : undefined;
+      const response = await fetch(`${base}/api/trades?symbol=E2ETEST&limit=5`);
+      const trades = (await response.json()) as Trade[];
+      return trades.length > 0 ? trades : undefined;
     }, 'the trade in /api/trades');
     expect(history).toEqual([trade]);
     await page.close();
@@ -190,15 +189,15 @@ describe('examples/full-stack, started with the README command', () => {
 
     expect(response.status).toBe(400);
     const body = (await response.json()) as {
+      error: { code: string };
       errors: { index: number; issues: { field: string }[] }[];
     };
+    expect(body.error.code).toBe('INVALID_TRADES');
     expect(body.errors).toHaveLength(1);
     expect(body.errors[0]?.index).toBe(1);
     expect(body.errors[0]?.issues.map((issue) => issue.field)).toContain('price');
-    const history = (await (await fetch(`${base}/api/trades?symbol=E2EBAD`)).json()) as {
-      trades: Trade[];
-    };
-    expect(history.trades).toEqual([]);
+    const history = (await (await fetch(`${base}/api/trades?symbol=E2EBAD`)).json()) as Trade[];
+    expect(history).toEqual([]);
   });
 
   it('serves /healthz, /metrics and /api/bars', async () => {
@@ -211,16 +210,17 @@ describe('examples/full-stack, started with the README command', () => {
 
     const bars = await eventually(
       async () => {
-        const body = (await (
-          await fetch(`${base}/api/bars?symbol=AAPL&interval=5s&limit=3`)
-        ).json()) as { bars: { symbol: string; trades: number }[] };
-        return body.bars.length > 0 ? body.bars : undefined;
+        const response = await fetch(`${base}/api/bars?symbol=AAPL&interval=5s&limit=3`);
+        const bars = (await response.json()) as { symbol: string; trades: number }[];
+        return bars.length > 0 ? bars : undefined;
       },
       'a closed 5 s bar',
       30_000,
     );
     expect(bars[0]?.symbol).toBe('AAPL');
     expect(bars[0]?.trades).toBeGreaterThan(0);
-    expect((await fetch(`${base}/api/bars?symbol=AAPL&interval=7m`)).status).toBe(400);
+    const badInterval = await fetch(`${base}/api/bars?symbol=AAPL&interval=7m`);
+    expect(badInterval.status).toBe(400);
+    expect(await badInterval.json()).toMatchObject({ error: { code: 'INVALID_INTERVAL' } });
   });
 });

@@ -19,7 +19,7 @@ export interface RouteContext {
   metrics(): string;
   /** Newest first. */
   trades(symbol: string, limit: number): Promise<Trade[]>;
-  /** Oldest first, the newest `limit` closed or open bars. */
+  /** Newest first: the newest `limit` closed bars. */
   bars(symbol: string, intervalMs: number, limit: number): Promise<Bar[]>;
   /** Publishes validated trades into the pipeline. */
   ingest(trades: Trade[]): Promise<void>;
@@ -27,20 +27,16 @@ export interface RouteContext {
 
 const MAX_INGEST_BYTES = 1024 * 1024;
 const MAX_INGEST_TRADES = 1_000;
-const INTERVALS: Record<string, number> = {
-  '1s': 1_000,
-  '5s': 5_000,
-  '1m': 60_000,
-  '5m': 300_000,
-  '15m': 900_000,
-  '1h': 3_600_000,
-};
+
+/** The bar intervals the local system records (see BAR_INTERVALS in startTickerSystem.ts). */
+export const BAR_INTERVALS: Readonly<Record<string, number>> = { '5s': 5_000, '1m': 60_000 };
 
 /**
  * The local server's HTTP endpoints (contract, DESIGN.md "Local server endpoints"):
  * `GET /`, `GET /healthz`, `GET /metrics`, `GET /api/trades`, `GET /api/bars`, `POST /api/ingest`.
- * Every failure is answered with a JSON `{ error }` and a 4xx status; nothing a client sends can
- * throw out of this function.
+ * The history routes answer like the deployed `HistoryApi` of `@market-stream/cdk-constructs`:
+ * JSON arrays, newest first, and failures as `{ error: { code, message } }` with a 4xx status.
+ * Nothing a client sends can throw out of this function.
  */
 export async function handleRequest(
   context: RouteContext,
@@ -63,41 +59,34 @@ export async function handleRequest(
       case 'GET /api/trades': {
         const symbol = readSymbol(url);
         const limit = readLimit(url, 50, 1_000);
-        return json(response, 200, { symbol, trades: await context.trades(symbol, limit) });
+        return json(response, 200, await context.trades(symbol, limit));
       }
       case 'GET /api/bars': {
         const symbol = readSymbol(url);
-        const interval = url.searchParams.get('interval') ?? '1m';
-        const intervalMs = INTERVALS[interval];
+        const intervalMs = BAR_INTERVALS[url.searchParams.get('interval') ?? '1m'];
         if (intervalMs === undefined) {
-          throw new BadRequest(`interval must be one of ${Object.keys(INTERVALS).join(', ')}`);
+          const names = Object.keys(BAR_INTERVALS).join(', ');
+          throw new BadRequest('INVALID_INTERVAL', `interval must be one of ${names}`);
         }
         const limit = readLimit(url, 60, 1_000);
-        return json(response, 200, {
-          symbol,
-          interval,
-          bars: await context.bars(symbol, intervalMs, limit),
-        });
+        return json(response, 200, await context.bars(symbol, intervalMs, limit));
       }
       case 'POST /api/ingest':
         return await ingest(context, request, response);
       default:
-        if (
-          url.pathname === '/api/ingest' ||
-          url.pathname === '/api/trades' ||
-          url.pathname === '/api/bars'
-        ) {
-          return json(response, 405, {
-            error: `${request.method} is not allowed on ${url.pathname}`,
-          });
+        if (['/api/ingest', '/api/trades', '/api/bars'].includes(url.pathname)) {
+          const message = `${request.method} is not allowed on ${url.pathname}`;
+          return fail(response, 405, 'METHOD_NOT_ALLOWED', message);
         }
-        return json(response, 404, { error: `no route for ${route}` });
+        return fail(response, 404, 'NOT_FOUND', `no route for ${route}`);
     }
-  } catch (error) {
-    if (error instanceof BadRequest)
-      return json(response, error.status, { error: error.message, ...error.details });
-    console.error(`[http] ${route} failed:`, error);
-    return json(response, 500, { error: 'internal error' });
+  } catch (failure) {
+    if (failure instanceof BadRequest) {
+      const body = { error: { code: failure.code, message: failure.message }, ...failure.details };
+      return json(response, failure.status, body);
+    }
+    console.error(`[http] ${route} failed:`, failure);
+    return fail(response, 500, 'INTERNAL', 'internal error');
   }
 }
 
@@ -111,12 +100,13 @@ async function ingest(
   try {
     value = JSON.parse(body);
   } catch {
-    throw new BadRequest('body must be JSON: a trade or an array of trades');
+    throw new BadRequest('BAD_JSON', 'body must be JSON: a trade or an array of trades');
   }
   const items = Array.isArray(value) ? value : [value];
-  if (items.length === 0) throw new BadRequest('no trades in the body');
-  if (items.length > MAX_INGEST_TRADES)
-    throw new BadRequest(`at most ${MAX_INGEST_TRADES} trades per request`);
+  if (items.length === 0) throw new BadRequest('INVALID_TRADES', 'no trades in the body');
+  if (items.length > MAX_INGEST_TRADES) {
+    throw new BadRequest('TOO_MANY_TRADES', `at most ${MAX_INGEST_TRADES} trades per request`);
+  }
 
   const trades: Trade[] = [];
   const errors: { index: number; issues: TradeIssue[] }[] = [];
@@ -126,8 +116,9 @@ async function ingest(
     else errors.push({ index, issues: result.issues });
   });
   // All or nothing: a partly accepted batch would leave the caller guessing what to resend.
-  if (errors.length > 0)
-    throw new BadRequest('invalid trades; nothing was ingested', 400, { errors });
+  if (errors.length > 0) {
+    throw new BadRequest('INVALID_TRADES', 'invalid trades; nothing was ingested', 400, { errors });
+  }
 
   await context.ingest(trades);
   return json(response, 202, { accepted: trades.length });
@@ -135,7 +126,9 @@ async function ingest(
 
 function readSymbol(url: URL): string {
   const symbol = (url.searchParams.get('symbol') ?? '').trim().toUpperCase();
-  if (!SYMBOL_PATTERN.test(symbol)) throw new BadRequest(`symbol must match ${SYMBOL_PATTERN}`);
+  if (!SYMBOL_PATTERN.test(symbol)) {
+    throw new BadRequest('INVALID_SYMBOL', `symbol must match ${SYMBOL_PATTERN}`);
+  }
   return symbol;
 }
 
@@ -144,7 +137,7 @@ function readLimit(url: URL, fallback: number, max: number): number {
   if (text === null) return fallback;
   const limit = Number(text);
   if (!Number.isInteger(limit) || limit < 1 || limit > max) {
-    throw new BadRequest(`limit must be an integer from 1 to ${max}`);
+    throw new BadRequest('INVALID_LIMIT', `limit must be an integer from 1 to ${max}`);
   }
   return limit;
 }
@@ -156,7 +149,7 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
-        reject(new BadRequest(`body exceeds ${maxBytes} bytes`, 413));
+        reject(new BadRequest('BODY_TOO_LARGE', `body exceeds ${maxBytes} bytes`, 413));
         request.destroy();
         return;
       }
@@ -169,12 +162,17 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
 
 class BadRequest extends Error {
   constructor(
+    readonly code: string,
     message: string,
     readonly status = 400,
     readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
+}
+
+function fail(response: ServerResponse, status: number, code: string, message: string): void {
+  json(response, status, { error: { code, message } });
 }
 
 function json(response: ServerResponse, status: number, body: unknown): void {
