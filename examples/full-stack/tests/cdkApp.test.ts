@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,18 +51,30 @@ describe('examples/full-stack CDK app', () => {
   }, 300_000);
 
   it('synthesizes the containers topology with fan-out nodes behind a load balancer, built from the example’s Dockerfiles', () => {
-    const app = new App({ outdir: tempDir() });
+    const outdir = tempDir();
+    const app = new App({ outdir });
 
     const { stack } = addTickerStack(app, { fanout: 'containers' });
-    const assembly = app.synth();
+    app.synth();
 
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::ECS::Service', 2);
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1); // the HTTP history API only
-    const images = Object.values(assembly.getStackByName('MarketStreamTicker').assets).filter(
-      (asset) => 'imageTag' in asset || 'repositoryName' in asset,
+    const manifest = JSON.parse(
+      readFileSync(join(outdir, 'MarketStreamTicker.assets.json'), 'utf8'),
+    ) as {
+      dockerImages: Record<string, { source: { directory: string } }>;
+    };
+    const staged = Object.values(manifest.dockerImages).map(({ source }) =>
+      readdirSync(join(outdir, source.directory)).sort(),
     );
-    expect(images).toHaveLength(2);
+    expect(staged).toEqual(
+      expect.arrayContaining([
+        ['Dockerfile', 'package.json', 'producer.mjs'],
+        ['Dockerfile', 'node.mjs', 'package.json'],
+      ]),
+    );
+    expect(staged).toHaveLength(2);
   }, 300_000);
 });

@@ -22,7 +22,12 @@ export function addTickerStack(
 ): { stack: Stack; system: TickerSystem } {
   const stack = new Stack(app, 'MarketStreamTicker', {
     description: `market-stream live ticker (${options.fanout} fan-out)`,
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    // The load balancer's access logs name the region's log-delivery account, so the stack needs
+    // a concrete region: the CLI's (from your AWS profile), else us-east-1 for offline synth.
+    env: {
+      account: process.env.CDK_DEFAULT_ACCOUNT,
+      region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1',
+    },
   });
   Tags.of(stack).add('project', 'market-stream');
   const system = new TickerSystem(stack, 'Ticker', {
