@@ -2,7 +2,6 @@
 import { readConfig } from './config.js';
 import { startTickerSystem } from './startTickerSystem.js';
 
-const started = Date.now();
 let config: ReturnType<typeof readConfig>;
 try {
   config = readConfig(process.argv.slice(2), process.env);
@@ -14,14 +13,19 @@ if (config === undefined) process.exit(0);
 
 const system = await startTickerSystem(config);
 console.log(
-  `market-stream ticker ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${system.url}  (ws: ${system.wsUrl}, ${config.inMemory ? 'in memory' : 'kinesalite + dynalite'})`,
+  `market-stream ticker ready in ${process.uptime().toFixed(1)} s: ${system.url}  (ws: ${system.wsUrl}, ${config.inMemory ? 'in memory' : 'kinesalite + dynalite'})`,
 );
 
-let stopping = false;
+let stoppingSince: number | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (stopping) process.exit(130);
-    stopping = true;
+    // Ctrl-C under `pnpm start` arrives twice at once (the terminal's and pnpm's forwarded copy);
+    // only a second press, a moment later, forces an exit.
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince > 1_000) process.exit(130);
+      return;
+    }
+    stoppingSince = Date.now();
     console.log('\nshutting down…');
     system.close().then(
       () => process.exit(0),
