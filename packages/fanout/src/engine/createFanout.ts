@@ -94,8 +94,9 @@ export interface FanoutOptions {
    */
   scheduler?: SchedulerLike;
   /**
-   * Measures how long a flush takes, in ms, for window adaptation.
-   * @default performance.now
+   * Measures how long a flush takes, in ms, for window adaptation. The default counts the
+   * process's CPU time, so a machine busy with other work does not make flushes look costly.
+   * @default the process's CPU time (process.cpuUsage)
    */
   clock?: () => number;
   /** Told about failures that reach no client: store writes, a source that errors. */
