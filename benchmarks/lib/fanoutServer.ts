@@ -82,7 +82,8 @@ let cursor = 0;
 function tick(): void {
   if (rate <= 0) return;
   const now = Date.now();
-  const due = Math.floor(((now - epoch) * rate) / 1000);
+  // Trade k is due at epoch + k / rate: trade 0 at once.
+  const due = Math.floor(((now - epoch) * rate) / 1000) + 1;
   for (; emitted < due; emitted++) {
     const symbol = BENCH_SYMBOLS[cursor++ % BENCH_SYMBOLS.length]!;
     const seq = seqs.get(symbol)! + 1;

@@ -282,8 +282,11 @@ export class FanoutEngine implements Fanout {
 
   private arm(shard: Shard): void {
     if (shard.timer !== undefined || this.closed) return;
-    const delay = this.governor.intervalMs;
-    shard.dueAt = this.scheduler.now() + delay;
+    // One flush per window at most, counted from the shard's last flush: after a quiet spell a
+    // trade leaves on the next tick instead of waiting out a whole window.
+    const now = this.scheduler.now();
+    const delay = Math.max(0, shard.lastFlushAt + this.governor.intervalMs - now);
+    shard.dueAt = now + delay;
     shard.busyAtArm = this.governor.busyMs;
     shard.timer = this.scheduler.schedule(() => {
       shard.timer = undefined;
@@ -305,6 +308,7 @@ export class FanoutEngine implements Fanout {
   private flushShard(shard: Shard, lateMs = 0): void {
     shard.timer?.unsubscribe();
     shard.timer = undefined;
+    shard.lastFlushAt = this.scheduler.now();
     const started = this.governor.start();
     const trades = shard.pending;
     shard.pending = [];

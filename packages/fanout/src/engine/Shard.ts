@@ -17,6 +17,8 @@ export class Shard {
   timer: Subscription | undefined;
   /** When the timer is due, in scheduler time. */
   dueAt = 0;
+  /** When the shard last flushed, in scheduler time. */
+  lastFlushAt = Number.NEGATIVE_INFINITY;
   /** The engine's cumulative flush time when the timer was armed. */
   busyAtArm = 0;
 

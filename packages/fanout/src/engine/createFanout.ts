@@ -174,7 +174,8 @@ export interface Fanout {
  * protocol of DESIGN.md to the connections its transport registers.
  *
  * Guarantees:
- * - **Batching**: each flush window every connection with updates gets one `trades` message
+ * - **Batching**: a shard flushes at most once per window, counted from its last flush (after a
+ *   quiet spell a trade leaves on the next tick); each flush every connection with updates gets one `trades` message
  *   holding only its subscribed symbols, per symbol in `seq` order; connections that get the
  *   same updates share one payload, serialized once (see `buildDeliveries`).
  * - **Modes**: `latest` sends the newest trade per symbol per window; `all` sends every trade,

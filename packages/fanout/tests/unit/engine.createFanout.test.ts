@@ -20,7 +20,7 @@ const trade = (symbol: string, seq: number, timestamp = 0) =>
   tradeFactory({ symbol, seq, timestamp });
 
 describe('createFanout()', () => {
-  it('sends each connection one trades message per window with only its symbols', () => {
+  it('sends each connection at most one trades message per window, with only its symbols', () => {
     const { scheduler, transport, source, fanout } = setup({ mode: 'all' });
     fanout.connect('a', { symbols: ['AAPL'] });
     fanout.connect('b', { symbols: 'MSFT,AAPL' });
@@ -29,15 +29,21 @@ describe('createFanout()', () => {
     source.next(trade('MSFT', 1));
     source.next(trade('AAPL', 2));
     source.next(trade('TSLA', 1));
+    advanceTo(scheduler, 0);
+    const first = { a: transport.tradeKeys('a'), b: transport.tradeKeys('b') };
+    advanceTo(scheduler, 10);
+    source.next(trade('AAPL', 3));
+    source.next(trade('MSFT', 2));
     advanceTo(scheduler, 49);
-    const beforeWindow = transport.tradeKeys('a');
+    const withinWindow = transport.tradeKeys('b').length;
     advanceTo(scheduler, 50);
 
-    expect(beforeWindow).toEqual([]);
-    expect(transport.types('a')).toEqual(['subscribed', 'snapshot', 'trades']);
-    expect(transport.tradeKeys('a')).toEqual(['AAPL#1', 'AAPL#2']);
-    expect(transport.types('b')).toEqual(['subscribed', 'snapshot', 'trades']);
-    expect(transport.tradeKeys('b')).toEqual(['AAPL#1', 'AAPL#2', 'MSFT#1']);
+    expect(first).toEqual({ a: ['AAPL#1', 'AAPL#2'], b: ['AAPL#1', 'AAPL#2', 'MSFT#1'] });
+    expect(withinWindow).toBe(3);
+    expect(transport.types('a')).toEqual(['subscribed', 'snapshot', 'trades', 'trades']);
+    expect(transport.tradeKeys('a')).toEqual(['AAPL#1', 'AAPL#2', 'AAPL#3']);
+    expect(transport.types('b')).toEqual(['subscribed', 'snapshot', 'trades', 'trades']);
+    expect(transport.tradeKeys('b')).toEqual(['AAPL#1', 'AAPL#2', 'MSFT#1', 'AAPL#3', 'MSFT#2']);
   });
 
   it('conflates to the newest trade per symbol in latest mode', () => {
@@ -345,7 +351,8 @@ describe('createFanout()', () => {
     fanout.connect('a', { symbols: ['AAPL', 'MSFT'] });
     fanout.connect('b', { symbols: ['AAPL'] });
 
-    source.next(trade('AAPL', 1, 0));
+    advanceTo(scheduler, 40);
+    source.next(trade('AAPL', 1, 10));
     advanceTo(scheduler, 50);
     fanout.handleMessage('b', 'oops');
 
