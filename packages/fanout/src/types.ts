@@ -76,7 +76,7 @@ export interface ConnectionStore {
 export type SendOutcome = 'sent' | 'gone' | 'failed';
 
 /**
- * Delivers text frames to connections: a local `ws` server, or API Gateway's @connections API.
+ * Delivers text frames to connections: a local `ws` server, or API Gateway's `@connections` API.
  *
  * @example
  * ```ts
