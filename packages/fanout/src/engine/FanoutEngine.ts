@@ -83,7 +83,6 @@ export class FanoutEngine implements Fanout {
       narrowBelow: ENGINE_DEFAULTS.narrowBelow,
       now: () => this.scheduler.now(),
       clock: options.clock ?? processCpuMs,
-      cpuMs: processCpuMs,
     });
     this.metrics.flushIntervalMs = this.governor.intervalMs;
     if (options.source) this.attach(options.source);

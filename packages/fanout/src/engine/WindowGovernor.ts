@@ -1,7 +1,6 @@
 /**
- * Decides the flush window: widens it when flushing takes too much of it (or timers fire late
- * on average, a sign the process is saturated), narrows it back when load falls. Internal to
- * the engine.
+ * Decides the flush window: widens it when flushing takes too much of it, narrows it back when
+ * load falls. Internal to the engine.
  */
 export class WindowGovernor {
   intervalMs: number;
@@ -10,10 +9,9 @@ export class WindowGovernor {
   /** Cumulative time spent flushing, ms. */
   busyMs = 0;
   private periodBusyMs = 0;
-  private lateSumMs = 0;
-  private lateCount = 0;
+  /** Moving average of how late timers fired for reasons not our own, ms (a health figure). */
+  meanLateMs = 0;
   private periodStart: number;
-  private periodCpuStart: number;
 
   constructor(
     private readonly options: {
@@ -25,14 +23,11 @@ export class WindowGovernor {
       now: () => number;
       /** A monotonic clock for durations, ms. */
       clock: () => number;
-      /** CPU time this process has used, ms. */
-      cpuMs: () => number;
     },
   ) {
     if (!(options.baseMs > 0)) throw new RangeError('flushIntervalMs must be greater than 0');
     this.intervalMs = options.baseMs;
     this.periodStart = options.now();
-    this.periodCpuStart = options.cpuMs();
   }
 
   /** Marks the start of a flush; pass the result to {@link finish}. */
@@ -46,27 +41,20 @@ export class WindowGovernor {
     this.lastFlushMs = Math.max(0, this.options.clock() - started);
     this.busyMs += this.lastFlushMs;
     this.periodBusyMs += this.lastFlushMs;
-    this.lateSumMs += lateMs;
-    this.lateCount++;
+    this.meanLateMs += (lateMs - this.meanLateMs) / 8;
     const now = this.options.now();
     const elapsed = now - this.periodStart;
     if (elapsed < this.intervalMs) return;
 
+    // Flush cost is CPU time, so only our own work widens the window: timers that fire late
+    // because other processes hold the CPU are left alone (a wider window would only add latency).
     const load = this.periodBusyMs / elapsed;
-    const meanLateMs = this.lateSumMs / this.lateCount;
-    const cpuMs = this.options.cpuMs();
-    // Late timers call for a wider window only when this process is busy (socket I/O, GC):
-    // when other processes starve it of CPU, fewer, larger messages would only add latency.
-    const saturated = meanLateMs > this.intervalMs / 2 && cpuMs - this.periodCpuStart > elapsed / 2;
-    if (load > widenAbove || saturated) {
+    if (load > widenAbove) {
       this.intervalMs = Math.min(Math.max(maxMs, baseMs), Math.round(this.intervalMs * 1.5));
-    } else if (load < narrowBelow && meanLateMs < this.intervalMs / 4) {
+    } else if (load < narrowBelow) {
       this.intervalMs = Math.max(baseMs, Math.round(this.intervalMs / 1.5));
     }
     this.periodStart = now;
-    this.periodCpuStart = cpuMs;
     this.periodBusyMs = 0;
-    this.lateSumMs = 0;
-    this.lateCount = 0;
   }
 }
