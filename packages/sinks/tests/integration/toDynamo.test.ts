@@ -43,10 +43,9 @@ async function readTable(client: DynamoDBDocumentClient, table: string, names: s
   return names.flatMap((symbol) => bySymbol.get(symbol) ?? []);
 }
 
-// dynalite spends about 1 ms of CPU per item written, so 100,000 items take minutes on a
-// shared 2-core runner (10,000 took 59 s at load average 15): CI writes 5,000;
-// SINKS_FULL_SCALE=1 runs the full 100,000.
-const FULL = process.env.SINKS_FULL_SCALE === '1';
+// The full 100,000 items (about 25 s on an idle 2-core machine: dynalite spends about
+// 1 ms of CPU per item). SINKS_QUICK=1 writes 5,000 for quick local iterations.
+const FULL = process.env.SINKS_QUICK !== '1';
 const COUNT = FULL ? 100_000 : 5_000;
 
 describe('toDynamo() into dynalite', () => {
@@ -173,9 +172,14 @@ describe('toDynamo() into dynalite', () => {
         arrived: expected.length,
       });
       expect(outOfOrderSymbols(stored)).toEqual([]);
-      expect(
-        failures.map((f) => [f.reason, f.attempts, f.error.name, f.records.map(tradeKey)]),
-      ).toEqual([['attempts-exhausted', 25, 'RecordRejectedError', ['S0003#7']]]);
+      expect(failures.map((f) => [f.reason, f.attempts, f.records.map(tradeKey)])).toEqual([
+        ['attempts-exhausted', 25, ['S0003#7']],
+      ]);
+      // The error is the last attempt's: the poisoned item's rejection, or, when the proxy's
+      // random whole-request fault hit that same attempt, that fault (503, throttle, reset).
+      expect(failures[0]?.error.name).toMatch(
+        /^(RecordRejectedError|ServiceUnavailable|ThrottlingException|ProvisionedThroughputExceededException|InternalServerError|TimeoutError)$/,
+      );
       const totals = reports.at(-1)!.totals;
       expect(totals.failed).toBe(1);
       expect(totals.retried).toBeGreaterThanOrEqual(proxy.stats.rejectedRecords);
