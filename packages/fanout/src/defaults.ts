@@ -57,10 +57,10 @@ export const ENGINE_DEFAULTS = Object.freeze({
   flushIntervalMs: 50,
   /** Widest the flush window grows under load, ms. */
   maxFlushIntervalMs: 200,
-  /** Flushing busier than this share of the window widens it (×1.5). */
-  widenAbove: 0.5,
-  /** Flushing less busy than this share of the window narrows it back (÷1.5). */
-  narrowBelow: 0.2,
+  /** Flushing busier than this share of the time (CPU, over 4 windows) widens the window ×1.5. */
+  widenAbove: 0.7,
+  /** Flushing less busy than this share of the time narrows the window back ÷1.5. */
+  narrowBelow: 0.35,
   /**
    * Delivery mode: `latest` (conflated, what a ticker needs, and what bounds each connection's
    * traffic by its symbols, not by the trade rate) — the same default as the Lambda handlers.

@@ -44,7 +44,8 @@ export class WindowGovernor {
     this.meanLateMs += (lateMs - this.meanLateMs) / 8;
     const now = this.options.now();
     const elapsed = now - this.periodStart;
-    if (elapsed < this.intervalMs) return;
+    // Judged over four windows, so one busy flush (a GC pause, a burst) does not move it.
+    if (elapsed < this.intervalMs * 4) return;
 
     // Flush cost is CPU time, so only our own work widens the window: timers that fire late
     // because other processes hold the CPU are left alone (a wider window would only add latency).

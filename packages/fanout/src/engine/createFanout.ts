@@ -202,9 +202,9 @@ export interface Fanout {
  * - **Shards**: connections are spread by `shardOf(id, shards)`; each shard buffers only the
  *   symbols its connections hold, flushes on its own timer, and flushes early when it holds
  *   `maxPendingTrades`.
- * - **Adaptive window**: after each window's worth of time the engine compares the CPU time it
- *   spent flushing with the window. Busier than `widenAbove` (50%): the window widens ×1.5, up
- *   to `maxFlushIntervalMs`. Less busy than `narrowBelow` (20%): it narrows ÷1.5 back toward
+ * - **Adaptive window**: every four windows the engine compares the CPU time it spent flushing
+ *   with the time passed. Busier than `widenAbove` (70%): the window widens ×1.5, up to
+ *   `maxFlushIntervalMs`. Less busy than `narrowBelow` (35%): it narrows ÷1.5 back toward
  *   `flushIntervalMs`. CPU time, not wall time, so a machine busy with other processes does not
  *   widen it (that would only add latency). Under overload
  *   every connection gets fewer, larger messages at the same pace, rather than the engine

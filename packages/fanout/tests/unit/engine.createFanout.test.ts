@@ -337,10 +337,10 @@ describe('createFanout()', () => {
         advanceTo(scheduler, time);
       }
     };
-    run(10);
+    run(30);
     const widened = fanout.metrics.flushIntervalMs;
     transport.onSend = () => {};
-    run(10);
+    run(30);
 
     expect(widened).toBe(200);
     expect(fanout.metrics.flushIntervalMs).toBe(50);
