@@ -1,10 +1,13 @@
 import {
   SendMessageBatchCommand,
+  type SendMessageBatchCommandOutput,
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { SQS_LIMITS } from './defaults.js';
+import { SINK_DEFAULTS, SQS_LIMITS } from './defaults.js';
 import { RecordRejectedError } from './errors.js';
+import { fullJitterDelay } from './internal/backoff.js';
+import { isTransientError } from './internal/transientError.js';
 import type { SinkFailure } from './internal/types.js';
 import { utf8Length } from './internal/utf8.js';
 
@@ -28,8 +31,10 @@ export interface SqsDeadLetterOptions {
   /** The dead-letter queue's URL (a `.fifo` URL gets group and deduplication ids). */
   queueUrl: string;
   /**
-   * Attempts per SendMessageBatch entry that SQS fails with `SenderFault: false`.
-   * @default 3
+   * Attempts per dead letter: SendMessageBatch entries SQS fails with `SenderFault: false`,
+   * and whole requests that fail transiently (throttling, 5xx, dropped connections), are
+   * retried with exponential backoff and full jitter up to this many times.
+   * @default 5
    */
   maxAttempts?: number;
 }
@@ -83,7 +88,7 @@ export function sqsDeadLetter<R>(
   options: SqsDeadLetterOptions,
 ): (failure: SinkFailure<R>) => Promise<void> {
   const { client, queueUrl } = options;
-  const maxAttempts = options.maxAttempts ?? 3;
+  const maxAttempts = options.maxAttempts ?? 5;
   const fifo = queueUrl.endsWith('.fifo');
   return async (failure) => {
     const failedAt = Date.now();
@@ -144,9 +149,25 @@ async function sendAll(
 ): Promise<void> {
   let pending = entries;
   for (let attempt = 1; ; attempt++) {
-    const output = await client.send(
-      new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: pending }),
-    );
+    if (attempt > 1) {
+      const delay = fullJitterDelay(
+        attempt - 1,
+        SINK_DEFAULTS.backoffBaseMs,
+        SINK_DEFAULTS.backoffMaxMs,
+        Math.random,
+      );
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+    let output: SendMessageBatchCommandOutput;
+    try {
+      output = await client.send(
+        new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: pending }),
+      );
+    } catch (error) {
+      // A throttled or failed request is the same dead letters again: retry it like a Failed entry.
+      if (attempt < maxAttempts && isTransientError(error)) continue;
+      throw error;
+    }
     const failed = output.Failed ?? [];
     if (failed.length === 0) return;
     const permanent = failed.find((entry) => entry.SenderFault);

@@ -3,7 +3,7 @@ import { from } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { tradeSequence } from '../../../../tests/helpers/factories.js';
 import { type DeadLetter, sqsDeadLetter, toKinesis } from '../../src/index.js';
-import { fakeKinesis, fakeSqs, invalid } from '../helpers/fakeClients.js';
+import { fakeKinesis, fakeSqs, invalid, throttled } from '../helpers/fakeClients.js';
 import { VirtualClock } from '../helpers/virtualTime.js';
 
 describe('sqsDeadLetter()', () => {
@@ -61,5 +61,46 @@ describe('sqsDeadLetter()', () => {
         attempts: 1,
       }),
     ).rejects.toThrow(/InvalidMessageContents/);
+  });
+  it('retries a throttled dead-letter request until SQS accepts it', async () => {
+    // Throttling of a whole request cannot be produced on demand by a real queue: scripted here.
+    const dlq = fakeSqs({ answer: (call) => (call < 2 ? throttled() : undefined) });
+    const onFailure = sqsDeadLetter<Trade>({
+      client: dlq.client,
+      queueUrl: 'https://sqs.local/123/dlq',
+    });
+    const records = tradeSequence(['AAPL', 'TSLA'], 1);
+
+    await onFailure({
+      sink: 'kinesis',
+      records,
+      reason: 'rejected',
+      error: new Error('x'),
+      attempts: 3,
+    });
+
+    expect(dlq.calls).toHaveLength(3);
+    expect(dlq.accepted.map((m) => (JSON.parse(m.body) as DeadLetter).record)).toEqual(records);
+  });
+
+  it('gives up on a throttled dead letter after maxAttempts, rejecting so nothing is lost silently', async () => {
+    const dlq = fakeSqs({ answer: () => throttled() });
+    const onFailure = sqsDeadLetter<Trade>({
+      client: dlq.client,
+      queueUrl: 'https://sqs.local/123/dlq',
+      maxAttempts: 2,
+    });
+
+    await expect(
+      onFailure({
+        sink: 'kinesis',
+        records: tradeSequence(['AAPL'], 1),
+        reason: 'rejected',
+        error: new Error('x'),
+        attempts: 3,
+      }),
+    ).rejects.toThrow();
+    expect(dlq.calls).toHaveLength(2);
+    expect(dlq.accepted).toEqual([]);
   });
 });
