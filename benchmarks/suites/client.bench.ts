@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../tests/helpers/chromium.js';
 import type { FrameReport } from '../lib/browserClientPage.js';
 import { fmt, median, percentile, ratio, repeat, table } from '../lib/stats.js';
 import { runSuite } from '../lib/suite.js';
@@ -48,18 +48,7 @@ runSuite(async () => {
     logLevel: 'silent',
   });
   const script = bundle.outputFiles?.[0]?.text ?? '';
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
 
   const measure = async (mode: 'shared' | 'baseline'): Promise<Measured> => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -4,9 +4,10 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerMessage, Trade } from '@market-stream/core';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { launchChromium } from '../../../tests/helpers/chromium.js';
 import { tradeFactory } from '../../../tests/helpers/factories.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -79,18 +80,7 @@ describe('examples/full-stack, started with the README command', () => {
     ).catch((error) => {
       throw new Error(`${error.message}\n--- output ---\n${output}`);
     });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 300_000);
 
   afterAll(async () => {

@@ -3,9 +3,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Trade } from '@market-stream/core';
 import { type FanoutServer, serveFanout } from '@market-stream/fanout';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { Subject } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../../../tests/helpers/chromium.js';
 import { type PageServer, servePage } from '../helpers/servePage.js';
 import { driveTrades, TWENTY_SYMBOLS } from '../helpers/tradeDriver.js';
 
@@ -51,18 +52,7 @@ describe('<ticker-grid> and <ticker-tape> in Chromium', () => {
     fanout = await serveFanout({ port: 0, source, flushIntervalMs: 25 });
     stop = driveTrades(source, TWENTY_SYMBOLS, 100, 0.3);
     page = await servePage();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     stop?.();
