@@ -1,16 +1,12 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TickerSystem } from '../../src/index.js';
+import { ensureHandlerBundles, newStack, SYNTH_TIMEOUT } from './helpers/cdk.js';
 import {
-  ensureHandlerBundles,
-  iamStatements,
-  nagFindings,
-  newStack,
-  SYNTH_TIMEOUT,
-  stableTemplate,
-  wildcardActions,
-} from './helpers/cdk.js';
-import { type SynthesizedSystem, synthesizeSystem } from './helpers/tickerSystem.js';
+  itHoldsForEveryTopology,
+  type SynthesizedSystem,
+  synthesizeSystem,
+} from './helpers/tickerSystem.js';
 
 describe("TickerSystem (fanout: 'containers')", { timeout: SYNTH_TIMEOUT }, () => {
   let synthesized: SynthesizedSystem;
@@ -20,32 +16,7 @@ describe("TickerSystem (fanout: 'containers')", { timeout: SYNTH_TIMEOUT }, () =
     synthesized = synthesizeSystem('containers');
   }, SYNTH_TIMEOUT);
 
-  it('passes cdk-nag AwsSolutions with no unacknowledged errors', () => {
-    const errors = nagFindings(synthesized.app).filter((finding) => finding.severity === 'error');
-
-    expect(errors).toEqual([]);
-  });
-
-  it('grants no wildcard actions on Kinesis, DynamoDB, SQS or execute-api', () => {
-    const statements = iamStatements(synthesized.template);
-
-    expect(statements.length).toBeGreaterThan(10);
-    expect(
-      wildcardActions(synthesized.template, ['kinesis', 'dynamodb', 'sqs', 'execute-api']),
-    ).toEqual([]);
-  });
-
-  it('outputs the website, WebSocket and history API URLs and the stream name', () => {
-    const outputs = Object.keys(synthesized.template.findOutputs('*'));
-
-    for (const name of ['WebsiteUrl', 'WebSocketUrl', 'HistoryApiUrl', 'StreamName']) {
-      expect(outputs.some((output) => output.includes(name))).toBe(true);
-    }
-  });
-
-  it('matches the template snapshot (asset hashes stripped)', () => {
-    expect(stableTemplate(synthesized.template)).toMatchSnapshot();
-  });
+  itHoldsForEveryTopology(() => synthesized);
 
   it('fans out through Fargate nodes behind CloudFront at /ws; the processor only records history', () => {
     const { template, system } = synthesized;
