@@ -1,9 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 // @ts-expect-error dynalite ships no types
 import dynalite from 'dynalite';
+import { createPkSkTable } from '../../../../tests/helpers/dynamoTables.js';
 
 /** A dynalite server on a random loopback port and real SDK v3 clients for it. */
 export interface DynaliteHarness {
@@ -37,22 +38,7 @@ export async function startDynalite(): Promise<DynaliteHarness> {
     endpoint,
     client,
     documentClient,
-    async createTable(name) {
-      await client.send(
-        new CreateTableCommand({
-          TableName: name,
-          AttributeDefinitions: [
-            { AttributeName: 'pk', AttributeType: 'S' },
-            { AttributeName: 'sk', AttributeType: 'S' },
-          ],
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
-          ],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
-    },
+    createTable: (name) => createPkSkTable(client, name),
     async close() {
       client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
@@ -14,6 +14,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import dynalite from 'dynalite';
 // @ts-expect-error kinesalite ships no types
 import kinesalite from 'kinesalite';
+import { createPkSkTable } from '../../../../tests/helpers/dynamoTables.js';
 
 const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
 
@@ -134,23 +135,6 @@ export async function readStream(
 }
 
 /** Creates a `pk`/`sk` table (on-demand) and waits for it to be ACTIVE. */
-export async function createTable(client: DynamoDBDocumentClient, name: string) {
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-  await until(async () => {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
-    return Table?.TableStatus === 'ACTIVE';
-  });
+export function createTable(client: DynamoDBDocumentClient, name: string): Promise<void> {
+  return createPkSkTable(client, name);
 }
