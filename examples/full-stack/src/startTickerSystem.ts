@@ -8,7 +8,7 @@ import { merge, type Observable, Subject, type Subscription, share, takeUntil } 
 import type { SystemConfig } from './config.js';
 import { type Emulators, startEmulators } from './emulators.js';
 import { type History, MemoryHistory } from './history/MemoryHistory.js';
-import { BAR_INTERVALS, handleRequest } from './http/handleRequest.js';
+import { BAR_INTERVALS, handleRequest, type RouteContext } from './http/handleRequest.js';
 import { PipelineStats } from './PipelineStats.js';
 import { bundlePage } from './page/bundlePage.js';
 import { renderPage } from './page/renderPage.js';
@@ -138,30 +138,26 @@ export async function startTickerSystem(config: SystemConfig): Promise<TickerSys
 
   const script = await bundlePage();
   let fanoutServer: FanoutServer | undefined;
-  const server = createServer((request, response) => {
-    void handleRequest(
-      {
-        page: renderPage({ symbols }),
-        script,
-        health: () => ({
-          status: stats.fatalError ? 'degraded' : 'ok',
-          pipeline: config.inMemory ? 'in-memory' : 'kinesalite → dynalite',
-          symbols: symbols.length,
-          ...stats.snapshot(),
-          ...fanoutHealth(fanoutServer),
-        }),
-        metrics: () => `${fanoutServer?.metrics.toPrometheus() ?? ''}${stats.toPrometheus()}`,
-        trades: (symbol, limit) => history.trades(symbol, limit),
-        bars: (symbol, intervalMs, limit) => history.bars(symbol, intervalMs, limit),
-        ingest: async (trades) => {
-          for (const trade of trades) ingest$.next(trade);
-          stats.ingested(trades.length);
-        },
-      },
-      request,
-      response,
-    );
-  });
+  // Built once: the page and the routes do not change while the system runs.
+  const routes: RouteContext = {
+    page: renderPage({ symbols }),
+    script,
+    health: () => ({
+      status: stats.fatalError ? 'degraded' : 'ok',
+      pipeline: config.inMemory ? 'in-memory' : 'kinesalite → dynalite',
+      symbols: symbols.length,
+      ...stats.snapshot(),
+      ...fanoutHealth(fanoutServer),
+    }),
+    metrics: () => `${fanoutServer?.metrics.toPrometheus() ?? ''}${stats.toPrometheus()}`,
+    trades: (symbol, limit) => history.trades(symbol, limit),
+    bars: (symbol, intervalMs, limit) => history.bars(symbol, intervalMs, limit),
+    ingest: async (trades) => {
+      for (const trade of trades) ingest$.next(trade);
+      stats.ingested(trades.length);
+    },
+  };
+  const server = createServer((request, response) => void handleRequest(routes, request, response));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
