@@ -27,6 +27,35 @@ export interface PriceViewOptions {
 
 const FLASH_OPACITY = 0.24;
 
+/**
+ * Style values are drawn from small tables of ready strings: a frame allocates no strings (so
+ * 200 animating tickers do not feed the garbage collector 400 strings a frame), and a write is
+ * skipped when the step has not changed. Steps of 1/200 opacity and 1/1000 scale are below
+ * what the eye can tell apart.
+ */
+const OPACITY_STEPS = 200;
+const opacityText: string[] = [];
+const SCALE_STEPS = 1000;
+const scaleText: string[] = [];
+
+function opacityAt(step: number): string {
+  let text = opacityText[step];
+  if (text === undefined) {
+    text = step === 0 ? '0' : String(step / OPACITY_STEPS);
+    opacityText[step] = text;
+  }
+  return text;
+}
+
+function transformAt(step: number): string {
+  let text = scaleText[step];
+  if (text === undefined) {
+    text = step === 0 ? '' : `scale(${1 + step / SCALE_STEPS})`;
+    scaleText[step] = text;
+  }
+  return text;
+}
+
 const easeOutCubic = (t: number) => 1 - (1 - t) ** 3;
 
 /**
@@ -42,8 +71,9 @@ export class PriceView implements Animated {
   private start = -1;
   private flashStart = -1;
   private flash: HTMLElement | undefined;
+  private flashStep = 0;
   private trend = '';
-  private scale = 1;
+  private scaleStep = 0;
   private drawnTarget = Number.NaN;
 
   constructor(
@@ -78,6 +108,8 @@ export class PriceView implements Animated {
       if (other && other === this.flash) other.style.opacity = '0';
       this.flash = flash;
       this.flashStart = -1;
+      // A fresh flash always writes its first step, even onto a node that was mid-fade.
+      this.flashStep = -1;
     }
     this.loop.request(this);
   }
@@ -90,32 +122,37 @@ export class PriceView implements Animated {
     if (this.start < 0) this.start = now;
     const t = Math.min(1, (now - this.start) / this.options.durationMs);
     this.draw(this.from + (this.to - this.from) * easeOutCubic(t));
-    const scale = t >= 1 ? 1 : 1 + (this.options.pulseScale - 1) * (1 - t);
-    if (this.nodes.pulse && scale !== this.scale) {
-      this.scale = scale;
-      this.nodes.pulse.style.transform = scale === 1 ? '' : `scale(${scale.toFixed(4)})`;
+    if (this.nodes.pulse) {
+      const step = Math.round((this.options.pulseScale - 1) * (1 - t) * SCALE_STEPS);
+      if (step !== this.scaleStep) {
+        this.scaleStep = step;
+        this.nodes.pulse.style.transform = transformAt(step);
+      }
     }
-    let flashing = false;
     if (this.flash) {
       if (this.flashStart < 0) this.flashStart = now;
-      const f = (now - this.flashStart) / this.options.flashMs;
-      flashing = f < 1;
-      this.flash.style.opacity = flashing ? (FLASH_OPACITY * (1 - f) ** 2).toFixed(3) : '0';
-      if (!flashing) this.flash = undefined;
+      const f = Math.min(1, (now - this.flashStart) / this.options.flashMs);
+      const step = Math.round(FLASH_OPACITY * (1 - f) ** 2 * OPACITY_STEPS);
+      if (step !== this.flashStep) {
+        this.flashStep = step;
+        this.flash.style.opacity = opacityAt(step);
+      }
+      if (step === 0) this.flash = undefined;
     }
-    return t < 1 || flashing;
+    return t < 1 || this.flash !== undefined;
   }
 
   jump(): void {
     if (this.first === undefined) return;
     this.draw(this.to);
-    if (this.nodes.pulse && this.scale !== 1) {
-      this.scale = 1;
+    if (this.nodes.pulse && this.scaleStep !== 0) {
+      this.scaleStep = 0;
       this.nodes.pulse.style.transform = '';
     }
     if (this.flash) {
       this.flash.style.opacity = '0';
       this.flash = undefined;
+      this.flashStep = 0;
     }
   }
 
