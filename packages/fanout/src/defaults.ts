@@ -57,10 +57,16 @@ export const ENGINE_DEFAULTS = Object.freeze({
   flushIntervalMs: 50,
   /** Widest the flush window grows under load, ms. */
   maxFlushIntervalMs: 200,
-  /** Flushing busier than this share of the time (CPU, over 4 windows) widens the window ×1.5. */
+  /**
+   * Flushing busier than this share of the time (CPU, judged every 4 windows and smoothed)
+   * widens the window ×1.25.
+   */
   widenAbove: 0.7,
-  /** Flushing less busy than this share of the time narrows the window back ÷1.5. */
-  narrowBelow: 0.35,
+  /**
+   * Flushing less busy than this share of the time narrows the window back ÷1.25 (at the
+   * narrower window it runs at about ×1.25 this load, still under `widenAbove`).
+   */
+  narrowBelow: 0.5,
   /**
    * Delivery mode: `latest` (conflated, what a ticker needs, and what bounds each connection's
    * traffic by its symbols, not by the trade rate) — the same default as the Lambda handlers.

@@ -203,9 +203,9 @@ export interface Fanout {
  *   symbols its connections hold, flushes on its own timer, and flushes early when it holds
  *   `maxPendingTrades`.
  * - **Adaptive window**: every four windows the engine compares the CPU time it spent flushing
- *   with the time passed. Busier than `widenAbove` (70%): the window widens ×1.5, up to
- *   `maxFlushIntervalMs`. Less busy than `narrowBelow` (35%): it narrows ÷1.5 back toward
- *   `flushIntervalMs`. CPU time, not wall time, so a machine busy with other processes does not
+ *   with the time passed, smoothed across those periods. Busier than `widenAbove` (70%): the
+ *   window widens ×1.25, up to `maxFlushIntervalMs`. Less busy than `narrowBelow` (50%): it
+ *   narrows ÷1.25 back toward `flushIntervalMs`. CPU time, not wall time, so a machine busy with other processes does not
  *   widen it (that would only add latency). Under overload
  *   every connection gets fewer, larger messages at the same pace, rather than the engine
  *   falling behind.

@@ -316,8 +316,10 @@ describe('createFanout()', () => {
     expect(fanout.metrics.messagesOut).toBe(3);
   });
 
-  it('widens the window when flushing is busy and narrows it back when idle', () => {
+  /** 10 connections on one symbol, one trade per window, each send costing `sendMs` of CPU. */
+  const governed = () => {
     let clock = 0;
+    let sendMs = 0;
     const { scheduler, transport, source, fanout } = setup({
       flushIntervalMs: 50,
       maxFlushIntervalMs: 200,
@@ -325,24 +327,55 @@ describe('createFanout()', () => {
     });
     for (let i = 0; i < 10; i++) fanout.connect(`c${i}`, { symbols: ['AAPL'] });
     transport.onSend = () => {
-      clock += 20; // each send costs 20 ms: 10 connections need 200 ms per window
+      clock += sendMs;
     };
-
     let time = 0;
     let seq = 0;
-    const run = (windows: number) => {
-      for (let i = 0; i < windows; i++) {
-        source.next(trade('AAPL', ++seq, time));
-        time += fanout.metrics.flushIntervalMs;
-        advanceTo(scheduler, time);
-      }
+    return {
+      fanout,
+      /** Runs `windows` windows at `costMs` per send; returns the windows in force after each. */
+      run(windows: number, costMs: number): number[] {
+        sendMs = costMs;
+        const seen: number[] = [];
+        for (let i = 0; i < windows; i++) {
+          source.next(trade('AAPL', ++seq, time));
+          time += fanout.metrics.flushIntervalMs;
+          advanceTo(scheduler, time);
+          seen.push(fanout.metrics.flushIntervalMs);
+        }
+        return seen;
+      },
     };
-    run(30);
+  };
+
+  it('widens the window when flushing is busy and narrows it back when idle', () => {
+    const { fanout, run } = governed();
+    run(60, 20); // 10 sends × 20 ms: 200 ms of flushing per window
     const widened = fanout.metrics.flushIntervalMs;
-    transport.onSend = () => {};
-    run(30);
+    run(60, 0);
 
     expect(widened).toBe(200);
+    expect(fanout.metrics.flushIntervalMs).toBe(50);
+  });
+
+  it('returns to the base window under a steady moderate load after a burst (no ratchet)', () => {
+    const { fanout, run } = governed();
+    run(60, 20);
+    expect(fanout.metrics.flushIntervalMs).toBe(200);
+    // 22.5 ms of flushing per window: 45% of a 50 ms window, comfortably under 70%.
+    const after = run(120, 2.25);
+
+    expect(fanout.metrics.flushIntervalMs).toBe(50);
+    expect(after.slice(-40).every((window) => window === 50)).toBe(true);
+  });
+
+  it('does not widen for one busy spell in a moderate load', () => {
+    const { fanout, run } = governed();
+    run(40, 1.5); // 30% of the window
+    const spike = run(4, 5); // one four-window period at 100%
+    const after = run(40, 1.5);
+
+    expect([...spike, ...after].every((window) => window === 50)).toBe(true);
     expect(fanout.metrics.flushIntervalMs).toBe(50);
   });
 
