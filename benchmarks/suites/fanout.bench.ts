@@ -218,6 +218,8 @@ async function scenario(kind: ServerKind, clients: number): Promise<Scenario> {
       console.log(
         `    ${fmt(rate)} trades/s: ${step.ok ? 'ok' : `FAIL (${step.why})`}, p50 ${fmt(step.p50)} ms, p99 ${fmt(step.p99)} ms, ${fmt(step.updatesPerSecond)} updates/s, server ${fmt(step.serverCpu * 100)}% CPU, load ≤${fmt(step.loadCpuMax * 100)}%${step.flushIntervalMs ? `, window ${step.flushIntervalMs} ms` : ''}, load average ${step.loadAverage.toFixed(1)}`,
       );
+      // Refined steps lie below later ones: the working point is the highest rate that worked.
+      if (step.working && step.rate > (result.workingPoint?.rate ?? 0)) result.workingPoint = step;
       return step;
     };
     for (let rate = START_RATE; rate <= MAX_RATE; rate = Math.round(rate * STEP)) {
@@ -235,9 +237,7 @@ async function scenario(kind: ServerKind, clients: number): Promise<Scenario> {
           else result.limit = refined;
         }
       }
-      if (!step.working) break;
-      result.workingPoint = step;
-      if (Date.now() > deadline) break;
+      if (!step.working || Date.now() > deadline) break;
     }
     const limit = result.limit;
     const cores = cpus().length;
