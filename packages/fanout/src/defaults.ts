@@ -58,15 +58,11 @@ export const ENGINE_DEFAULTS = Object.freeze({
   /** Widest the flush window grows under load, ms. */
   maxFlushIntervalMs: 200,
   /**
-   * Flushing busier than this share of the time (CPU, judged every 4 windows and smoothed)
-   * widens the window ×1.25.
+   * Share of the time flushing should take: under load the window is sized so that it does
+   * (judged every 4 windows on CPU time, smoothed), between `flushIntervalMs` and
+   * `maxFlushIntervalMs`.
    */
-  widenAbove: 0.7,
-  /**
-   * Flushing less busy than this share of the time narrows the window back ÷1.25 (at the
-   * narrower window it runs at about ×1.25 this load, still under `widenAbove`).
-   */
-  narrowBelow: 0.5,
+  targetFlushLoad: 0.65,
   /**
    * Delivery mode: `latest` (conflated, what a ticker needs, and what bounds each connection's
    * traffic by its symbols, not by the trade rate) — the same default as the Lambda handlers.

@@ -79,8 +79,7 @@ export class FanoutEngine implements Fanout {
     this.governor = new WindowGovernor({
       baseMs: options.flushIntervalMs ?? ENGINE_DEFAULTS.flushIntervalMs,
       maxMs: options.maxFlushIntervalMs ?? ENGINE_DEFAULTS.maxFlushIntervalMs,
-      widenAbove: ENGINE_DEFAULTS.widenAbove,
-      narrowBelow: ENGINE_DEFAULTS.narrowBelow,
+      targetLoad: options.targetFlushLoad ?? ENGINE_DEFAULTS.targetFlushLoad,
       now: () => this.scheduler.now(),
       clock: options.clock ?? processCpuMs,
     });
@@ -283,17 +282,10 @@ export class FanoutEngine implements Fanout {
     if (shard.timer !== undefined || this.closed) return;
     // One flush per window at most, counted from the shard's last flush: after a quiet spell a
     // trade leaves on the next tick instead of waiting out a whole window.
-    const now = this.scheduler.now();
-    const delay = Math.max(0, shard.lastFlushAt + this.governor.intervalMs - now);
-    shard.dueAt = now + delay;
-    shard.busyAtArm = this.governor.busyMs;
+    const delay = Math.max(0, shard.lastFlushAt + this.governor.intervalMs - this.scheduler.now());
     shard.timer = this.scheduler.schedule(() => {
       shard.timer = undefined;
-      // Lateness caused by our own flushes (shards due together run one after another) is not
-      // a sign of overload; only what else held the event loop counts.
-      const late = this.scheduler.now() - shard.dueAt;
-      const ownFlushes = this.governor.busyMs - shard.busyAtArm;
-      this.flushShard(shard, Math.max(0, late - ownFlushes));
+      this.flushShard(shard);
     }, delay);
   }
 
@@ -303,8 +295,8 @@ export class FanoutEngine implements Fanout {
     this.arm(shard);
   }
 
-  /** Delivers a shard's window; `lateMs` is how late its timer fired for reasons not our own. */
-  private flushShard(shard: Shard, lateMs = 0): void {
+  /** Delivers a shard's window. */
+  private flushShard(shard: Shard): void {
     shard.timer?.unsubscribe();
     shard.timer = undefined;
     shard.lastFlushAt = this.scheduler.now();
@@ -330,7 +322,7 @@ export class FanoutEngine implements Fanout {
     for (const connection of special) this.flushSpecial(connection, trades);
 
     if (trades.length > 0) this.observeLatency(shard, trades);
-    this.governor.finish(started, lateMs);
+    this.governor.finish(started);
     this.metrics.flushDuration.observe(this.governor.lastFlushMs);
     this.metrics.flushIntervalMs = this.governor.intervalMs;
     if (shard.special.size > 0) this.arm(shard);

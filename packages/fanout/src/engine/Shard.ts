@@ -15,12 +15,8 @@ export class Shard {
   /** Connections the next flush treats one by one (snapshot floors, backlogs). */
   readonly special = new Set<Connection>();
   timer: Subscription | undefined;
-  /** When the timer is due, in scheduler time. */
-  dueAt = 0;
   /** When the shard last flushed, in scheduler time. */
   lastFlushAt = Number.NEGATIVE_INFINITY;
-  /** The engine's cumulative flush time when the timer was armed. */
-  busyAtArm = 0;
 
   constructor(readonly index: number) {}
 

@@ -1,12 +1,18 @@
-/** How much one adjustment widens (or narrows) the window. */
-const WINDOW_STEP = 1.25;
+/** Most the window changes in one adjustment, as a factor either way. */
+const MAX_STEP = 1.5;
+/** A change smaller than this share of the window is not made: it would only chase noise. */
+const DEAD_BAND = 0.1;
 
 /**
- * Decides the flush window: widens it when flushing takes too much of it, narrows it back when
- * load falls. Internal to the engine.
+ * Decides the flush window: sizes it so that flushing takes about `targetLoad` of the time.
+ * Internal to the engine.
  *
- * `narrowBelow` must sit below `widenAbove / WINDOW_STEP`: a window narrowed at that load runs
- * at about `load × WINDOW_STEP`, which then stays under `widenAbove` instead of bouncing back.
+ * Each window sends about one message per busy connection, so a window's flush cost hardly
+ * depends on its length and the load scales as the inverse of the window: the window that
+ * meets the target is the current one × load ÷ target. Moving there directly (rather than in
+ * fixed steps) settles the window where the load is about the target, instead of alternating
+ * between two fixed steps on either side of it, the narrower one overloaded and the wider one
+ * adding latency nobody needs.
  */
 export class WindowGovernor {
   intervalMs: number;
@@ -17,16 +23,14 @@ export class WindowGovernor {
   private periodBusyMs = 0;
   /** Flush load smoothed over the periods judged so far (NaN before the first). */
   private load = Number.NaN;
-  /** Moving average of how late timers fired for reasons not our own, ms (a health figure). */
-  meanLateMs = 0;
   private periodStart: number;
 
   constructor(
     private readonly options: {
       baseMs: number;
       maxMs: number;
-      widenAbove: number;
-      narrowBelow: number;
+      /** Share of the time flushing should take, 0…1. */
+      targetLoad: number;
       /** Scheduler time, ms. */
       now: () => number;
       /** A monotonic clock for durations, ms. */
@@ -34,6 +38,9 @@ export class WindowGovernor {
     },
   ) {
     if (!(options.baseMs > 0)) throw new RangeError('flushIntervalMs must be greater than 0');
+    if (!(options.targetLoad > 0 && options.targetLoad < 1)) {
+      throw new RangeError(`targetFlushLoad must lie between 0 and 1, got ${options.targetLoad}`);
+    }
     this.intervalMs = options.baseMs;
     this.periodStart = options.now();
   }
@@ -43,33 +50,34 @@ export class WindowGovernor {
     return this.options.clock();
   }
 
-  /** Records a flush and, once a window's worth of time has passed, adapts the window. */
-  finish(started: number, lateMs: number): void {
-    const { baseMs, maxMs, widenAbove, narrowBelow } = this.options;
+  /** Records a flush and, once four windows' worth of time has passed, adapts the window. */
+  finish(started: number): void {
+    const { baseMs, maxMs, targetLoad } = this.options;
     this.lastFlushMs = Math.max(0, this.options.clock() - started);
     this.busyMs += this.lastFlushMs;
     this.periodBusyMs += this.lastFlushMs;
-    this.meanLateMs += (lateMs - this.meanLateMs) / 8;
     const now = this.options.now();
     const elapsed = now - this.periodStart;
     // Judged over four windows at a time, and smoothed across them (each period weighs half),
     // so one busy period (a GC pause, a burst) does not move the window on its own.
     if (elapsed < this.intervalMs * 4) return;
 
-    // Flush cost is CPU time, so only our own work widens the window: timers that fire late
-    // because other processes hold the CPU are left alone (a wider window would only add latency).
     const load = this.periodBusyMs / elapsed;
     this.load = Number.isNaN(this.load) ? load : (this.load + load) / 2;
-    const before = this.intervalMs;
-    if (this.load > widenAbove) {
-      this.intervalMs = Math.min(Math.max(maxMs, baseMs), Math.round(before * WINDOW_STEP));
-    } else if (this.load < narrowBelow) {
-      this.intervalMs = Math.max(baseMs, Math.round(before / WINDOW_STEP));
-    }
-    // Each window sends about one message per busy connection, so the cost of a window hardly
-    // depends on its length: the load expected at the new window scales with the change.
-    this.load *= before / this.intervalMs;
     this.periodStart = now;
     this.periodBusyMs = 0;
+
+    const before = this.intervalMs;
+    const wanted = Math.min(
+      before * MAX_STEP,
+      Math.max(before / MAX_STEP, (before * this.load) / targetLoad),
+    );
+    const widest = Math.max(maxMs, baseMs);
+    const next = Math.round(Math.min(widest, Math.max(baseMs, wanted)));
+    const small = Math.abs(next - before) < before * DEAD_BAND;
+    if (next === before || (small && next !== baseMs && next !== widest)) return;
+    this.intervalMs = next;
+    // The load expected at the new window scales with the change (see the class comment).
+    this.load *= before / next;
   }
 }

@@ -43,6 +43,14 @@ export interface FanoutOptions {
    */
   maxFlushIntervalMs?: number;
   /**
+   * Share of the time (CPU) flushing should take under load, 0…1: the window is sized to it,
+   * within `flushIntervalMs`…`maxFlushIntervalMs`. Higher gives lower latency on a machine
+   * whose cores the engine has to itself; lower leaves more room for other work, or for clients
+   * on the same machine.
+   * @default 0.65
+   */
+  targetFlushLoad?: number;
+  /**
    * Delivery mode of connections that do not ask for their own: `latest` (newest trade per
    * symbol per window) or `all` (every trade in `seq` order).
    * @default 'latest'
@@ -203,12 +211,13 @@ export interface Fanout {
  *   symbols its connections hold, flushes on its own timer, and flushes early when it holds
  *   `maxPendingTrades`.
  * - **Adaptive window**: every four windows the engine compares the CPU time it spent flushing
- *   with the time passed, smoothed across those periods. Busier than `widenAbove` (70%): the
- *   window widens ×1.25, up to `maxFlushIntervalMs`. Less busy than `narrowBelow` (50%): it
- *   narrows ÷1.25 back toward `flushIntervalMs`. CPU time, not wall time, so a machine busy with other processes does not
- *   widen it (that would only add latency). Under overload
- *   every connection gets fewer, larger messages at the same pace, rather than the engine
- *   falling behind.
+ *   with the time passed, smoothed across those periods, and sizes the window so that flushing
+ *   takes `targetFlushLoad` (65%) of the time: a window sends about one message per busy
+ *   connection whatever its length, so twice the window halves the load. The window moves at
+ *   most ×1.5 per adjustment, ignores changes under 10%, and stays within `flushIntervalMs`
+ *   and `maxFlushIntervalMs`. CPU time, not wall time, so a machine busy with other processes
+ *   does not widen it (that would only add latency). Under overload every connection gets
+ *   fewer, larger messages at the same pace, rather than the engine falling behind.
  *
  * @param options - See {@link FanoutOptions}.
  * @returns The engine.

@@ -317,13 +317,14 @@ describe('createFanout()', () => {
   });
 
   /** 10 connections on one symbol, one trade per window, each send costing `sendMs` of CPU. */
-  const governed = () => {
+  const governed = (options: Partial<FanoutOptions> = {}) => {
     let clock = 0;
     let sendMs = 0;
     const { scheduler, transport, source, fanout } = setup({
       flushIntervalMs: 50,
       maxFlushIntervalMs: 200,
       clock: () => clock,
+      ...options,
     });
     for (let i = 0; i < 10; i++) fanout.connect(`c${i}`, { symbols: ['AAPL'] });
     transport.onSend = () => {
@@ -377,6 +378,31 @@ describe('createFanout()', () => {
 
     expect([...spike, ...after].every((window) => window === 50)).toBe(true);
     expect(fanout.metrics.flushIntervalMs).toBe(50);
+  });
+
+  it('settles the window where flushing takes the target share of the time, and holds it', () => {
+    const { run } = governed();
+    // 55 ms of flushing per window whatever its length: 65% of the time at about 85 ms. Fixed
+    // ×1.25 steps would end on 78 ms (70%, overloaded) or 98 ms (56%, latency for nothing).
+    const windows = run(120, 5.5);
+    const settled = windows.slice(-60);
+
+    expect(new Set(settled).size).toBe(1);
+    expect(settled[0]).toBeGreaterThanOrEqual(78);
+    expect(settled[0]).toBeLessThanOrEqual(93);
+  });
+
+  it('sizes the window by targetFlushLoad', () => {
+    const { fanout, run } = governed({ targetFlushLoad: 0.9 });
+    const windows = run(120, 5.5); // 55 ms per window: 90% of the time at about 61 ms
+
+    expect(windows.at(-1)).toBeGreaterThanOrEqual(56);
+    expect(windows.at(-1)).toBeLessThanOrEqual(67);
+    expect(fanout.metrics.flushIntervalMs).toBe(windows.at(-1));
+  });
+
+  it.each([0, 1, 1.5, Number.NaN])('rejects targetFlushLoad %s with a RangeError', (target) => {
+    expect(() => setup({ targetFlushLoad: target })).toThrow(RangeError);
   });
 
   it('counts connections, subscriptions, traffic and latency, and renders them for Prometheus', () => {
