@@ -8,14 +8,15 @@ import {
   validateTrade,
 } from '@market-stream/core';
 import { asyncScheduler, type Observable, type SchedulerLike, Subscription } from 'rxjs';
-import { ENGINE_DEFAULTS, SLOW_CONSUMER_CLOSE_CODE } from '../defaults.js';
+import { ENGINE_DEFAULTS } from '../defaults.js';
 import { FanoutMetrics } from '../metrics/FanoutMetrics.js';
 import { MemoryConnectionStore } from '../stores/MemoryConnectionStore.js';
 import { shardOf } from '../stores/shardOf.js';
-import type { ConnectionStore, DeliveryMode, SendOutcome, Transport } from '../types.js';
+import type { ConnectionStore, DeliveryMode, Transport } from '../types.js';
 import { buildDeliveries } from './buildDeliveries.js';
 import { Connection } from './Connection.js';
 import type { ConnectOptions, Fanout, FanoutOptions } from './createFanout.js';
+import { Outbox } from './Outbox.js';
 import { Shard } from './Shard.js';
 import { TokenBucket } from './TokenBucket.js';
 import { WindowGovernor } from './WindowGovernor.js';
@@ -52,6 +53,7 @@ export class FanoutEngine implements Fanout {
   private readonly latest = new Map<string, Trade>();
   private readonly sources = new Subscription();
   private readonly governor: WindowGovernor;
+  private readonly outbox: Outbox;
   private readonly pendingWork = new Set<Promise<unknown>>();
   private closed = false;
 
@@ -82,6 +84,12 @@ export class FanoutEngine implements Fanout {
       targetLoad: options.targetFlushLoad ?? ENGINE_DEFAULTS.targetFlushLoad,
       now: () => this.scheduler.now(),
       clock: options.clock ?? processCpuMs,
+    });
+    this.outbox = new Outbox(this.transport, this.metrics, this.settings, {
+      markSpecial: (connection) => this.markSpecial(connection),
+      disconnect: (id) => this.disconnect(id),
+      track: (work) => this.track(work),
+      onError: this.onError,
     });
     this.metrics.flushIntervalMs = this.governor.intervalMs;
     if (options.source) this.attach(options.source);
@@ -215,7 +223,7 @@ export class FanoutEngine implements Fanout {
       return;
     }
     const message = parsed.message;
-    if (message.action === 'ping') this.deliver(connection, PONG);
+    if (message.action === 'ping') this.outbox.deliver(connection, PONG);
     else if (message.action === 'subscribe') this.subscribe(connection, message.symbols);
     else this.unsubscribe(connection, message.symbols);
   }
@@ -242,7 +250,7 @@ export class FanoutEngine implements Fanout {
       connection.floors.set(symbol, trade.seq);
     }
     if (added.length > 0) {
-      this.deliver(connection, encodeServerMessage({ type: 'snapshot', trades: snapshot }));
+      this.outbox.deliver(connection, encodeServerMessage({ type: 'snapshot', trades: snapshot }));
     }
     if (connection.special) this.markSpecial(connection);
   }
@@ -267,7 +275,7 @@ export class FanoutEngine implements Fanout {
       const current = [...connection.symbols];
       this.persist(connection, (store) => store.updateSymbols(connection.id, current));
     }
-    this.deliver(
+    this.outbox.deliver(
       connection,
       encodeServerMessage({ type: 'subscribed', symbols: connection.symbols }),
     );
@@ -275,7 +283,7 @@ export class FanoutEngine implements Fanout {
 
   private sendError(connection: Connection, code: ErrorCode, message: string): void {
     this.metrics.error(code);
-    this.deliver(connection, encodeServerMessage({ type: 'error', code, message }));
+    this.outbox.deliver(connection, encodeServerMessage({ type: 'error', code, message }));
   }
 
   private arm(shard: Shard): void {
@@ -315,7 +323,7 @@ export class FanoutEngine implements Fanout {
       for (const { payload, connectionIds } of buildDeliveries(trades, regular, this.mode)) {
         for (const id of connectionIds) {
           const connection = shard.connections.get(id);
-          if (connection !== undefined) this.deliverTrades(connection, payload, trades);
+          if (connection !== undefined) this.outbox.deliverTrades(connection, payload, trades);
         }
       }
     }
@@ -338,173 +346,11 @@ export class FanoutEngine implements Fanout {
       connection.floors = undefined;
     }
     // This window joins whatever waits, and all of it leaves as one message when it can.
-    this.backlog(connection, mine);
-    this.drain(connection);
+    this.outbox.backlog(connection, mine);
+    this.outbox.drain(connection);
     if (connection.special && !connection.closed) {
       this.shards[connection.shard]!.special.add(connection);
     }
-  }
-
-  /** Sends a window's message, or backlogs its trades when the connection cannot take it now. */
-  private deliverTrades(connection: Connection, payload: string, trades: readonly Trade[]): void {
-    if (connection.queue.length === 0 && !connection.hasTradeBacklog && !this.blocked(connection)) {
-      this.send(connection, payload);
-      return;
-    }
-    this.backlog(connection, trades);
-    if (!connection.closed) this.markSpecial(connection);
-  }
-
-  /**
-   * Holds trades for a connection that cannot take them now: in `latest` mode only the newest
-   * per symbol (fresh prices when it catches up); in `all` mode every one, up to
-   * `maxBacklogTrades`, past which the connection is closed with 1013.
-   */
-  private backlog(connection: Connection, trades: readonly Trade[]): void {
-    if (connection.mode === 'latest') {
-      connection.pendingLatest ??= new Map();
-      const pending = connection.pendingLatest;
-      for (const trade of trades) {
-        if (!connection.symbolSet.has(trade.symbol)) continue;
-        const held = pending.get(trade.symbol);
-        if (held !== undefined && held.seq >= trade.seq) continue;
-        if (held !== undefined) this.metrics.drop('conflated');
-        pending.set(trade.symbol, trade);
-      }
-      return;
-    }
-    connection.pendingAll ??= [];
-    const pending = connection.pendingAll;
-    for (const trade of trades) {
-      if (connection.symbolSet.has(trade.symbol)) pending.push(trade);
-    }
-    if (pending.length > this.settings.maxBacklogTrades) {
-      this.closeSlow(
-        connection,
-        pending.length,
-        `slow consumer: more than ${this.settings.maxBacklogTrades} trades waiting`,
-      );
-    }
-  }
-
-  /** Sends a message now, or queues it behind earlier ones (bounded: past it, 1013). */
-  private deliver(connection: Connection, payload: string): void {
-    if (connection.closed) return;
-    if (connection.queue.length === 0 && !this.blocked(connection)) {
-      this.send(connection, payload);
-      return;
-    }
-    connection.queue.push(payload);
-    connection.queuedChars += payload.length;
-    if (
-      connection.queue.length > this.settings.maxQueuedMessages ||
-      connection.queuedChars > this.settings.maxQueuedBytes
-    ) {
-      this.closeSlow(
-        connection,
-        connection.queue.length,
-        `slow consumer: more than ${this.settings.maxQueuedMessages} messages or ${this.settings.maxQueuedBytes} characters queued`,
-      );
-      return;
-    }
-    this.markSpecial(connection);
-  }
-
-  /** Sends what waits for a connection while it can take it: queued messages, then its trades. */
-  private drain(connection: Connection): void {
-    while (connection.queue.length > 0 && !connection.closed && !this.blocked(connection)) {
-      const payload = connection.queue.shift()!;
-      connection.queuedChars -= payload.length;
-      this.send(connection, payload);
-    }
-    if (
-      !connection.hasTradeBacklog ||
-      connection.queue.length > 0 ||
-      connection.closed ||
-      this.blocked(connection)
-    ) {
-      return;
-    }
-    const latest = connection.pendingLatest;
-    const all = connection.pendingAll;
-    connection.pendingLatest = undefined;
-    connection.pendingAll = undefined;
-    let payload: string | undefined;
-    if (latest !== undefined && latest.size > 0) {
-      const fresh = connection.symbols
-        .map((symbol) => latest.get(symbol))
-        .filter((trade): trade is Trade => trade !== undefined);
-      if (fresh.length > 0) payload = encodeServerMessage({ type: 'trades', trades: fresh });
-    } else if (all !== undefined && all.length > 0) {
-      payload = buildDeliveries(all, [connection], 'all')[0]?.payload;
-    }
-    if (payload !== undefined) this.send(connection, payload);
-  }
-
-  private blocked(connection: Connection): boolean {
-    if (connection.inFlight) return true;
-    try {
-      return this.transport.isBackpressured?.(connection.id) === true;
-    } catch {
-      return false;
-    }
-  }
-
-  private closeSlow(connection: Connection, dropped: number, reason: string): void {
-    this.metrics.drop('slow_consumer', dropped);
-    const id = connection.id;
-    this.disconnect(id);
-    try {
-      const closing = this.transport.close?.(id, SLOW_CONSUMER_CLOSE_CODE, reason);
-      if (closing instanceof Promise) this.track(closing.catch(this.onError));
-    } catch (error) {
-      this.onError(error);
-    }
-  }
-
-  private send(connection: Connection, payload: string): void {
-    let outcome: SendOutcome | Promise<SendOutcome>;
-    try {
-      outcome = this.transport.send(connection.id, payload);
-    } catch (error) {
-      this.onError(error);
-      outcome = 'failed';
-    }
-    if (typeof outcome === 'string') {
-      this.settle(connection, payload, outcome, false);
-      return;
-    }
-    connection.inFlight = true;
-    this.track(
-      outcome.then(
-        (result) => this.settle(connection, payload, result, true),
-        (error: unknown) => {
-          this.onError(error);
-          this.settle(connection, payload, 'failed', true);
-        },
-      ),
-    );
-  }
-
-  private settle(
-    connection: Connection,
-    payload: string,
-    outcome: SendOutcome,
-    later: boolean,
-  ): void {
-    connection.inFlight = false;
-    if (outcome === 'sent') {
-      this.metrics.messagesOut++;
-      this.metrics.bytesOut += payload.length;
-    } else if (outcome === 'gone') {
-      this.metrics.drop('gone');
-      this.disconnect(connection.id);
-      return;
-    } else {
-      this.metrics.drop('send_failed');
-    }
-    // An asynchronous send settled: the next queued message may go now, in order.
-    if (later && connection.special && !connection.closed) this.drain(connection);
   }
 
   private observeLatency(shard: Shard, trades: readonly Trade[]): void {
