@@ -1,4 +1,4 @@
-import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { Trade } from '@market-stream/core';
 import { createApiGatewayTransport, MemoryConnectionStore } from '@market-stream/fanout';
 import {
@@ -8,10 +8,10 @@ import {
   createStreamProcessor,
 } from '@market-stream/fanout/lambda';
 import { type ApiGatewayEmulator, startApiGatewayEmulator } from '@market-stream/fanout/local';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { filter, firstValueFrom, type Observable, take, timeout, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { emulatorManagementClient } from '../../../../tests/helpers/apiGateway.js';
 import { tradeFactory } from '../../../../tests/helpers/factories.js';
 import { createTickerClient, type TickerClient } from '../../src/index.js';
 
@@ -56,16 +56,8 @@ describe('createTickerClient() against API Gateway (local emulator, real Lambda 
     const store = new MemoryConnectionStore({ shards: 2 });
     const latest = memoryLatest();
     let management: ApiGatewayManagementApiClient | undefined;
-    const managementClient = () => {
-      management ??= new ApiGatewayManagementApiClient({
-        endpoint: emulator.managementEndpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-        requestHandler: new NodeHttpHandler(),
-        maxAttempts: 1,
-      });
-      return management;
-    };
+    const managementClient = () =>
+      (management ??= emulatorManagementClient(emulator.managementEndpoint));
     const message = createMessageHandler({
       store,
       latest,

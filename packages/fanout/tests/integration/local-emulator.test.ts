@@ -1,10 +1,10 @@
 import {
-  ApiGatewayManagementApiClient,
+  type ApiGatewayManagementApiClient,
   GetConnectionCommand,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { emulatorManagementClient } from '../../../../tests/helpers/apiGateway.js';
 import { tradeFactory } from '../../../../tests/helpers/factories.js';
 import {
   createApiGatewayTransport,
@@ -59,13 +59,7 @@ describe('startApiGatewayEmulator() with the real management client', () => {
       },
       onHandlerError: () => {},
     });
-    client = new ApiGatewayManagementApiClient({
-      endpoint: emulator.managementEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-      requestHandler: new NodeHttpHandler(),
-      maxAttempts: 1,
-    });
+    client = emulatorManagementClient(emulator.managementEndpoint);
   });
 
   afterAll(async () => {

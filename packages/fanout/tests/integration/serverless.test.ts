@@ -1,7 +1,7 @@
-import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { Trade } from '@market-stream/core';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { emulatorManagementClient } from '../../../../tests/helpers/apiGateway.js';
 import { tradeFactory, tradeSequence } from '../../../../tests/helpers/factories.js';
 import { createApiGatewayTransport, DynamoConnectionStore } from '../../src/index.js';
 import {
@@ -44,16 +44,8 @@ describe('serverless fan-out through the local API Gateway emulator and dynalite
     });
     const latest = new DynamoLatestTradeStore({ client: dynamo.documentClient, tableName: TABLE });
     let management: ApiGatewayManagementApiClient | undefined;
-    const managementClient = () => {
-      management ??= new ApiGatewayManagementApiClient({
-        endpoint: emulator.managementEndpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-        requestHandler: new NodeHttpHandler(),
-        maxAttempts: 1,
-      });
-      return management;
-    };
+    const managementClient = () =>
+      (management ??= emulatorManagementClient(emulator.managementEndpoint));
     const message = createMessageHandler({
       store: handlerStore,
       latest,
