@@ -34,27 +34,16 @@ const FLASH_OPACITY = 0.24;
  * what the eye can tell apart.
  */
 const OPACITY_STEPS = 200;
-const opacityText: string[] = [];
 const SCALE_STEPS = 1000;
-const scaleText: string[] = [];
 
-function opacityAt(step: number): string {
-  let text = opacityText[step];
-  if (text === undefined) {
-    text = step === 0 ? '0' : String(step / OPACITY_STEPS);
-    opacityText[step] = text;
-  }
-  return text;
+/** A table of each step's style string, filled on first use. */
+function styleTable(text: (step: number) => string): (step: number) => string {
+  const texts: string[] = [];
+  return (step) => (texts[step] ??= text(step));
 }
 
-function transformAt(step: number): string {
-  let text = scaleText[step];
-  if (text === undefined) {
-    text = step === 0 ? '' : `scale(${1 + step / SCALE_STEPS})`;
-    scaleText[step] = text;
-  }
-  return text;
-}
+const opacityAt = styleTable((step) => (step === 0 ? '0' : String(step / OPACITY_STEPS)));
+const transformAt = styleTable((step) => (step === 0 ? '' : `scale(${1 + step / SCALE_STEPS})`));
 
 const easeOutCubic = (t: number) => 1 - (1 - t) ** 3;
 
