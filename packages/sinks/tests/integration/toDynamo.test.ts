@@ -51,31 +51,44 @@ const COUNT = FULL ? 100_000 : 5_000;
 describe('toDynamo() into dynalite', () => {
   let dynalite: Emulator;
   let client: DynamoDBDocumentClient;
+  /**
+   * The test's own client for tables, read-back and queries: SDK retries on, so a kept-alive
+   * socket that dynalite closes just as it is reused does not fail a test. The sinks write with
+   * `client` (one attempt), so every retry there is the sink's own.
+   */
+  let admin: DynamoDBDocumentClient;
 
   beforeAll(async () => {
     dynalite = await startDynalite();
     client = dynamoClient(dynalite.endpoint);
+    admin = dynamoClient(dynalite.endpoint, 3);
   });
 
   afterAll(async () => {
     client.destroy();
+    admin.destroy();
     await dynalite.close();
   });
 
   it(`stores ${COUNT.toLocaleString('en-US')} trades exactly once, read back in order per symbol`, async () => {
-    await createTable(client, 'history');
+    await createTable(admin, 'history');
     const names = symbols(100);
     const trades = tradeSequence(names, COUNT / 100);
 
     const reports = await lastValueFrom(
       paced(trades).pipe(toDynamo({ client, tableName: 'history' }), toArray()),
     );
-    const stored = await readTable(client, 'history', names);
+    const stored = await readTable(admin, 'history', names);
 
     expect(exactlyOnce(trades, stored)).toEqual({ duplicates: [], missing: [], arrived: COUNT });
     expect(outOfOrderSymbols(stored)).toEqual([]);
     expect(reports.reduce((sum, report) => sum + report.records, 0)).toBe(COUNT);
-    const newest = await queryTrades({ client, tableName: 'history', symbol: 'S0003', limit: 3 });
+    const newest = await queryTrades({
+      client: admin,
+      tableName: 'history',
+      symbol: 'S0003',
+      limit: 3,
+    });
     expect(newest.map((trade) => trade.seq)).toEqual([
       COUNT / 100,
       COUNT / 100 - 1,
@@ -84,12 +97,12 @@ describe('toDynamo() into dynalite', () => {
   }, 300_000);
 
   it('reads a time window with queryTrades, newest first', async () => {
-    await createTable(client, 'window');
+    await createTable(admin, 'window');
     const trades = tradeSequence(['AAPL', 'MSFT'], 50, { start: 1_700_000_000_000, stepMs: 1_000 });
     await lastValueFrom(paced(trades).pipe(toDynamo({ client, tableName: 'window' }), toArray()));
 
     const window = await queryTrades({
-      client,
+      client: admin,
       tableName: 'window',
       symbol: 'AAPL',
       from: trades[10]!.timestamp,
@@ -101,7 +114,7 @@ describe('toDynamo() into dynalite', () => {
   });
 
   it('stores 1-minute bars and reads them back with queryBars', async () => {
-    await createTable(client, 'bars');
+    await createTable(admin, 'bars');
     // 10 minutes of AAPL, one trade a second.
     const trades = tradeSequence(['AAPL'], 600, { start: 1_700_000_040_000, stepMs: 1_000 });
     await lastValueFrom(
@@ -111,13 +124,23 @@ describe('toDynamo() into dynalite', () => {
       ),
     );
 
-    const bars = await queryBars({ client, tableName: 'bars', symbol: 'AAPL', interval: 60_000 });
+    const bars = await queryBars({
+      client: admin,
+      tableName: 'bars',
+      symbol: 'AAPL',
+      interval: 60_000,
+    });
 
     expect(bars).toHaveLength(10);
     expect(bars[0]!.start).toBe(1_700_000_580_000);
     expect(bars.every((bar) => bar.trades === 60)).toBe(true);
     expect(bars.reduce((sum, bar) => sum + bar.volume, 0)).toBe(600 * 100);
-    const latestTwo = await queryBars({ client, tableName: 'bars', symbol: 'AAPL', limit: 2 });
+    const latestTwo = await queryBars({
+      client: admin,
+      tableName: 'bars',
+      symbol: 'AAPL',
+      limit: 2,
+    });
     expect(latestTwo.map((bar) => bar.start)).toEqual([1_700_000_580_000, 1_700_000_520_000]);
   });
 
@@ -145,7 +168,7 @@ describe('toDynamo() into dynalite', () => {
     });
 
     it('still stores every trade exactly once, counts retries and dead-letters the poisoned one', async () => {
-      await createTable(client, 'faulty');
+      await createTable(admin, 'faulty');
       const names = symbols(100);
       const trades = tradeSequence(names, FULL ? 100 : 20);
       const failures: SinkFailure<Trade>[] = [];
@@ -163,7 +186,7 @@ describe('toDynamo() into dynalite', () => {
           toArray(),
         ),
       );
-      const stored = await readTable(client, 'faulty', names);
+      const stored = await readTable(admin, 'faulty', names);
 
       const expected = trades.filter((t) => !(t.symbol === 'S0003' && t.seq === 7));
       expect(exactlyOnce(expected, stored)).toEqual({

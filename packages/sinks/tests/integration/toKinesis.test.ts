@@ -34,25 +34,33 @@ async function readTrades(client: KinesisClient, stream: string): Promise<Trade[
 describe('toKinesis() into kinesalite', () => {
   let kinesalite: Emulator;
   let client: KinesisClient;
+  /**
+   * The test's own client for streams and read-back: SDK retries on, so a kept-alive socket
+   * that kinesalite closes just as it is reused does not fail a test. The sinks write with
+   * `client` (one attempt), so every retry there is the sink's own.
+   */
+  let admin: KinesisClient;
 
   beforeAll(async () => {
     kinesalite = await startKinesalite();
     client = kinesisClient(kinesalite.endpoint);
+    admin = kinesisClient(kinesalite.endpoint, 3);
   });
 
   afterAll(async () => {
     client.destroy();
+    admin.destroy();
     await kinesalite.close();
   });
 
   it(`delivers ${FULL ? '100,000' : '10,000'} trades exactly once, in order per symbol`, async () => {
-    await createStream(client, 'plain', 4);
+    await createStream(admin, 'plain', 4);
     const trades = tradeSequence(symbols(500), FULL ? 200 : 20);
 
     const reports = await lastValueFrom(
       paced(trades).pipe(toKinesis({ client, streamName: 'plain' }), toArray()),
     );
-    const arrived = await readTrades(client, 'plain');
+    const arrived = await readTrades(admin, 'plain');
 
     expect(exactlyOnce(trades, arrived)).toEqual({
       duplicates: [],
@@ -64,7 +72,7 @@ describe('toKinesis() into kinesalite', () => {
   }, 300_000);
 
   it('delivers 100,000 trades exactly once and in order as KPL aggregates', async () => {
-    await createStream(client, 'aggregated', 4);
+    await createStream(admin, 'aggregated', 4);
     const trades = tradeSequence(symbols(500), 200);
 
     const reports = await lastValueFrom(
@@ -73,7 +81,7 @@ describe('toKinesis() into kinesalite', () => {
         toArray(),
       ),
     );
-    const arrived = await readTrades(client, 'aggregated');
+    const arrived = await readTrades(admin, 'aggregated');
 
     expect(exactlyOnce(trades, arrived)).toEqual({ duplicates: [], missing: [], arrived: 100_000 });
     expect(outOfOrderSymbols(arrived)).toEqual([]);
@@ -104,7 +112,7 @@ describe('toKinesis() into kinesalite', () => {
     });
 
     it('still delivers exactly once and in order, counts retries, and dead-letters the poisoned trade', async () => {
-      await createStream(client, 'faulty', 4);
+      await createStream(admin, 'faulty', 4);
       const trades = tradeSequence(symbols(100), FULL ? 200 : 30);
       const failures: SinkFailure<Trade>[] = [];
 
@@ -121,7 +129,7 @@ describe('toKinesis() into kinesalite', () => {
           toArray(),
         ),
       );
-      const arrived = await readTrades(client, 'faulty');
+      const arrived = await readTrades(admin, 'faulty');
 
       const poisoned = trades.filter((t) => t.symbol === 'S0007' && t.seq === 5);
       const expected = trades.filter((t) => !poisoned.includes(t));
