@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import type { Trade } from '@market-stream/core';
 import { type DeliveryReport, deaggregate, toDynamo, toKinesis, toSqs } from '@market-stream/sinks';
 import { Observable, type OperatorFunction, Subject } from 'rxjs';
+import { createPkSkTable } from '../../tests/helpers/dynamoTables.js';
 import { fmt, median, ratio, repeat, table } from '../lib/stats.js';
 import { runSuite } from '../lib/suite.js';
 
@@ -324,31 +325,8 @@ async function emulators(): Promise<string> {
   );
   const dCounter = counted(dynamo);
   try {
-    const createTable = async (name: string) => {
-      await dynamo.send(
-        new dynamoSdk.CreateTableCommand!({
-          TableName: name,
-          AttributeDefinitions: [
-            { AttributeName: 'pk', AttributeType: 'S' },
-            { AttributeName: 'sk', AttributeType: 'S' },
-          ],
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
-          ],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
-      for (let i = 0; i < 100; i++) {
-        const { Table } = (await dynamo.send(
-          new dynamoSdk.DescribeTableCommand!({ TableName: name }),
-        )) as { Table?: { TableStatus?: string } };
-        if (Table?.TableStatus === 'ACTIVE') return;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    };
     const sample = trades(scale(5_000));
-    await createTable('history');
+    await createPkSkTable(dynamo as never, 'history');
     dCounter.calls = 0;
     const run = await feed(sample, toDynamo({ client: dynamo as never, tableName: 'history' }));
     rows.push([
@@ -361,7 +339,7 @@ async function emulators(): Promise<string> {
     const oursRate = sample.length / (run.ms / 1_000);
 
     const naive = trades(scale(500));
-    await createTable('naive');
+    await createPkSkTable(dynamo as never, 'naive');
     dCounter.calls = 0;
     const started = performance.now();
     await pool(naive.length, 4, (i) => {
