@@ -18,8 +18,6 @@ export class WindowGovernor {
   intervalMs: number;
   /** Duration of the last flush measured, ms. */
   lastFlushMs = 0;
-  /** Cumulative time spent flushing, ms. */
-  busyMs = 0;
   private periodBusyMs = 0;
   /** Flush load smoothed over the periods judged so far (NaN before the first). */
   private load = Number.NaN;
@@ -54,7 +52,6 @@ export class WindowGovernor {
   finish(started: number): void {
     const { baseMs, maxMs, targetLoad } = this.options;
     this.lastFlushMs = Math.max(0, this.options.clock() - started);
-    this.busyMs += this.lastFlushMs;
     this.periodBusyMs += this.lastFlushMs;
     const now = this.options.now();
     const elapsed = now - this.periodStart;
