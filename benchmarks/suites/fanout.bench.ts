@@ -166,12 +166,12 @@ async function measure(
             : updates === 0
               ? 'nothing delivered'
               : '';
+  const lossless = disconnects === 0 && lost === 0 && repeated === 0 && updates > 0;
   return {
     rate,
     ok: why === '',
-    lossless: disconnects === 0 && lost === 0 && repeated === 0 && updates > 0,
-    working:
-      disconnects === 0 && lost === 0 && repeated === 0 && updates > 0 && p99 < WORKING_P99_MS,
+    lossless,
+    working: lossless && p99 < WORKING_P99_MS,
     why,
     updatesPerSecond: updates / Math.max(0.001, reports[0]!.seconds),
     p50,
