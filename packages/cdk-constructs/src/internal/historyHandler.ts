@@ -17,14 +17,18 @@ export interface HistoryHandlerOptions {
 
 type Response = APIGatewayProxyStructuredResultV2;
 
-/** Bar intervals the API accepts, spelled like the local server's `?interval=`. */
-const INTERVALS: Readonly<Record<string, number>> = {
-  '1m': 60_000,
-  '5m': 300_000,
-  '15m': 900_000,
-  '1h': 3_600_000,
-  '1d': 86_400_000,
-};
+/**
+ * Bar intervals the API accepts, spelled like the local server's `?interval=`. A Map, not an
+ * object literal: `?interval=constructor` (or `__proto__`, `toString`) must not find
+ * `Object.prototype`'s members.
+ */
+const INTERVALS: ReadonlyMap<string, number> = new Map([
+  ['1m', 60_000],
+  ['5m', 300_000],
+  ['15m', 900_000],
+  ['1h', 3_600_000],
+  ['1d', 86_400_000],
+]);
 
 function json(statusCode: number, body: unknown): Response {
   return {
@@ -89,11 +93,11 @@ export function createHistoryHandler(options: HistoryHandlerOptions) {
     }
 
     const intervalName = query.interval ?? '1m';
-    const interval = INTERVALS[intervalName];
+    const interval = INTERVALS.get(intervalName);
     if (interval === undefined) {
       return badRequest(
         'INVALID_INTERVAL',
-        `interval must be one of ${Object.keys(INTERVALS).join(', ')}`,
+        `interval must be one of ${[...INTERVALS.keys()].join(', ')}`,
       );
     }
     const barLimit = limit ?? limits.barsLimit;
