@@ -18,6 +18,18 @@ export interface SystemConfig {
   inMemory: boolean;
   /** Seed for reproducible prices (`--seed`, `SIM_SEED`). */
   seed: number | undefined;
+  /**
+   * Token `POST /api/ingest` requires as `Authorization: Bearer …` (`--ingest-token`,
+   * `INGEST_TOKEN`). Unset on a loopback host: none needed; unset elsewhere: one is generated.
+   */
+  ingestToken: string | undefined;
+  /** Bounds that tests and load experiments set; no flag. */
+  tuning?: {
+    /** Trades on their way to the history above which ingest answers 429. @default 20_000 */
+    maxPipelineLag?: number;
+    /** Each sink's `maxBufferedRecords`. @default the sinks' own (100_000) */
+    sinkBufferRecords?: number;
+  };
 }
 
 const HELP = `Usage: pnpm start [-- options]
@@ -34,6 +46,8 @@ Options (environment variable in brackets):
   --mode <name>     latest | all (fan-out delivery)        [FANOUT_MODE] default latest
   --seed <n>        seed for reproducible prices           [SIM_SEED]
   --in-memory       no emulators: trades go straight to the fan-out [IN_MEMORY=1]
+  --ingest-token <t> bearer token POST /api/ingest requires [INGEST_TOKEN]
+                    default: none on a loopback host, a generated one elsewhere
   -h, --help        this text
 `;
 
@@ -54,6 +68,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): SystemConfig
       mode: { type: 'string' },
       seed: { type: 'string' },
       'in-memory': { type: 'boolean' },
+      'ingest-token': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -87,6 +102,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): SystemConfig
     mode,
     inMemory: values['in-memory'] ?? ['1', 'true'].includes(env.IN_MEMORY ?? ''),
     seed: seedText === undefined ? undefined : integer('seed', seedText, 0, 2 ** 32 - 1),
+    ingestToken: (values['ingest-token'] ?? env.INGEST_TOKEN) || undefined,
   };
 }
 

@@ -15,6 +15,9 @@ const system = await startTickerSystem(config);
 console.log(
   `market-stream ticker ready in ${process.uptime().toFixed(1)} s: ${system.url}  (ws: ${system.wsUrl}, ${config.inMemory ? 'in memory' : 'kinesalite + dynalite'})`,
 );
+if (system.ingestToken !== undefined && config.ingestToken === undefined) {
+  console.log(`POST /api/ingest needs: Authorization: Bearer ${system.ingestToken}`);
+}
 
 let stoppingSince: number | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -28,7 +31,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     stoppingSince = Date.now();
     console.log('\nshutting down…');
     system.close().then(
-      () => process.exit(0),
+      (counts) => {
+        console.log(`stopped: ${JSON.stringify(counts)}`);
+        process.exit(0);
+      },
       (error) => {
         console.error(error);
         process.exit(1);

@@ -1,17 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Trade } from '@market-stream/core';
 import { type FanoutServer, serveFanout } from '@market-stream/fanout';
 import { DEFAULT_TICKERS, simulateTrades } from '@market-stream/simulator';
-import { fromKinesis, queryBars, queryTrades, toDynamo, toKinesis } from '@market-stream/sinks';
-import { merge, type Observable, Subject, type Subscription, share, takeUntil } from 'rxjs';
+import { merge, Subject, takeUntil } from 'rxjs';
 import type { SystemConfig } from './config.js';
-import { type Emulators, startEmulators } from './emulators.js';
-import { type History, MemoryHistory } from './history/MemoryHistory.js';
-import { BAR_INTERVALS, handleRequest, type RouteContext } from './http/handleRequest.js';
+import { handleRequest, type RouteContext } from './http/handleRequest.js';
+import { IngestDoor } from './http/IngestDoor.js';
 import { PipelineStats } from './PipelineStats.js';
 import { bundlePage } from './page/bundlePage.js';
 import { renderPage } from './page/renderPage.js';
+import { startPipeline } from './startPipeline.js';
 
 /** A running ticker system. */
 export interface TickerSystem {
@@ -20,9 +20,29 @@ export interface TickerSystem {
   /** `ws://host:port/ws`. */
   wsUrl: string;
   port: number;
-  /** Stops everything: clients get 1001, buffered trades are flushed, emulators stop. */
-  close(): Promise<void>;
+  /** The token `POST /api/ingest` needs, when one is required. */
+  ingestToken: string | undefined;
+  /**
+   * Stops everything: the producers stop, the sinks write what they hold (up to 5 s), clients
+   * get 1001, the emulators stop. Resolves to the pipeline's final counts.
+   */
+  close(): Promise<Record<string, unknown>>;
 }
+
+/** What `POST /api/ingest` takes (README, "Guarantees"). */
+export const INGEST_LIMITS = {
+  /** A trade's timestamp is within now ± this, ms. */
+  maxClockSkewMs: 60_000,
+  /** A known symbol's next seq is above its last, by at most this. */
+  maxSeqGap: 1_000,
+  /** Distinct symbols ingest may create while the system runs. */
+  maxSymbols: 1_000,
+  /** Trades per request. */
+  maxTrades: 1_000,
+} as const;
+
+/** How long Ctrl-C waits for the sinks to write what they hold, ms. */
+const DRAIN_DEADLINE_MS = 5_000;
 
 /**
  * Composes the blocks into the whole system of DESIGN.md on one machine:
@@ -36,10 +56,9 @@ export async function startTickerSystem(config: SystemConfig): Promise<TickerSys
       ? DEFAULT_TICKERS.slice(0, config.tickers).map((t) => t.symbol)
       : config.tickers;
   const stats = new PipelineStats();
-  const subscriptions: Subscription[] = [];
   const ingest$ = new Subject<Trade>();
   const stop$ = new Subject<void>();
-  // Stopping completes the producer side, so the Kinesis sink flushes what it buffered.
+  // Stopping completes the producer side, so the sinks write out what they buffered.
   const produced$ = merge(
     simulateTrades({
       symbols,
@@ -49,144 +68,85 @@ export async function startTickerSystem(config: SystemConfig): Promise<TickerSys
     }),
     ingest$,
   ).pipe(takeUntil(stop$));
-  let producerDone: Promise<void> = Promise.resolve();
+  const { pipeline, producerDone } = await startPipeline(produced$, config, stats);
 
-  let emulators: Emulators | undefined;
-  let processed$: Observable<Trade>;
-  let history: History;
-  let memoryHistory: MemoryHistory | undefined;
-  if (config.inMemory) {
-    processed$ = produced$.pipe(share());
-    memoryHistory = new MemoryHistory(processed$, Object.values(BAR_INTERVALS));
-    history = memoryHistory;
-  } else {
-    const aws = await startEmulators();
-    emulators = aws;
-    producerDone = new Promise((resolve) => {
-      subscriptions.push(
-        produced$
-          .pipe(
-            toKinesis({
-              client: aws.kinesis,
-              streamName: aws.streamName,
-              // One entry per symbol per request keeps each symbol in order; aggregation packs
-              // all of a symbol's queued trades into that entry, so order costs no throughput.
-              aggregate: true,
-              lingerMs: 20,
-              onFailure: (f) => stats.failed('kinesis', f.records.length),
-            }),
-          )
-          .subscribe({
-            next: (report) => stats.delivered('kinesis', report.records),
-            error: (error) => {
-              stats.fatal('kinesis', error);
-              resolve();
-            },
-            complete: resolve,
-          }),
-      );
-    });
-    processed$ = fromKinesis({
-      client: aws.kinesis,
-      streamName: aws.streamName,
-      from: 'trim-horizon',
-      pollIntervalMs: 100,
-      maxIdlePollIntervalMs: 200,
-    }).pipe(share());
-    subscriptions.push(
-      processed$
-        .pipe(
-          toDynamo({
-            client: aws.dynamo,
-            tableName: aws.tableName,
-            onFailure: (f) => stats.failed('history', f.records.length),
-          }),
-        )
-        .subscribe({
-          next: (report) => stats.delivered('history', report.records),
-          error: (error) => stats.fatal('history', error),
-        }),
-      ...Object.values(BAR_INTERVALS).map((intervalMs) =>
-        processed$
-          .pipe(
-            toDynamo({
-              client: aws.dynamo,
-              tableName: aws.tableName,
-              bars: { intervalMs },
-              onFailure: (f) => stats.failed('bars', f.records.length),
-            }),
-          )
-          .subscribe({
-            next: (report) => stats.delivered('bars', report.records),
-            error: (error) => stats.fatal('bars', error),
-          }),
-      ),
-    );
-    history = {
-      trades: (symbol, limit) =>
-        queryTrades({ client: aws.dynamo, tableName: aws.tableName, symbol, limit }),
-      bars: (symbol, intervalMs, limit) =>
-        queryBars({
-          client: aws.dynamo,
-          tableName: aws.tableName,
-          symbol,
-          interval: intervalMs,
-          limit,
-        }),
-    };
-  }
-
+  // Off loopback, anyone on the network could post trades: a token is then required.
+  const ingestToken =
+    config.ingestToken ?? (isLoopback(config.host) ? undefined : randomBytes(18).toString('hex'));
   const script = await bundlePage();
   let fanoutServer: FanoutServer | undefined;
   // Built once: the page and the routes do not change while the system runs.
   const routes: RouteContext = {
     page: renderPage({ symbols }),
     script,
-    health: () => ({
-      status: stats.fatalError ? 'degraded' : 'ok',
-      pipeline: config.inMemory ? 'in-memory' : 'kinesalite → dynalite',
-      symbols: symbols.length,
-      ...stats.snapshot(),
-      ...fanoutHealth(fanoutServer),
-    }),
+    health: () => {
+      const down = stats.down();
+      return {
+        ok: down === undefined,
+        body: {
+          status: down === undefined ? 'ok' : 'down',
+          ...(down === undefined ? {} : { reason: down }),
+          pipeline: config.inMemory ? 'in-memory' : 'kinesalite → dynalite',
+          symbols: symbols.length,
+          ...stats.snapshot(),
+          ...fanoutHealth(fanoutServer),
+        },
+      };
+    },
     metrics: () => `${fanoutServer?.metrics.toPrometheus() ?? ''}${stats.toPrometheus()}`,
-    trades: (symbol, limit) => history.trades(symbol, limit),
-    bars: (symbol, intervalMs, limit) => history.bars(symbol, intervalMs, limit),
+    trades: (symbol, limit) => pipeline.history.trades(symbol, limit),
+    bars: (symbol, intervalMs, limit) => pipeline.history.bars(symbol, intervalMs, limit),
+    door: new IngestDoor({ ...INGEST_LIMITS, reservedSymbols: symbols, token: ingestToken }),
+    pipeline: () => pipeline.state(),
     ingest: async (trades) => {
       for (const trade of trades) ingest$.next(trade);
       stats.ingested(trades.length);
     },
   };
-  const server = createServer((request, response) => void handleRequest(routes, request, response));
+  const server = createServer((request, response) => {
+    handleRequest(routes, request, response).catch((error) => {
+      console.error('[http] unanswered request:', error);
+      response.destroy();
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  fanoutServer = await serveFanout({ server, path: '/ws', source: processed$, mode: config.mode });
+  fanoutServer = await serveFanout({
+    server,
+    path: '/ws',
+    source: pipeline.processed$,
+    mode: config.mode,
+  });
   stats.watch(fanoutServer.metrics);
 
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  let closing: Promise<void> | undefined;
+  let closing: Promise<Record<string, unknown>> | undefined;
   return {
     url: `http://${host}:${port}`,
     wsUrl: `ws://${host}:${port}/ws`,
     port,
+    ingestToken,
     close: () => {
       closing ??= (async () => {
         stop$.next();
-        await Promise.race([producerDone, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+        await pipeline.drain(producerDone, DRAIN_DEADLINE_MS);
         await fanoutServer?.close();
-        for (const subscription of subscriptions) subscription.unsubscribe();
-        memoryHistory?.close();
+        await pipeline.close();
         stats.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await emulators?.close();
+        return stats.snapshot();
       })();
       return closing;
     },
   };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 function fanoutHealth(server: FanoutServer | undefined): Record<string, unknown> {

@@ -1,11 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  type Bar,
-  SYMBOL_PATTERN,
-  type Trade,
-  type TradeIssue,
-  validateTrade,
-} from '@market-stream/core';
+import { type Bar, SYMBOL_PATTERN, type Trade } from '@market-stream/core';
+import { BAR_INTERVALS, type PipelineState } from '../startPipeline.js';
+import { HttpError } from './HttpError.js';
+import type { IngestDoor } from './IngestDoor.js';
+import { readBody } from './readBody.js';
 
 /** What the HTTP routes need from the running system. */
 export interface RouteContext {
@@ -13,47 +11,50 @@ export interface RouteContext {
   page: string;
   /** The page's bundled script. */
   script: string;
-  /** JSON for /healthz. */
-  health(): Record<string, unknown>;
+  /** JSON for /healthz; `ok: false` answers 503. */
+  health(): { ok: boolean; body: Record<string, unknown> };
   /** Prometheus text for /metrics. */
   metrics(): string;
   /** Newest first. */
   trades(symbol: string, limit: number): Promise<Trade[]>;
   /** Newest first: the newest `limit` closed bars. */
   bars(symbol: string, intervalMs: number, limit: number): Promise<Bar[]>;
-  /** Publishes validated trades into the pipeline. */
+  /** Who may ingest and which trades get in. */
+  door: IngestDoor;
+  /** Whether ingest is taken now. */
+  pipeline(): PipelineState;
+  /** Publishes admitted trades into the pipeline. */
   ingest(trades: Trade[]): Promise<void>;
 }
 
 const MAX_INGEST_BYTES = 1024 * 1024;
-const MAX_INGEST_TRADES = 1_000;
-
-/** The bar intervals the local system records (see BAR_INTERVALS in startTickerSystem.ts). */
-export const BAR_INTERVALS: Readonly<Record<string, number>> = { '5s': 5_000, '1m': 60_000 };
 
 /**
  * The local server's HTTP endpoints (contract, DESIGN.md "Local server endpoints"):
  * `GET /`, `GET /healthz`, `GET /metrics`, `GET /api/trades`, `GET /api/bars`, `POST /api/ingest`.
  * The history routes answer like the deployed `HistoryApi` of `@market-stream/cdk-constructs`:
  * JSON arrays, newest first, and failures as `{ error: { code, message } }` with a 4xx status.
- * Nothing a client sends can throw out of this function.
+ * Never rejects: whatever a client sends is answered, a failure of ours with 500.
  */
 export async function handleRequest(
   context: RouteContext,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://localhost');
-  const route = `${request.method} ${url.pathname}`;
+  let route = `${request.method} ${request.url}`;
   try {
+    const url = parseTarget(request.url);
+    route = `${request.method} ${url.pathname}`;
     switch (route) {
       case 'GET /':
       case 'GET /index.html':
         return send(response, 200, context.page, 'text/html; charset=utf-8');
       case 'GET /app.js':
         return send(response, 200, context.script, 'text/javascript; charset=utf-8');
-      case 'GET /healthz':
-        return json(response, 200, context.health());
+      case 'GET /healthz': {
+        const health = context.health();
+        return json(response, health.ok ? 200 : 503, health.body);
+      }
       case 'GET /metrics':
         return send(response, 200, context.metrics(), 'text/plain; version=0.0.4; charset=utf-8');
       case 'GET /api/trades': {
@@ -63,10 +64,10 @@ export async function handleRequest(
       }
       case 'GET /api/bars': {
         const symbol = readSymbol(url);
-        const intervalMs = BAR_INTERVALS[url.searchParams.get('interval') ?? '1m'];
+        const intervalMs = BAR_INTERVALS.get(url.searchParams.get('interval') ?? '1m');
         if (intervalMs === undefined) {
-          const names = Object.keys(BAR_INTERVALS).join(', ');
-          throw new BadRequest('INVALID_INTERVAL', `interval must be one of ${names}`);
+          const names = [...BAR_INTERVALS.keys()].join(', ');
+          throw new HttpError('INVALID_INTERVAL', `interval must be one of ${names}`);
         }
         const limit = readLimit(url, 60, 1_000);
         return json(response, 200, await context.bars(symbol, intervalMs, limit));
@@ -76,17 +77,23 @@ export async function handleRequest(
       default:
         if (['/api/ingest', '/api/trades', '/api/bars'].includes(url.pathname)) {
           const message = `${request.method} is not allowed on ${url.pathname}`;
-          return fail(response, 405, 'METHOD_NOT_ALLOWED', message);
+          throw new HttpError('METHOD_NOT_ALLOWED', message, 405);
         }
-        return fail(response, 404, 'NOT_FOUND', `no route for ${route}`);
+        throw new HttpError('NOT_FOUND', `no route for ${route}`, 404);
     }
   } catch (failure) {
-    if (failure instanceof BadRequest) {
-      const body = { error: { code: failure.code, message: failure.message }, ...failure.details };
-      return json(response, failure.status, body);
-    }
+    if (failure instanceof HttpError) return refuse(request, response, failure);
     console.error(`[http] ${route} failed:`, failure);
-    return fail(response, 500, 'INTERNAL', 'internal error');
+    return json(response, 500, { error: { code: 'INTERNAL', message: 'internal error' } });
+  }
+}
+
+/** The request target as a URL, or a 400 for one no URL parser accepts (`//`, `http://[`). */
+function parseTarget(target: string | undefined): URL {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    throw new HttpError('BAD_REQUEST', 'the request target is not a valid URL');
   }
 }
 
@@ -95,31 +102,31 @@ async function ingest(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
+  context.door.admit(request);
+  const pipeline = context.pipeline();
+  if (pipeline.state === 'down') {
+    throw new HttpError('PIPELINE_DOWN', `not ingesting: ${pipeline.reason}`, 503);
+  }
+  if (pipeline.state === 'busy') {
+    const retry = String(pipeline.retryAfterSeconds);
+    throw new HttpError(
+      'PIPELINE_BUSY',
+      `not ingesting now: ${pipeline.reason}`,
+      429,
+      {},
+      {
+        'retry-after': retry,
+      },
+    );
+  }
   const body = await readBody(request, MAX_INGEST_BYTES);
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch {
-    throw new BadRequest('BAD_JSON', 'body must be JSON: a trade or an array of trades');
+    throw new HttpError('BAD_JSON', 'body must be JSON: a trade or an array of trades');
   }
-  const items = Array.isArray(value) ? value : [value];
-  if (items.length === 0) throw new BadRequest('INVALID_TRADES', 'no trades in the body');
-  if (items.length > MAX_INGEST_TRADES) {
-    throw new BadRequest('TOO_MANY_TRADES', `at most ${MAX_INGEST_TRADES} trades per request`);
-  }
-
-  const trades: Trade[] = [];
-  const errors: { index: number; issues: TradeIssue[] }[] = [];
-  items.forEach((item, index) => {
-    const result = validateTrade(item);
-    if (result.ok) trades.push(result.trade);
-    else errors.push({ index, issues: result.issues });
-  });
-  // All or nothing: a partly accepted batch would leave the caller guessing what to resend.
-  if (errors.length > 0) {
-    throw new BadRequest('INVALID_TRADES', 'invalid trades; nothing was ingested', 400, { errors });
-  }
-
+  const trades = context.door.admitTrades(value);
   await context.ingest(trades);
   return json(response, 202, { accepted: trades.length });
 }
@@ -127,7 +134,7 @@ async function ingest(
 function readSymbol(url: URL): string {
   const symbol = (url.searchParams.get('symbol') ?? '').trim().toUpperCase();
   if (!SYMBOL_PATTERN.test(symbol)) {
-    throw new BadRequest('INVALID_SYMBOL', `symbol must match ${SYMBOL_PATTERN}`);
+    throw new HttpError('INVALID_SYMBOL', `symbol must match ${SYMBOL_PATTERN}`);
   }
   return symbol;
 }
@@ -137,42 +144,28 @@ function readLimit(url: URL, fallback: number, max: number): number {
   if (text === null) return fallback;
   const limit = Number(text);
   if (!Number.isInteger(limit) || limit < 1 || limit > max) {
-    throw new BadRequest('INVALID_LIMIT', `limit must be an integer from 1 to ${max}`);
+    throw new HttpError('INVALID_LIMIT', `limit must be an integer from 1 to ${max}`);
   }
   return limit;
 }
 
-function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        reject(new BadRequest('BODY_TOO_LARGE', `body exceeds ${maxBytes} bytes`, 413));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
+/**
+ * Answers a refusal. A request whose body was not read to its end (refused before or while
+ * reading) is answered with `Connection: close`; what the client still sends is discarded, for
+ * a second at most, so the answer is not lost to a reset.
+ */
+function refuse(request: IncomingMessage, response: ServerResponse, failure: HttpError): void {
+  const body = { error: { code: failure.code, message: failure.message }, ...failure.details };
+  const unread = !request.complete;
+  if (unread) {
+    response.setHeader('connection', 'close');
+    request.resume();
+    response.once('finish', () => {
+      setTimeout(() => request.socket.destroy(), 1_000).unref();
     });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-class BadRequest extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
   }
-}
-
-function fail(response: ServerResponse, status: number, code: string, message: string): void {
-  json(response, status, { error: { code, message } });
+  for (const [name, value] of Object.entries(failure.headers)) response.setHeader(name, value);
+  json(response, failure.status, body);
 }
 
 function json(response: ServerResponse, status: number, body: unknown): void {
