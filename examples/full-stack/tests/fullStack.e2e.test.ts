@@ -148,6 +148,7 @@ describe('examples/full-stack, started with the README command', () => {
 
     const response = await fetch(`${base}/api/ingest`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify(trade),
     });
     expect(response.status).toBe(202);
@@ -171,6 +172,7 @@ describe('examples/full-stack, started with the README command', () => {
   it('answers a bad trade with 400 and a reason per field, and ingests nothing', async () => {
     const response = await fetch(`${base}/api/ingest`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify([
         tradeFactory({ symbol: 'E2EBAD', seq: 1 }),
         { symbol: 'E2EBAD', price: -5 },
