@@ -128,3 +128,18 @@ export const WS_DEFAULTS = Object.freeze({
  * ```
  */
 export const SLOW_CONSUMER_CLOSE_CODE = 1013;
+
+/**
+ * Defaults of the JWT verifier ({@link createJwtVerifier}).
+ *
+ * @example
+ * ```ts
+ * import { AUTH_DEFAULTS } from '@market-stream/fanout';
+ *
+ * AUTH_DEFAULTS.clockToleranceSeconds; // 5
+ * ```
+ */
+export const AUTH_DEFAULTS = Object.freeze({
+  /** Clock skew tolerated on `exp` and `nbf`, seconds. */
+  clockToleranceSeconds: 5,
+});

@@ -10,6 +10,7 @@ export { createJwtVerifier } from './auth/createJwtVerifier.js';
 export type { TokenCarrier } from './auth/extractToken.js';
 export { BEARER_PROTOCOL, extractToken } from './auth/extractToken.js';
 export {
+  AUTH_DEFAULTS,
   ENGINE_DEFAULTS,
   SERVERLESS_DEFAULTS,
   SLOW_CONSUMER_CLOSE_CODE,

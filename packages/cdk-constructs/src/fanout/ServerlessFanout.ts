@@ -21,7 +21,9 @@ import { BundledFunction } from '../internal/BundledFunction.js';
 import { logRetention } from '../internal/logRetention.js';
 
 /**
- * Token checking on `$connect` by the connect handler itself (a JWT in `?token=`).
+ * Token checking on `$connect` by the connect handler itself (a JWT in `?token=`). A token is
+ * accepted only with a valid signature from the JWKS, an `exp` claim that has not passed, the
+ * configured `aud` and (when given) `iss`.
  *
  * @example
  * ```ts
@@ -39,10 +41,11 @@ export interface FanoutJwtAuth {
    */
   readonly issuer?: string;
   /**
-   * Required `aud` claim (`JWT_AUDIENCE`).
-   * @default - not checked
+   * Required `aud` claim (`JWT_AUDIENCE`). Required: a JWKS is usually an identity provider's,
+   * signing tokens for other applications too, and the audience is what says a token was issued
+   * for this feed.
    */
-  readonly audience?: string;
+  readonly audience: string;
 }
 
 /**
@@ -179,6 +182,9 @@ export class ServerlessFanout extends Construct {
     if (!Number.isInteger(this.connectionShards) || this.connectionShards < 1) {
       throw new ConstructPropsError('ServerlessFanout', 'connectionShards must be an integer ≥ 1');
     }
+    if (props.jwt && !props.jwt.audience) {
+      throw new ConstructPropsError('ServerlessFanout', 'jwt.audience is required');
+    }
     this.mode = props.mode ?? DEFAULTS.fanout.mode;
     this.connectionTable =
       props.existingConnectionTable ??
@@ -212,7 +218,7 @@ export class ServerlessFanout extends Construct {
     if (props.jwt) {
       jwtEnvironment.JWT_JWKS_URL = props.jwt.jwksUrl;
       if (props.jwt.issuer) jwtEnvironment.JWT_ISSUER = props.jwt.issuer;
-      if (props.jwt.audience) jwtEnvironment.JWT_AUDIENCE = props.jwt.audience;
+      jwtEnvironment.JWT_AUDIENCE = props.jwt.audience;
     }
     this.connectHandler = new BundledFunction(this, 'Connect', {
       handler: 'connect',

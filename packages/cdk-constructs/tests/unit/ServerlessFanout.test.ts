@@ -3,7 +3,12 @@ import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authoriz
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConstructPropsError, ServerlessFanout, TradeHistoryTable } from '../../src/index.js';
+import {
+  ConstructPropsError,
+  type FanoutJwtAuth,
+  ServerlessFanout,
+  TradeHistoryTable,
+} from '../../src/index.js';
 import {
   actionsOfPolicy,
   ensureHandlerBundles,
@@ -132,6 +137,7 @@ describe('ServerlessFanout', { timeout: SYNTH_TIMEOUT }, () => {
       jwt: {
         jwksUrl: 'https://auth.example/.well-known/jwks.json',
         issuer: 'https://auth.example/',
+        audience: 'ticker',
       },
       connectionShards: 4,
       mode: 'all',
@@ -152,6 +158,7 @@ describe('ServerlessFanout', { timeout: SYNTH_TIMEOUT }, () => {
           FANOUT_MODE: 'all',
           JWT_JWKS_URL: 'https://auth.example/.well-known/jwks.json',
           JWT_ISSUER: 'https://auth.example/',
+          JWT_AUDIENCE: 'ticker',
         }),
       },
     });
@@ -159,6 +166,15 @@ describe('ServerlessFanout', { timeout: SYNTH_TIMEOUT }, () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       AccessLogSettings: Match.absent(),
     });
+  });
+
+  it('refuses a JWT option without an audience', () => {
+    // Arrange
+    const { stack } = newStack();
+    const jwt = { jwksUrl: 'https://auth.example/.well-known/jwks.json' } as FanoutJwtAuth;
+
+    // Act / Assert
+    expect(() => new ServerlessFanout(stack, 'Fanout', { jwt })).toThrow(/jwt\.audience/);
   });
 
   it('rejects bad shard counts and both table props', () => {

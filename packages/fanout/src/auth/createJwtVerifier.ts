@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { createRemoteJWKSet, type JWTPayload, type JWTVerifyOptions, jwtVerify } from 'jose';
+import { AUTH_DEFAULTS } from '../defaults.js';
 import { UnauthorizedError } from '../errors.js';
 import { extractToken, type TokenCarrier } from './extractToken.js';
 
@@ -11,7 +12,10 @@ import { extractToken, type TokenCarrier } from './extractToken.js';
  * ```ts
  * import type { JwtVerifierOptions } from '@market-stream/fanout';
  *
- * const options: JwtVerifierOptions = { jwksUrl: 'https://auth.example.com/.well-known/jwks.json', audience: 'ticker' };
+ * const options: JwtVerifierOptions = {
+ *   jwksUrl: 'https://auth.example.com/.well-known/jwks.json',
+ *   audience: 'ticker', // required with jwksUrl
+ * };
  * ```
  */
 export interface JwtVerifierOptions {
@@ -26,9 +30,17 @@ export interface JwtVerifierOptions {
    * @default ['HS256'] with `secret`, ['RS256'] with `publicKey`, ['RS256', 'ES256'] with `jwksUrl`
    */
   algorithms?: string[];
-  /** Required `iss`. */
+  /**
+   * Required `iss`: when given, a token without `iss`, or with another, is refused.
+   * @default - `iss` is not checked
+   */
   issuer?: string | string[];
-  /** Required `aud`. */
+  /**
+   * Required `aud`: when given, a token without `aud`, or naming none of these, is refused.
+   * Required with `jwksUrl`: a JWKS is usually an identity provider's, signing tokens for many
+   * applications, and the audience is what says a token was issued for this one.
+   * @default - `aud` is not checked (only allowed with `secret` or `publicKey`)
+   */
   audience?: string | string[];
   /**
    * Clock skew tolerated on `exp` and `nbf`, seconds.
@@ -67,14 +79,16 @@ export interface JwtVerifier {
  * Creates a JWT verifier on `jose` for HS256 secrets, RS256 public keys, or a JWKS endpoint.
  *
  * Guarantees: a token is accepted only with a valid signature by the configured key, an `alg`
- * among `algorithms` (so an HS256 token is never checked against an RSA key's text), not
- * expired and not before its `nbf` (within `clockToleranceSeconds`), and with the required
- * `iss` and `aud`. Verification never throws from the request form; `verify` throws only
- * {@link UnauthorizedError}.
+ * among `algorithms` (so an HS256 token is never checked against an RSA key's text), an `exp`
+ * claim (a token without one would never expire, so it is refused), not expired and not before
+ * its `nbf` (within `clockToleranceSeconds`), and — when configured — an `iss` and an `aud`
+ * that match (a token lacking the claim is refused). Verification never throws from the
+ * request form; `verify` throws only {@link UnauthorizedError}.
  *
  * @param options - See {@link JwtVerifierOptions}.
  * @returns The verifier.
- * @throws TypeError when not exactly one of `secret`, `publicKey`, `jwksUrl` is given.
+ * @throws TypeError when not exactly one of `secret`, `publicKey`, `jwksUrl` is given, or
+ * `jwksUrl` comes without an `audience`.
  *
  * @example
  * ```ts
@@ -95,11 +109,24 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   if (sources.length !== 1) {
     throw new TypeError('createJwtVerifier needs exactly one of secret, publicKey or jwksUrl');
   }
+  if (options.jwksUrl !== undefined && options.audience === undefined) {
+    throw new TypeError(
+      'createJwtVerifier needs an audience with jwksUrl: an identity provider signs tokens for other applications too',
+    );
+  }
+  const requiredClaims = ['exp'];
   const claims: JWTVerifyOptions = {
-    clockTolerance: options.clockToleranceSeconds ?? 5,
+    clockTolerance: options.clockToleranceSeconds ?? AUTH_DEFAULTS.clockToleranceSeconds,
+    requiredClaims,
   };
-  if (options.issuer !== undefined) claims.issuer = options.issuer;
-  if (options.audience !== undefined) claims.audience = options.audience;
+  if (options.issuer !== undefined) {
+    claims.issuer = options.issuer;
+    requiredClaims.push('iss');
+  }
+  if (options.audience !== undefined) {
+    claims.audience = options.audience;
+    requiredClaims.push('aud');
+  }
 
   let check: (token: string) => Promise<JWTPayload>;
   if (options.secret !== undefined) {

@@ -30,7 +30,7 @@ export interface LambdaEnvironment {
   jwtJwksUrl?: string;
   /** `JWT_ISSUER`. */
   jwtIssuer?: string;
-  /** `JWT_AUDIENCE`. */
+  /** `JWT_AUDIENCE` (required with `JWT_JWKS_URL`). */
   jwtAudience?: string;
   /** `BROADCASTER_FUNCTION`: when set, the processor invokes per-shard broadcasters. */
   broadcasterFunction?: string;
@@ -39,8 +39,8 @@ export interface LambdaEnvironment {
 /**
  * Reads and checks the ready handlers' environment variables: `CONNECTIONS_TABLE`
  * (required), `CONNECTION_SHARDS`, `FANOUT_MODE`, `WEBSOCKET_API_ENDPOINT`, `HISTORY_TABLE`,
- * `JWT_SECRET` / `JWT_JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE`, `BROADCASTER_FUNCTION`. Empty
- * strings count as unset.
+ * `JWT_SECRET` / `JWT_JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE` (required with `JWT_JWKS_URL`),
+ * `BROADCASTER_FUNCTION`. Empty strings count as unset.
  *
  * @param env - The variables.
  * @default process.env
@@ -94,6 +94,10 @@ export function readEnvironment(
     jwtAudience: value('JWT_AUDIENCE'),
     broadcasterFunction: value('BROADCASTER_FUNCTION'),
   };
+  if (optional.jwtJwksUrl !== undefined && optional.jwtAudience === undefined) {
+    // A JWKS is usually an identity provider's, signing tokens for other applications too.
+    throw new LambdaConfigError('JWT_AUDIENCE', 'is required with JWT_JWKS_URL');
+  }
   for (const [key, text] of Object.entries(optional)) {
     if (text !== undefined) (config as unknown as Record<string, string>)[key] = text;
   }

@@ -91,8 +91,8 @@ function lazy<E, R>(
 
 /**
  * Ready `$connect` handler configured from the environment (`CONNECTIONS_TABLE`,
- * `CONNECTION_SHARDS`, and `JWT_SECRET` or `JWT_JWKS_URL` with optional `JWT_ISSUER` /
- * `JWT_AUDIENCE` to require a token). Created on first invocation. See
+ * `CONNECTION_SHARDS`, and `JWT_SECRET` or `JWT_JWKS_URL` to require a token with an `exp`;
+ * `JWT_AUDIENCE`, required with `JWT_JWKS_URL`, and `JWT_ISSUER` add claims it must carry). Created on first invocation. See
  * {@link createConnectHandler}.
  *
  * @example

@@ -50,6 +50,66 @@ describe('createJwtVerifier()', () => {
     await expect(verifier.verify('')).rejects.toBeInstanceOf(UnauthorizedError);
   });
 
+  it('refuses a token without exp, which would never expire', async () => {
+    // Arrange
+    const verifier = createJwtVerifier({ secret });
+    const forever = await new SignJWT({ sub: 'dave' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt()
+      .sign(new TextEncoder().encode(secret));
+
+    // Act
+    const verdict = verifier.verify(forever);
+
+    // Assert
+    await expect(verdict).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(verdict).rejects.toThrow(/"exp"/);
+  });
+
+  it('with an audience: refuses a token for another audience or for none, accepts its own', async () => {
+    // Arrange
+    const verifier = createJwtVerifier({ secret, audience: 'ticker' });
+    const sign = (audience?: string) => {
+      const jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m');
+      return (audience ? jwt.setAudience(audience) : jwt).sign(new TextEncoder().encode(secret));
+    };
+
+    const [own, other, none] = await Promise.all([sign('ticker'), sign('billing'), sign()]);
+
+    // Act
+    const verdicts = await Promise.allSettled([own, other, none].map((t) => verifier.verify(t)));
+
+    // Assert
+    expect(verdicts[0]).toMatchObject({ status: 'fulfilled', value: { aud: 'ticker' } });
+    expect(verdicts[1]).toMatchObject({
+      status: 'rejected',
+      reason: expect.any(UnauthorizedError),
+    });
+    expect(verdicts[2]).toMatchObject({
+      status: 'rejected',
+      reason: expect.any(UnauthorizedError),
+    });
+  });
+
+  it('with an issuer: refuses a token without iss', async () => {
+    // Arrange
+    const verifier = createJwtVerifier({ secret, issuer: 'market-stream' });
+    const anonymous = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(secret));
+
+    // Act / Assert
+    await expect(verifier.verify(anonymous)).rejects.toBeInstanceOf(UnauthorizedError);
+  });
+
+  it('needs an audience with a JWKS URL', () => {
+    expect(() => createJwtVerifier({ jwksUrl: 'http://127.0.0.1/jwks.json' })).toThrow(/audience/);
+    expect(() =>
+      createJwtVerifier({ jwksUrl: 'http://127.0.0.1/jwks.json', audience: 'ticker' }),
+    ).not.toThrow();
+  });
+
   it('verifies RS256 with a PEM public key and refuses an HS256 token made from that key text', async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
     const pem = await exportSPKI(publicKey);

@@ -299,6 +299,17 @@ describe('readEnvironment()', () => {
       expect.objectContaining({ variable: 'FANOUT_MODE' }),
     );
   });
+
+  it('requires JWT_AUDIENCE with JWT_JWKS_URL', () => {
+    // Arrange
+    const jwks = { CONNECTIONS_TABLE: 't', JWT_JWKS_URL: 'https://auth.example/jwks.json' };
+
+    // Act / Assert
+    expect(() => readEnvironment(jwks)).toThrow(
+      expect.objectContaining({ variable: 'JWT_AUDIENCE' }),
+    );
+    expect(readEnvironment({ ...jwks, JWT_AUDIENCE: 'ticker' }).jwtAudience).toBe('ticker');
+  });
 });
 
 describe('createShardBroadcaster()', () => {
