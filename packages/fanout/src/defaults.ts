@@ -33,6 +33,13 @@ export const SERVERLESS_DEFAULTS = Object.freeze({
   maxPayloadBytes: 128 * 1024,
   /** Delivery mode of the ready handlers (`FANOUT_MODE`). */
   mode: 'latest' as const,
+  /**
+   * Close code and reason for an `all`-mode connection whose send failed after the retries, so
+   * its client reconnects and recovers what it missed ("try again later"). API Gateway's
+   * DeleteConnection carries neither to the client; transports that can, send them.
+   */
+  failedSendCloseCode: 1013,
+  failedSendCloseReason: 'delivery failed; reconnect to recover',
   /** Stage name the local emulator serves. */
   emulatorStage: 'local',
   /** Most messages the local emulator queues per connection before it closes it (1013). */

@@ -35,20 +35,33 @@ export interface BroadcastRequest {
 export interface ShardBroadcasterOptions {
   /** The connection store. */
   store: ConnectionStore;
-  /** Sends the `trades` messages (an API Gateway transport). */
-  transport: Pick<Transport, 'send'>;
+  /** Sends the `trades` messages and closes connections (an API Gateway transport). */
+  transport: Pick<Transport, 'send' | 'close'>;
   /**
    * Mode used when a request names none.
    * @default 'latest'
    */
   mode?: DeliveryMode;
+  /**
+   * Receives each shard's report before it is returned (an asynchronous invoke's result is
+   * seen by no one but an on-success destination).
+   * @default () => {}
+   */
+  onShardReport?: (report: ShardReport) => void;
+  /**
+   * Receives a failed close of an `all`-mode connection whose send failed.
+   * @default () => {}
+   */
+  onError?: (error: unknown, connectionId: string) => void;
 }
 
 /**
  * A per-shard broadcaster for large deployments: the stream processor invokes one per shard
  * (asynchronously) instead of sending every message itself, so the sends of a batch are
  * spread over many concurrent functions. Same delivery as the processor: one Query (or cached
- * read) of the shard, one `trades` message per connection with updates, 410 → removed.
+ * read) of the shard, one `trades` message per connection with updates, 410 → removed, an
+ * `all`-mode connection whose send failed → closed. A failure of the shard as a whole (the
+ * store cannot be read) rejects, for the invoke's on-failure destination.
  *
  * @param options - Store, transport; see {@link ShardBroadcasterOptions}.
  * @returns A Lambda handler taking a {@link BroadcastRequest} and returning the shard's report.
@@ -66,10 +79,17 @@ export function createShardBroadcaster(
   return async (request) => {
     const mode = request.mode ?? options.mode ?? SERVERLESS_DEFAULTS.mode;
     const trades = Array.isArray(request.trades) ? request.trades : [];
-    return deliverShard(
-      { store: options.store, transport: options.transport, mode },
+    const report = await deliverShard(
+      {
+        store: options.store,
+        transport: options.transport,
+        mode,
+        ...(options.onError ? { onError: options.onError } : {}),
+      },
       request.shard,
       trades,
     );
+    options.onShardReport?.(report);
+    return report;
   };
 }

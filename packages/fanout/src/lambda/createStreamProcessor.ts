@@ -22,7 +22,7 @@ export interface StreamProcessorOptions {
   /** The connection store. */
   store: ConnectionStore;
   /** Sends the `trades` messages (an API Gateway transport). */
-  transport?: Pick<Transport, 'send'>;
+  transport?: Pick<Transport, 'send' | 'close'>;
   /**
    * Shard count, the same everywhere.
    * @default 16
@@ -65,8 +65,17 @@ export interface StreamProcessorOptions {
    * of sending from this function. Called once per shard, in parallel.
    */
   broadcast?: (request: BroadcastRequest) => Promise<void>;
-  /** Receives each shard's report (sent, gone, failed) when this function sends itself. */
+  /**
+   * Receives each shard's report (sent, gone, failed, closed) when this function sends itself.
+   * @default () => {}
+   */
   onShardReport?: (report: ShardReport) => void;
+  /**
+   * Receives a failed close: an `all`-mode connection whose send failed could not be closed
+   * either, so its client does not know it missed trades.
+   * @default () => {}
+   */
+  onError?: (error: unknown, connectionId: string) => void;
 }
 
 /**
@@ -78,7 +87,8 @@ export interface StreamProcessorOptions {
  * Guarantees: each connection gets at most one `trades` message per batch (more only when
  * its message is over 128 KB and is split), holding only its symbols, per symbol in `seq`
  * order; a connection found gone is removed by the transport; a failed send never fails the
- * batch (retrying would resend to everyone); every record is returned in `batchItemFailures`
+ * batch (retrying would resend to everyone): in `all` mode that connection is closed instead
+ * (its client reconnects and recovers with `since`) and counted in the shard report's `closed`; every record is returned in `batchItemFailures`
  * when `history` fails; records that cannot be decoded are skipped and logged (or reported,
  * with `reportDecodeFailures`). Delivery is
  * at-least-once: a retried batch is sent again, and clients drop repeats by `seq`.
@@ -149,9 +159,16 @@ export function createStreamProcessor(
         );
       } else if (transport) {
         work.push(
-          deliverShard({ store: options.store, transport, mode }, shard, trades).then((report) =>
-            options.onShardReport?.(report),
-          ),
+          deliverShard(
+            {
+              store: options.store,
+              transport,
+              mode,
+              ...(options.onError ? { onError: options.onError } : {}),
+            },
+            shard,
+            trades,
+          ).then((report) => options.onShardReport?.(report)),
         );
       }
     }

@@ -55,13 +55,33 @@ function shared(): Parts {
       if (!transport) {
         // One SDK attempt per call: the transport does the throttling backoff itself.
         const client = new ApiGatewayManagementApiClient({ endpoint, maxAttempts: 1 });
-        transport = createApiGatewayTransport({ client, store });
+        transport = createApiGatewayTransport({ client, store, onError: logError });
         transports.set(endpoint, transport);
       }
       return transport;
     },
   };
   return parts;
+}
+
+/** One JSON log line per failure that reaches no client: a send or close that failed for good. */
+function logError(error: unknown, connectionId: string): void {
+  const e = error as { name?: string; message?: string };
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      message: 'fanout: request to a connection failed after retries',
+      connectionId,
+      error: e?.name ?? String(error),
+      reason: e?.message,
+    }),
+  );
+}
+
+/** One JSON log line per shard whose delivery was not complete (for a metric filter). */
+function logShardReport(report: ShardReport): void {
+  if (report.failed === 0) return;
+  console.warn(JSON.stringify({ level: 'warn', message: 'fanout: shard sends failed', ...report }));
 }
 
 /** The stage URL of the API an event came from (loopback emulators speak plain http). */
@@ -159,7 +179,9 @@ export const message: (event: WebSocketEvent, context?: unknown) => Promise<WebS
  * Ready Kinesis stream processor configured from the environment: `CONNECTIONS_TABLE`,
  * `CONNECTION_SHARDS`, `FANOUT_MODE`, `WEBSOCKET_API_ENDPOINT` (required unless
  * `BROADCASTER_FUNCTION` is set, in which case each shard is handed to that function with an
- * asynchronous Invoke), and `HISTORY_TABLE` (history via `toDynamo`). See
+ * asynchronous Invoke), and `HISTORY_TABLE` (history via `toDynamo`). Failed sends are logged as
+ * JSON lines: one `"level":"error"` line per connection, one `"fanout: shard sends failed"` line
+ * with the shard's report (`failed`, `closed`). See
  * {@link createStreamProcessor}.
  *
  * @example
@@ -183,6 +205,8 @@ export const processor: (
           broadcast: (request: BroadcastRequest) => invokeBroadcaster(broadcasterFunction, request),
         }
       : { transport: transportFor(requireEndpoint(env)) }),
+    onShardReport: logShardReport,
+    onError: logError,
     ...(env.historyTable
       ? { history: dynamoHistoryWriter({ client: documentClient, tableName: env.historyTable }) }
       : {}),
@@ -191,7 +215,8 @@ export const processor: (
 
 /**
  * Ready per-shard broadcaster configured from the environment (`CONNECTIONS_TABLE`,
- * `CONNECTION_SHARDS`, `FANOUT_MODE`, `WEBSOCKET_API_ENDPOINT`). See
+ * `CONNECTION_SHARDS`, `FANOUT_MODE`, `WEBSOCKET_API_ENDPOINT`). Like the processor, it logs one
+ * JSON line (`"message":"fanout: shard sends failed"`) per shard with failed sends. See
  * {@link createShardBroadcaster}.
  *
  * @example
@@ -206,6 +231,8 @@ export const broadcaster: (request: BroadcastRequest, context?: unknown) => Prom
       store,
       mode: env.mode,
       transport: transportFor(requireEndpoint(env)),
+      onShardReport: logShardReport,
+      onError: logError,
     });
   });
 

@@ -1,6 +1,8 @@
+import { once } from 'node:events';
 import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { Trade } from '@market-stream/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { emulatorManagementClient } from '../../../../tests/helpers/apiGateway.js';
 import { tradeFactory, tradeSequence } from '../../../../tests/helpers/factories.js';
 import { createApiGatewayTransport, DynamoConnectionStore } from '../../src/index.js';
@@ -10,6 +12,7 @@ import {
   createMessageHandler,
   createStreamProcessor,
   DynamoLatestTradeStore,
+  type ShardReport,
 } from '../../src/lambda.js';
 import { type ApiGatewayEmulator, startApiGatewayEmulator } from '../../src/local.js';
 import { kinesisEventFactory } from '../unit/lambda.factories.js';
@@ -216,6 +219,40 @@ describe('serverless fan-out through the local API Gateway emulator and dynalite
     expect(client.trades().map((t) => t.symbol)).toEqual(['IBM']);
   });
 
+  it('closes an all-mode client whose post still fails after the throttle retries, and counts it', async () => {
+    // Arrange: a processor whose transport gives up after 2 attempts; the emulator throttles 2.
+    const client = await connect('?symbols=XOM');
+    const closing = once(client.socket, 'close');
+    const transport = createApiGatewayTransport({
+      client: emulatorManagementClient(emulator.managementEndpoint),
+      store: processorStore,
+      maxAttempts: 2,
+      baseBackoffMs: 1,
+    });
+    const reports: ShardReport[] = [];
+    const failing = createStreamProcessor({
+      store: processorStore,
+      shards: SHARDS,
+      mode: 'all',
+      transport,
+      onShardReport: (report) => reports.push(report),
+    });
+    emulator.throttleNext(2);
+
+    // Act
+    const response = await failing(kinesisEventFactory([tradeFactory({ symbol: 'XOM', seq: 1 })]));
+    await within(closing, 5_000);
+
+    // Assert: the client was told (closed, so it reconnects and recovers), and it was counted.
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(emulator.stats().throttled).toBe(2);
+    expect(client.trades()).toEqual([]);
+    expect(client.socket.readyState).toBe(WebSocket.CLOSED);
+    expect(reports.reduce((sum, r) => sum + r.failed, 0)).toBe(1);
+    expect(reports.reduce((sum, r) => sum + r.closed, 0)).toBe(1);
+    expect(transport.stats()).toMatchObject({ failed: 1, closed: 1 });
+  });
+
   it('refuses symbols that break the protocol on connect with HTTP 400', async () => {
     await expect(RecordingClient.connect(`${emulator.url}?symbols=BAD SYMBOL`)).rejects.toThrow(
       'HTTP 400',
@@ -225,6 +262,15 @@ describe('serverless fan-out through the local API Gateway emulator and dynalite
 
 function bySymbolThenSeq(a: Trade, b: Trade): number {
   return a.symbol === b.symbol ? a.seq - b.seq : a.symbol === 'AAPL' ? -1 : 1;
+}
+
+/** `promise`, or a rejection when it has not settled within `timeoutMs`. */
+function within<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {

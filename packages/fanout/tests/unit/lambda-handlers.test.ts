@@ -2,7 +2,12 @@ import type { ServerMessage, Trade } from '@market-stream/core';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { tradeFactory } from '../../../../tests/helpers/factories.js';
-import { createJwtVerifier, MemoryConnectionStore, shardOf } from '../../src/index.js';
+import {
+  createJwtVerifier,
+  MemoryConnectionStore,
+  SERVERLESS_DEFAULTS,
+  shardOf,
+} from '../../src/index.js';
 import {
   type BroadcastRequest,
   createConnectHandler,
@@ -13,6 +18,7 @@ import {
   LambdaConfigError,
   type LatestTradeStore,
   readEnvironment,
+  type ShardReport,
 } from '../../src/lambda.js';
 import { kinesisEventFactory, webSocketEventFactory } from './lambda.factories.js';
 
@@ -25,6 +31,18 @@ function recordingTransport() {
     send: async (id: string, payload: string) => {
       sent.push({ id, message: JSON.parse(payload) as ServerMessage });
       return 'sent' as const;
+    },
+  };
+}
+
+/** A transport whose sends to `failing` ids fail (after its retries), recording closes. */
+function failingTransport(failing: string[]) {
+  const closed: Array<{ id: string; code: number }> = [];
+  return {
+    closed,
+    send: async (id: string) => (failing.includes(id) ? ('failed' as const) : ('sent' as const)),
+    close: async (id: string, code: number) => {
+      closed.push({ id, code });
     },
   };
 }
@@ -279,6 +297,64 @@ describe('createStreamProcessor()', () => {
   });
 });
 
+describe('createStreamProcessor() delivery failures', () => {
+  it('closes an all-mode connection whose send failed and counts it; a latest-mode one stays open', async () => {
+    // Arrange
+    const store = new MemoryConnectionStore({ shards: 1 });
+    await store.put({ id: 'all=', shard: 0, symbols: ['AAPL'], connectedAt: 0 });
+    await store.put({ id: 'latest=', shard: 0, symbols: ['AAPL'], connectedAt: 0, mode: 'latest' });
+    await store.put({ id: 'fine=', shard: 0, symbols: ['AAPL'], connectedAt: 0 });
+    const transport = failingTransport(['all=', 'latest=']);
+    const reports: ShardReport[] = [];
+    const processor = createStreamProcessor({
+      store,
+      transport,
+      shards: 1,
+      mode: 'all',
+      onShardReport: (report) => reports.push(report),
+    });
+
+    // Act
+    const response = await processor(kinesisEventFactory([tradeFactory({ symbol: 'AAPL' })]));
+
+    // Assert
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(transport.closed).toEqual([
+      { id: 'all=', code: SERVERLESS_DEFAULTS.failedSendCloseCode },
+    ]);
+    expect(reports).toEqual([{ shard: 0, connections: 3, sent: 1, gone: 0, failed: 2, closed: 1 }]);
+  });
+
+  it('reports a close that failed too, and does not count it closed', async () => {
+    // Arrange
+    const store = new MemoryConnectionStore({ shards: 1 });
+    await store.put({ id: 'all=', shard: 0, symbols: ['AAPL'], connectedAt: 0 });
+    const refusal = new Error('LimitExceededException');
+    const errors: Array<{ error: unknown; id: string }> = [];
+    const reports: ShardReport[] = [];
+    const processor = createStreamProcessor({
+      store,
+      transport: {
+        send: async () => 'failed' as const,
+        close: async () => {
+          throw refusal;
+        },
+      },
+      shards: 1,
+      mode: 'all',
+      onShardReport: (report) => reports.push(report),
+      onError: (error, id) => errors.push({ error, id }),
+    });
+
+    // Act
+    await processor(kinesisEventFactory([tradeFactory({ symbol: 'AAPL' })]));
+
+    // Assert
+    expect(errors).toEqual([{ error: refusal, id: 'all=' }]);
+    expect(reports[0]).toMatchObject({ failed: 1, closed: 0 });
+  });
+});
+
 describe('readEnvironment()', () => {
   it('applies the contract defaults', () => {
     expect(readEnvironment({ CONNECTIONS_TABLE: 'connections' })).toEqual({
@@ -324,7 +400,28 @@ describe('createShardBroadcaster()', () => {
 
     const report = await broadcast({ shard: 0, mode: 'latest', trades: [trade] });
 
-    expect(report).toEqual({ shard: 0, connections: 2, sent: 1, gone: 0, failed: 0 });
+    expect(report).toEqual({ shard: 0, connections: 2, sent: 1, gone: 0, failed: 0, closed: 0 });
     expect(transport.sent).toEqual([{ id: 'a=', message: { type: 'trades', trades: [trade] } }]);
+  });
+
+  it('closes its all-mode connections whose send failed, and hands the report to onShardReport', async () => {
+    // Arrange
+    const store = new MemoryConnectionStore({ shards: 1 });
+    await store.put({ id: 'a=', shard: 0, symbols: ['AAPL'], connectedAt: 0 });
+    const transport = failingTransport(['a=']);
+    const reports: ShardReport[] = [];
+    const broadcast = createShardBroadcaster({
+      store,
+      transport,
+      onShardReport: (report) => reports.push(report),
+    });
+
+    // Act
+    const report = await broadcast({ shard: 0, mode: 'all', trades: [tradeFactory()] });
+
+    // Assert
+    expect(transport.closed.map((c) => c.id)).toEqual(['a=']);
+    expect(report).toMatchObject({ failed: 1, closed: 1 });
+    expect(reports).toEqual([report]);
   });
 });

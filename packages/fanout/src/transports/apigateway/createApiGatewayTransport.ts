@@ -77,11 +77,11 @@ export interface ApiGatewayTransportOptions {
  * ```ts
  * import type { ApiGatewayTransportStats } from '@market-stream/fanout';
  *
- * const empty: ApiGatewayTransportStats = { requests: 0, sent: 0, gone: 0, failed: 0, retries: 0, splits: 0 };
+ * const empty: ApiGatewayTransportStats = { requests: 0, sent: 0, gone: 0, failed: 0, retries: 0, splits: 0, closed: 0 };
  * ```
  */
 export interface ApiGatewayTransportStats {
-  /** PostToConnection requests made, retries included. */
+  /** Management API requests made (PostToConnection, DeleteConnection), retries included. */
   requests: number;
   /** `send` calls that ended `sent`. */
   sent: number;
@@ -93,6 +93,8 @@ export interface ApiGatewayTransportStats {
   retries: number;
   /** Messages split because they were over `maxPayloadBytes`. */
   splits: number;
+  /** Connections closed with `close` (DeleteConnection), including ones already gone. */
+  closed: number;
 }
 
 /**
@@ -108,7 +110,10 @@ export interface ApiGatewayTransportStats {
 export interface ApiGatewayTransport extends Transport {
   /** Sends one text frame (split when over the limit); resolves with the outcome. */
   send(connectionId: string, payload: string): Promise<SendOutcome>;
-  /** Disconnects a client with DeleteConnection; API Gateway sends no code or reason. */
+  /**
+   * Disconnects a client with DeleteConnection, retried like a send; API Gateway sends no code
+   * or reason. Resolves when it is closed or was already gone; rejects when it could not be.
+   */
   close(connectionId: string, code?: number, reason?: string): Promise<void>;
   /** Counters since creation. */
   stats(): ApiGatewayTransportStats;
@@ -122,7 +127,7 @@ export interface ApiGatewayTransport extends Transport {
  *
  * Guarantees: at most `concurrency` requests in flight; throttling (429) and 5xx responses
  * are retried up to `maxAttempts` with exponential backoff and full jitter, then reported as
- * `failed`; a 410 GoneException ends the send as `gone` and removes that connection (the one
+ * `failed` (and passed to `onError`); `close` (DeleteConnection) is retried the same way; a 410 GoneException ends the send as `gone` and removes that connection (the one
  * sent to, never the sender of anything) from `store`; a frame over 128 KB that is a `trades`
  * message is split into several `trades` messages sent in order, anything else over the limit
  * rejects with `PayloadTooLargeError` — never truncated. Each call to `send` is one
@@ -159,26 +164,37 @@ export function createApiGatewayTransport(
     failed: 0,
     retries: 0,
     splits: 0,
+    closed: 0,
   };
   const encoder = new TextEncoder();
 
-  async function post(connectionId: string, frame: string): Promise<SendOutcome> {
-    const data = encoder.encode(frame);
+  /** Runs `request` until it succeeds, is gone, or fails for good (then throws). */
+  async function withRetries(request: () => Promise<unknown>): Promise<'done' | 'gone'> {
     for (let attempt = 1; ; attempt++) {
       counters.requests++;
       try {
-        await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }));
-        return 'sent';
+        await request();
+        return 'done';
       } catch (error) {
         if (isGone(error)) return 'gone';
-        if (!isRetryable(error) || attempt >= maxAttempts) {
-          onError(error, connectionId);
-          return 'failed';
-        }
+        if (!isRetryable(error) || attempt >= maxAttempts) throw error;
         counters.retries++;
         const ceiling = Math.min(maxBackoffMs, baseBackoffMs * 2 ** (attempt - 1));
         await sleep(Math.random() * ceiling);
       }
+    }
+  }
+
+  async function post(connectionId: string, frame: string): Promise<SendOutcome> {
+    const data = encoder.encode(frame);
+    try {
+      const result = await withRetries(() =>
+        client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data })),
+      );
+      return result === 'done' ? 'sent' : 'gone';
+    } catch (error) {
+      onError(error, connectionId);
+      return 'failed';
     }
   }
 
@@ -204,11 +220,10 @@ export function createApiGatewayTransport(
   }
 
   async function close(connectionId: string): Promise<void> {
-    try {
-      await client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
-    } catch (error) {
-      if (!isGone(error)) throw error;
-    }
+    await withRetries(() =>
+      client.send(new DeleteConnectionCommand({ ConnectionId: connectionId })),
+    );
+    counters.closed++;
   }
 
   return { send, close, stats: () => ({ ...counters }), client };
