@@ -59,6 +59,10 @@ export const DEFAULTS = Object.freeze({
     timeoutSeconds: 60,
     /** SQS keeps failed-batch notices this long (the SQS maximum). */
     deadLetterRetentionDays: 14,
+    /** A retried broadcast would arrive after newer batches, and clients drop older trades. */
+    broadcasterRetryAttempts: 0,
+    /** The shortest maximum event age Lambda allows for asynchronous invocations. */
+    broadcasterMaxEventAgeSeconds: 60,
   }),
   fanout: Object.freeze({
     stageName: 'live',

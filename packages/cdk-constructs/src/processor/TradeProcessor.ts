@@ -4,6 +4,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -50,6 +51,21 @@ export interface TradeProcessorProps {
    * @default false — the processor sends to every shard itself
    */
   readonly shardBroadcaster?: boolean;
+  /**
+   * With `shardBroadcaster`: how often Lambda retries a broadcaster invocation that failed (0–2).
+   * A retry comes a minute or more later, after newer batches, and clients drop trades older
+   * than what they hold — so it would only reorder; a failed shard goes to the broadcast
+   * on-failure queue instead, and its clients see a `seq` gap.
+   * @default 0
+   */
+  readonly broadcasterRetryAttempts?: number;
+  /**
+   * With `shardBroadcaster`: how long a broadcaster invocation may wait in Lambda's asynchronous
+   * queue (60 s–6 h) before it goes to the broadcast on-failure queue instead of delivering
+   * stale prices.
+   * @default Duration.seconds(60) — the shortest Lambda allows
+   */
+  readonly broadcasterMaxEventAge?: Duration;
   /**
    * Most records per invocation (1–10,000).
    * @default 100
@@ -132,6 +148,8 @@ export interface TradeProcessorProps {
  * retried; bisect-on-error isolates a poison record; after `retryAttempts` the failed batch's
  * shard and sequence range goes to the SQS on-failure queue (never silent loss, the records can
  * be re-read while the stream retains them). Per-shard order is kept (parallelization 1).
+ * With `shardBroadcaster`, a broadcaster invocation that fails or waits too long in Lambda's
+ * asynchronous queue is not retried out of order but sent to `broadcastFailureQueue` (alarmed).
  *
  * @example
  * ```ts
@@ -153,6 +171,13 @@ export class TradeProcessor extends Construct {
   readonly logGroup: logs.LogGroup;
   /** The per-shard broadcaster; undefined unless `shardBroadcaster` is on. */
   readonly broadcaster?: lambda.Function;
+  /**
+   * On-failure destination of the broadcaster's asynchronous invocations: each message holds
+   * the failed request (shard, trades) and the error. Undefined unless `shardBroadcaster` is on.
+   */
+  readonly broadcastFailureQueue?: sqs.Queue;
+  /** Fires when a broadcast lands in its on-failure queue; undefined without one or `alarms: false`. */
+  readonly broadcastFailureAlarm?: cloudwatch.Alarm;
   /** The Kinesis event source mapping. */
   readonly eventSource: KinesisEventSource;
   /** The on-failure destination of the event source mapping. */
@@ -220,6 +245,7 @@ export class TradeProcessor extends Construct {
       props.fanout.grantPublish(this.broadcaster);
       this.broadcaster.grantInvoke(this.function);
       this.function.addEnvironment('BROADCASTER_FUNCTION', this.broadcaster.functionName);
+      this.broadcastFailureQueue = this.configureBroadcasterInvokes(this.broadcaster, props);
     }
 
     if (props.existingDeadLetterQueue) {
@@ -278,7 +304,51 @@ export class TradeProcessor extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
+      if (this.broadcastFailureQueue) {
+        this.broadcastFailureAlarm = this.metricBroadcastFailures().createAlarm(
+          this,
+          'BroadcastFailureAlarm',
+          {
+            alarmDescription:
+              'A connection shard missed a batch: its broadcaster failed (see the broadcast on-failure queue)',
+            threshold: 1,
+            evaluationPeriods: 1,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          },
+        );
+      }
     }
+  }
+
+  /** Bounds the broadcaster's asynchronous invocations and gives them an on-failure queue. */
+  private configureBroadcasterInvokes(
+    broadcaster: lambda.Function,
+    props: TradeProcessorProps,
+  ): sqs.Queue {
+    const retryAttempts =
+      props.broadcasterRetryAttempts ?? DEFAULTS.processor.broadcasterRetryAttempts;
+    if (!Number.isInteger(retryAttempts) || retryAttempts < 0 || retryAttempts > 2) {
+      throw new ConstructPropsError('TradeProcessor', 'broadcasterRetryAttempts must be 0, 1 or 2');
+    }
+    const queue = new sqs.Queue(this, 'BroadcastOnFailure', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(DEFAULTS.processor.deadLetterRetentionDays),
+    });
+    acknowledge(
+      queue,
+      'AwsSolutions-SQS3',
+      "This queue is itself the on-failure destination of the broadcaster's asynchronous invocations.",
+    );
+    broadcaster.configureAsyncInvoke({
+      retryAttempts,
+      maxEventAge:
+        props.broadcasterMaxEventAge ??
+        Duration.seconds(DEFAULTS.processor.broadcasterMaxEventAgeSeconds),
+      onFailure: new SqsDestination(queue),
+    });
+    return queue;
   }
 
   /**
@@ -307,6 +377,23 @@ export class TradeProcessor extends Construct {
    */
   metricIteratorAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.function.metric('IteratorAge', {
+      statistic: 'Maximum',
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  /**
+   * Failed broadcasts waiting in the broadcast on-failure queue (maximum, 1 minute).
+   * @param props - Overrides for period, statistic, label.
+   * @returns The metric.
+   * @throws ConstructPropsError when the processor has no broadcaster.
+   */
+  metricBroadcastFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    if (!this.broadcastFailureQueue) {
+      throw new ConstructPropsError('TradeProcessor', 'there is no broadcaster (shardBroadcaster)');
+    }
+    return this.broadcastFailureQueue.metricApproximateNumberOfMessagesVisible({
       statistic: 'Maximum',
       period: Duration.minutes(1),
       ...props,

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { type App, Duration } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import {
 import {
   actionsOfPolicy,
   ensureHandlerBundles,
+  nagFindings,
   newStack,
   SYNTH_TIMEOUT,
   templateOf,
@@ -22,9 +23,11 @@ describe('TradeProcessor', { timeout: SYNTH_TIMEOUT }, () => {
 
   describe('with history and the serverless fan-out', () => {
     let template: Template;
+    let app: App;
 
     beforeAll(() => {
-      const { stack } = newStack();
+      const { stack, app: stackApp } = newStack();
+      app = stackApp;
       const trades = new TradeStream(stack, 'Trades', { alarms: false });
       const history = new TradeHistoryTable(stack, 'History', { alarms: false });
       const fanout = new ServerlessFanout(stack, 'Fanout', { alarms: false });
@@ -114,6 +117,41 @@ describe('TradeProcessor', { timeout: SYNTH_TIMEOUT }, () => {
       expect(actionsOfPolicy(template, 'ProcessorBroadcasterRoleDefaultPolicy')).toEqual(
         expect.arrayContaining(['execute-api:ManageConnections', 'dynamodb:Query']),
       );
+    });
+
+    it("bounds the broadcaster's asynchronous invokes: no out-of-order retry, 60 s age, an SQS on-failure queue", () => {
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: Match.stringLikeRegexp('^ProcessorBroadcasterFunction') },
+        MaximumRetryAttempts: 0,
+        MaximumEventAgeInSeconds: 60,
+        DestinationConfig: {
+          OnFailure: {
+            Destination: {
+              'Fn::GetAtt': [Match.stringLikeRegexp('^ProcessorBroadcastOnFailure'), 'Arn'],
+            },
+          },
+        },
+      });
+      expect(actionsOfPolicy(template, 'ProcessorBroadcasterRoleDefaultPolicy')).toContain(
+        'sqs:SendMessage',
+      );
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmDescription: Match.stringLikeRegexp('broadcast on-failure queue'),
+        Dimensions: [
+          {
+            Name: 'QueueName',
+            Value: {
+              'Fn::GetAtt': [Match.stringLikeRegexp('^ProcessorBroadcastOnFailure'), 'QueueName'],
+            },
+          },
+        ],
+      });
+    });
+
+    it('passes cdk-nag AwsSolutions with no unacknowledged errors', () => {
+      const errors = nagFindings(app).filter((finding) => finding.severity === 'error');
+
+      expect(errors).toEqual([]);
     });
 
     it('may read the stream, write history, use the connections and send to the queue — named actions only', () => {
