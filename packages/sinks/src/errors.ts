@@ -134,8 +134,9 @@ export class RecordRejectedError extends MarketStreamError {
 
 /**
  * A record arrived while the sink already held `maxBufferedRecords`: the target cannot keep
- * up. With `overflow: 'error'` (the default) the stream errors with it; with `'reject'` the
- * record reaches `onFailure` with reason `buffer-full`.
+ * up. With `overflow: 'error'` (the default) the stream errors with it, and that record and
+ * every record the sink held go to `onUnsent`; with `'reject'` the record reaches `onFailure`
+ * with reason `buffer-full`.
  *
  * @example
  * ```ts

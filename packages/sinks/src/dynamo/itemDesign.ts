@@ -1,15 +1,20 @@
 import type { Bar, Trade } from '@market-stream/core';
 
-/** Digits of the zero-padded parts of a sort key: ms timestamps and seqs sort as text. */
+/**
+ * Digits of the zero-padded numbers of a sort key, so they sort as text: 16 holds every safe
+ * integer (a seq is one) and every ms timestamp.
+ */
 const PAD = 16;
 
 /**
- * The sort key of a trade: zero-padded timestamp, `#`, zero-padded seq, so text order is time
- * order and a trade always gets the same key.
+ * The sort key of a trade: its zero-padded seq. With `pk` = symbol, the item's key is a
+ * function of `symbol#seq` alone (DESIGN's idempotency key), so a re-write of the same seq
+ * (a retry, a replay, a duplicate with another timestamp) replaces its item instead of adding
+ * a second one. Text order is seq order, which is time order at every source of this library.
  * @internal
  */
-export function tradeSortKey(timestamp: number, seq: number): string {
-  return `${String(timestamp).padStart(PAD, '0')}#${String(seq).padStart(PAD, '0')}`;
+export function tradeSortKey(seq: number): string {
+  return String(seq).padStart(PAD, '0');
 }
 
 /**
@@ -36,7 +41,7 @@ export function barSortKey(start: number): string {
 export function tradeItem(trade: Trade, ttlSeconds: number | false): Record<string, unknown> {
   const item: Record<string, unknown> = {
     pk: trade.symbol,
-    sk: tradeSortKey(trade.timestamp, trade.seq),
+    sk: tradeSortKey(trade.seq),
     symbol: trade.symbol,
     price: trade.price,
     size: trade.size,

@@ -1,7 +1,10 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 
-/** Most pages one read follows: a bound on the loop, far above any sane `limit`. */
-const MAX_PAGES = 10_000;
+/**
+ * Most pages one read follows: a bound on the loop, far above any sane `limit`.
+ * @internal
+ */
+export const MAX_PAGES = 10_000;
 
 /**
  * Reads one partition newest first, `sk` between `low` and `high`, up to `limit` items,

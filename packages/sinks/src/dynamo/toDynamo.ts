@@ -37,8 +37,8 @@ export interface ToDynamoOptions<T = Trade> extends SinkOptions<T> {
   /**
    * The item of a record. Keep its key deterministic (a function of the record alone), so a
    * retried or replayed record overwrites itself instead of adding a copy.
-   * @default `pk` = symbol, `sk` = zero-padded timestamp `#` zero-padded seq, the trade's
-   * fields, `ttl` = the trade's epoch second + `ttlSeconds`
+   * @default `pk` = symbol, `sk` = zero-padded seq (the key is `symbol#seq` alone), the
+   * trade's fields, `ttl` = the trade's epoch second + `ttlSeconds`
    */
   toItem?: (record: T) => Record<string, unknown>;
   /**
@@ -98,10 +98,13 @@ export interface ToDynamoBarsOptions extends SinkOptions<Bar> {
  * - `UnprocessedItems`, and whole requests that are throttled, answered with a 5xx or lose
  *   their connection, are retried — exactly the unprocessed items — with exponential backoff
  *   and full jitter.
- * - Exactly once in the table: keys are deterministic, so a retried, duplicated or replayed
- *   trade overwrites its own item. Reads by `sk` come back in trade order whatever order the
- *   writes landed in; `ordering: 'per-key'` (the default) also keeps the write order per
- *   symbol, which DynamoDB Streams consumers see.
+ * - Exactly once in the table: a trade's key is a function of `symbol#seq` alone, so a
+ *   retried, duplicated or replayed trade, even one with another timestamp, overwrites its own
+ *   item (the last write wins). Reads by `sk` come back in seq order whatever order the writes
+ *   landed in; `ordering: 'per-key'` (the default) also keeps the write order per symbol,
+ *   which DynamoDB Streams consumers see.
+ * - When the source completes, everything held (records waiting for `lingerMs` or for a
+ *   retry) is written, or given to `onFailure`, before the operator completes.
  *
  * @typeParam T - The record type.
  * @param options - See {@link ToDynamoOptions} (or {@link ToDynamoBarsOptions}) and

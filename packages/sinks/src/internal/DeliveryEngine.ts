@@ -10,8 +10,10 @@ import type { DeliveryReport, FailureReason, SinkFailure } from './types.js';
 /**
  * One subscription's run of `deliver()`: buffers the source's records in per-key lanes, keeps
  * at most `concurrency` requests in flight, settles each (a report, retries after a backoff,
- * records given up to `onFailure`), completes once everything held has left, and on teardown
- * hands what was still held to `onUnsent`.
+ * records given up to `onFailure`), completes once everything held has left, and when it stops
+ * early (teardown, overflow, a fatal error) hands what was still held to `onUnsent`, the record
+ * that overflowed and any that arrive afterwards included. Tells `onBuffered` how many records
+ * it holds after every change.
  * @internal
  */
 export class DeliveryEngine<R, P> {
@@ -27,7 +29,11 @@ export class DeliveryEngine<R, P> {
   private sourceFailed = false;
   private sourceError: unknown;
   private closed = false;
+  /** Closed before everything held had left (teardown or a fatal error), not completed. */
+  private stoppedEarly = false;
   private pumping = false;
+  /** The count `onBuffered` was last given, so it hears of changes only. */
+  private reportedBuffered = 0;
   private readonly totals = { delivered: 0, retried: 0, failed: 0 };
 
   constructor(
@@ -38,12 +44,22 @@ export class DeliveryEngine<R, P> {
     this.lanes = new Lanes(transport, options.ordering === 'per-key');
   }
 
+  /** Whether the engine has stopped: a record given now can only go to `onUnsent`. */
+  get stopped(): boolean {
+    return this.closed;
+  }
+
   add(record: R): void {
-    if (this.closed) return;
+    if (this.closed) {
+      // A source that goes on emitting after the sink stopped (a synchronous one, within the
+      // same call stack): the record is accounted for like the ones held at the stop.
+      if (this.stoppedEarly) this.options.onUnsent?.({ unsent: [record], inFlight: [] });
+      return;
+    }
     if (this.buffered >= this.options.maxBufferedRecords) {
       const error = new BufferOverflowError(this.transport.sink, this.options.maxBufferedRecords);
       if (this.options.overflow === 'reject') this.fail([record], 'buffer-full', error, 0);
-      else this.fatal(error);
+      else this.fatal(error, [record]);
       return;
     }
     let prepared: ReturnType<Transport<R, P>['prepare']>;
@@ -65,6 +81,7 @@ export class DeliveryEngine<R, P> {
     this.buffered++;
     this.lanes.push(entry);
     this.pump();
+    this.reportBuffered();
   }
 
   end(failed: boolean, error: unknown): void {
@@ -168,6 +185,7 @@ export class DeliveryEngine<R, P> {
       } else {
         givenUp.push({ entry, reason, error: failure.error });
         this.totals.failed += entry.records.length;
+        this.release(entry);
       }
     }
     this.totals.delivered += delivered;
@@ -183,6 +201,7 @@ export class DeliveryEngine<R, P> {
       attempts: highestAttempt,
       bytes: deliveredBytes,
       latencyMs: now - started,
+      buffered: this.buffered,
       totals: { ...this.totals },
     };
     if (requestError !== undefined) report.error = requestError;
@@ -192,7 +211,6 @@ export class DeliveryEngine<R, P> {
     // `onFailure` together, so a dead-letter queue gets them in batches.
     const groups = new Map<Error, Map<FailureReason, { records: R[]; attempts: number }>>();
     for (const { entry, reason, error } of givenUp) {
-      this.release(entry);
       let byReason = groups.get(error);
       if (byReason === undefined) {
         byReason = new Map();
@@ -213,6 +231,7 @@ export class DeliveryEngine<R, P> {
       }
     }
     this.pump();
+    this.reportBuffered();
     this.checkDone();
   }
 
@@ -274,15 +293,36 @@ export class DeliveryEngine<R, P> {
     else this.subscriber.complete();
   }
 
-  private fatal(error: Error): void {
+  /** Stops early and errors the stream; `refused` (an overflowing record) joins `onUnsent`. */
+  private fatal(error: Error, refused: R[] = []): void {
     if (this.closed) return;
-    this.stop();
-    this.subscriber.error(error);
+    try {
+      this.stop(refused);
+    } finally {
+      this.subscriber.error(error);
+    }
   }
 
-  /** Stops every timer and hands what is still held to `onUnsent`. */
-  private stop(): void {
+  /** Tells `onBuffered` how many records are held; a throwing callback errors the stream. */
+  private reportBuffered(): void {
+    const { onBuffered } = this.options;
+    if (onBuffered === undefined || this.closed || this.buffered === this.reportedBuffered) return;
+    this.reportedBuffered = this.buffered;
+    try {
+      onBuffered(this.buffered);
+    } catch (error) {
+      this.fatal(toError(error));
+    }
+  }
+
+  /**
+   * Stops every timer and hands what is still held, plus `refused`, to `onUnsent`: retries
+   * waiting for their timer and queued records as `unsent`, requests without an answer as
+   * `inFlight`.
+   */
+  private stop(refused: R[] = []): void {
     this.closed = true;
+    this.stoppedEarly = true;
     this.cancelLinger();
     const unsent: R[] = [];
     const inFlight: R[] = [];
@@ -294,6 +334,8 @@ export class DeliveryEngine<R, P> {
     this.lanes.forEachQueued((entry) => unsent.push(...entry.records));
     for (const batch of this.inFlight) for (const entry of batch) inFlight.push(...entry.records);
     this.inFlight.clear();
+    unsent.push(...refused);
+    this.buffered = 0;
     if (unsent.length > 0 || inFlight.length > 0) this.options.onUnsent?.({ unsent, inFlight });
   }
 

@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import { Observable, type OperatorFunction, takeWhile } from 'rxjs';
 import { DeliveryEngine } from './DeliveryEngine.js';
 import { resolveOptions } from './resolveOptions.js';
 import type { Transport } from './transport.js';
@@ -10,6 +10,10 @@ import type { DeliveryReport, SinkOptions } from './types.js';
  * retries of exactly the entries that failed (exponential backoff, full jitter) up to
  * `maxAttempts` or `recordTtlMs`, per-key order, a report per request, a flush on completion
  * and a report of what was left on early unsubscribe.
+ *
+ * Once the engine stops early (an overflow, a fatal error), the source is unsubscribed at its
+ * next record (which goes to `onUnsent` with the rest), so a synchronous source cannot go on
+ * emitting into a sink that no longer holds anything.
  *
  * Per-key order works by lanes: each key has a FIFO lane, and with `ordering: 'per-key'` a
  * lane with an entry in flight or waiting for a retry sends nothing else, so a later record
@@ -25,7 +29,8 @@ export function deliver<R, P>(
   return (source) =>
     new Observable<DeliveryReport>((subscriber) => {
       const engine = new DeliveryEngine(transport, resolved, subscriber);
-      const subscription = source.subscribe({
+      // `inclusive`: the record that finds the engine stopped still reaches it, for `onUnsent`.
+      const subscription = source.pipe(takeWhile(() => !engine.stopped, true)).subscribe({
         next: (record) => engine.add(record),
         error: (error: unknown) => engine.end(true, error),
         complete: () => engine.end(false, undefined),

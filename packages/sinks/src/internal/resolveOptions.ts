@@ -8,9 +8,12 @@ import type { SinkOptions } from './types.js';
  * @internal
  */
 export type Resolved<R> = Required<
-  Omit<SinkOptions<R>, 'onFailure' | 'onUnsent' | 'recordTtlMs' | 'scheduler' | 'random'>
+  Omit<
+    SinkOptions<R>,
+    'onFailure' | 'onUnsent' | 'onBuffered' | 'recordTtlMs' | 'scheduler' | 'random'
+  >
 > &
-  Pick<SinkOptions<R>, 'onFailure' | 'onUnsent' | 'recordTtlMs'> & {
+  Pick<SinkOptions<R>, 'onFailure' | 'onUnsent' | 'onBuffered' | 'recordTtlMs'> & {
     scheduler: SchedulerLike;
     random: () => number;
   };
@@ -36,6 +39,7 @@ export function resolveOptions<R>(options: SinkOptions<R>): Resolved<R> {
     backoffMaxMs: options.backoffMaxMs ?? SINK_DEFAULTS.backoffMaxMs,
     onFailure: options.onFailure,
     onUnsent: options.onUnsent,
+    onBuffered: options.onBuffered,
     scheduler: options.scheduler ?? asyncScheduler,
     random: options.random ?? Math.random,
   };

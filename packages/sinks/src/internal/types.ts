@@ -93,6 +93,13 @@ export interface DeliveryReport {
   latencyMs: number;
   /** The error the whole request failed with, when it did (then `records` is 0). */
   error?: Error;
+  /**
+   * Records the sink holds once this request has settled: queued, waiting for a retry (this
+   * request's `retrying` included) or in other requests in flight. How far behind the sink is;
+   * compare it with `maxBufferedRecords`. A stalled target sends no report at all, so to apply
+   * backpressure read `onBuffered`, which also moves as records come in.
+   */
+  buffered: number;
   /** Running totals since subscription: records delivered, retried and given up. */
   totals: { delivered: number; retried: number; failed: number };
 }
@@ -149,10 +156,14 @@ export interface SinkOptions<R> {
   maxBufferedRecords?: number;
   /**
    * What happens to a record that arrives while the buffer is full. An RxJS source cannot be
-   * paused, so the sink cannot apply backpressure:
-   * - `'error'`: the stream errors with a `BufferOverflowError` (the held records go to
-   *   `onUnsent`). A full buffer means the target is under-provisioned; failing loudly is
-   *   the only choice that never loses a trade silently.
+   * paused, so the sink cannot apply backpressure itself: apply it where trades come in, with
+   * `onBuffered` (see the README's backpressure recipe), so the buffer never fills.
+   * - `'error'`: the sink stops and the stream errors with a `BufferOverflowError`. Every record
+   *   it did not deliver goes to `onUnsent`: the one that overflowed (last in `unsent`), every
+   *   record it held, and any record the source still emits afterwards. None goes to
+   *   `onFailure`, so delivered + `onFailure` + `onUnsent` accounts for every record. A full
+   *   buffer means the target is under-provisioned; failing loudly is the only choice that
+   *   never loses a trade silently.
    * - `'reject'`: the new record goes to `onFailure` (reason `buffer-full`) and the stream
    *   goes on — for feeds where the newest trades matter less than staying up.
    * @default 'error'
@@ -196,10 +207,22 @@ export interface SinkOptions<R> {
    */
   onFailure?: (failure: SinkFailure<R>) => void | Promise<void>;
   /**
-   * Receives the records still held when the sink stops early (unsubscribed or errored).
+   * Receives the records still held when the sink stops early (unsubscribed or errored),
+   * including the record that overflowed the buffer (`overflow: 'error'`). A synchronous
+   * source may still emit one record after the stop; it arrives in a call of its own.
    * @default undefined
    */
   onUnsent?: (records: UnsentRecords<R>) => void;
+  /**
+   * Receives the number of records the sink holds (queued, waiting for a retry, in flight)
+   * after every change while it runs: each record taken in, each request settled. It moves
+   * even when the target stalls and no report comes, so it is the signal to apply
+   * backpressure on: stop taking trades in above a high-water mark, well below
+   * `maxBufferedRecords`. Once the sink has stopped (completed, errored, unsubscribed) it holds
+   * nothing and is not called again. A callback that throws errors the stream.
+   * @default undefined
+   */
+  onBuffered?: (buffered: number) => void;
   /**
    * Scheduler for linger and backoff timers and latency clocks; a `VirtualTimeScheduler` or
    * `TestScheduler` makes a sink testable in virtual time.

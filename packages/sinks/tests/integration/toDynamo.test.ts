@@ -1,8 +1,9 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type Trade, tradeKey } from '@market-stream/core';
-import { lastValueFrom, toArray } from 'rxjs';
+import fc from 'fast-check';
+import { from, lastValueFrom, Subject, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tradeSequence } from '../../../../tests/helpers/factories.js';
+import { tradeFactory, tradeSequence } from '../../../../tests/helpers/factories.js';
 import {
   type DeliveryReport,
   queryBars,
@@ -142,6 +143,135 @@ describe('toDynamo() into dynalite', () => {
       limit: 2,
     });
     expect(latestTwo.map((bar) => bar.start)).toEqual([1_700_000_580_000, 1_700_000_520_000]);
+  });
+
+  it('keeps one item per symbol#seq: the same seq again with another timestamp overwrites it', async () => {
+    await createTable(admin, 'dupes');
+    const first = tradeFactory({ symbol: 'X', seq: 7, timestamp: 1_700_000_000_000 });
+    const again = tradeFactory({ symbol: 'X', seq: 7, timestamp: 1_700_000_000_005, price: 101 });
+
+    await lastValueFrom(
+      from([first, again]).pipe(toDynamo({ client, tableName: 'dupes' }), toArray()),
+    );
+    const items = await admin.send(
+      new QueryCommand({
+        TableName: 'dupes',
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'X' },
+      }),
+    );
+    const read = await queryTrades({ client: admin, tableName: 'dupes', symbol: 'X' });
+
+    expect(items.Count).toBe(1);
+    expect(read).toEqual([again]);
+  });
+
+  it('reads any window and limit as the stored trades filtered, newest (highest seq) first', async () => {
+    await createTable(admin, 'windows');
+    let partition = 0;
+    const base = 1_700_000_000_000;
+    const seq = fc.oneof(
+      fc.integer({ min: 1, max: 300 }),
+      fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+    );
+    // A bound lands anywhere from just before the first trade to just after the last one.
+    const bound = fc.option(fc.noBias(fc.nat()), { nil: undefined });
+
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(seq, { maxLength: 40, size: 'max' }),
+        fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 40, maxLength: 40 }),
+        bound,
+        bound,
+        fc.option(fc.integer({ min: 1, max: 45 }), { nil: undefined }),
+        async (seqs, steps, fromAt, toAt, limit) => {
+          // Seq order is time order (ties allowed), as at every source; seqs may have gaps.
+          const symbol = `P${partition++}`;
+          const sorted = [...seqs].sort((a, b) => a - b);
+          const trades: Trade[] = [];
+          let time = base;
+          for (const [i, s] of sorted.entries()) {
+            time += steps[i]!;
+            trades.push(tradeFactory({ symbol, seq: s, timestamp: time }));
+          }
+          const at = (pick: number | undefined) =>
+            pick === undefined ? undefined : base - 1 + (pick % (time - base + 3));
+          const [fromMs, toMs] = [at(fromAt), at(toAt)];
+          await lastValueFrom(
+            from(trades).pipe(toDynamo({ client: admin, tableName: 'windows' }), toArray()),
+            { defaultValue: [] },
+          );
+
+          const read = await queryTrades({
+            client: admin,
+            tableName: 'windows',
+            symbol,
+            from: fromMs,
+            to: toMs,
+            limit,
+          });
+
+          const expected = trades
+            .filter(
+              (t) =>
+                (fromMs === undefined || t.timestamp >= fromMs) &&
+                (toMs === undefined || t.timestamp <= toMs),
+            )
+            .reverse()
+            .slice(0, limit);
+          expect(read).toEqual(expected);
+        },
+      ),
+      // Each run writes to dynalite: report the first counterexample rather than shrink it.
+      { numRuns: 40, endOnFailure: true },
+    );
+  }, 120_000);
+
+  it('finds a window far below the newest trade with a bounded number of item reads', async () => {
+    await createTable(admin, 'seek');
+    const trades = tradeSequence(['AAPL'], 1_000, { stepMs: 1_000 });
+    await lastValueFrom(paced(trades).pipe(toDynamo({ client, tableName: 'seek' }), toArray()));
+    const read = { queries: 0, scanned: 0 };
+    const counting = {
+      send: async (command: QueryCommand) => {
+        const output = await admin.send(command);
+        read.queries++;
+        read.scanned += output.ScannedCount ?? 0;
+        return output;
+      },
+    } as unknown as DynamoDBDocumentClient;
+
+    const window = await queryTrades({
+      client: counting,
+      tableName: 'seek',
+      symbol: 'AAPL',
+      from: trades[100]!.timestamp,
+      to: trades[110]!.timestamp,
+    });
+
+    expect(window.map((trade) => trade.seq)).toEqual([
+      111, 110, 109, 108, 107, 106, 105, 104, 103, 102, 101,
+    ]);
+    // A binary search over 1,000 seqs (the newest, then ≤ 10 single-item reads), then one
+    // first page of 32 from the window's newest trade down: not the 889 newer trades.
+    expect(read.scanned).toBeLessThanOrEqual(11 + 32);
+  });
+
+  it('writes what it holds when its source completes, without waiting for lingerMs', async () => {
+    await createTable(admin, 'flush');
+    const source = new Subject<Trade>();
+    const trades = tradeSequence(['AAPL', 'MSFT', 'TSLA'], 20);
+    const done = lastValueFrom(
+      source.pipe(toDynamo({ client, tableName: 'flush', lingerMs: 600_000 }), toArray()),
+    );
+
+    for (const trade of trades) source.next(trade);
+    source.complete();
+    const reports = await done;
+    const stored = await readTable(admin, 'flush', ['AAPL', 'MSFT', 'TSLA']);
+
+    expect(reports.reduce((sum, report) => sum + report.records, 0)).toBe(trades.length);
+    expect(exactlyOnce(trades, stored)).toEqual({ duplicates: [], missing: [], arrived: 60 });
   });
 
   describe('through a proxy that leaves 30% unprocessed, throttles, 5xx-es and drops connections', () => {

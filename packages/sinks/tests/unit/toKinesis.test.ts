@@ -343,7 +343,9 @@ describe('toKinesis()', () => {
 
     expect(state.error).toBeInstanceOf(BufferOverflowError);
     expect(unsent).toHaveLength(1);
-    expect(unsent[0]!.unsent.length + unsent[0]!.inFlight.length).toBe(10);
+    // The 10 held and the 11th, which overflowed: none vanishes.
+    expect(unsent[0]!.unsent.length + unsent[0]!.inFlight.length).toBe(11);
+    expect(unsent[0]!.unsent.at(-1)!.seq).toBe(11);
   });
 
   it("hands the newest record to onFailure when the buffer is full (overflow: 'reject')", async () => {
