@@ -1,35 +1,144 @@
 // A container fan-out node: every node reads the whole stream and serves its own WebSocket
 // clients on PORT at /ws; the load balancer health-checks /healthz. Configured by
-// ContainerFanoutService through the environment.
+// ContainerFanoutService through the environment. `node node.mjs` runs it; tests import
+// `startFanoutNode` and run it in-process against kinesalite.
 import { createServer } from 'node:http';
+import { pathToFileURL } from 'node:url';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { serveFanout } from '@market-stream/fanout';
 import { fromKinesis } from '@market-stream/sinks';
-import { share } from 'rxjs';
+import { share, tap } from 'rxjs';
 
-const streamName = process.env.STREAM_NAME;
-if (!streamName) throw new Error('STREAM_NAME is required');
-const port = Number(process.env.PORT ?? 8080);
-const mode = process.env.FANOUT_MODE === 'all' ? 'all' : 'latest';
+/**
+ * Starts a fan-out node: reads `streamName` from its latest records and serves WebSocket
+ * clients at `/ws`, `GET /healthz` (JSON) and `GET /metrics` (Prometheus text).
+ *
+ * A node whose stream source fails (an error, e.g. the stream was deleted or access was
+ * revoked, or the end of the stream) is of no use to its clients and will not recover by
+ * itself: from then on `/healthz` answers 503 with the reason (so the load balancer stops
+ * routing to it) and new upgrades are refused with 503, every client is closed with 1001 (so it
+ * reconnects to a healthy node and recovers with `since`), and `failed` resolves with the
+ * reason — the entry point then exits non-zero and ECS replaces the task. Resubscribing in
+ * place was not chosen: a fresh read from `latest` would skip the records in between without
+ * telling the clients, and a stream that is gone would keep a useless node "healthy".
+ *
+ * @param {object} options
+ * @param {string} options.streamName - The Kinesis stream (`STREAM_NAME`).
+ * @param {number} [options.port=8080] - Port to listen on (`PORT`); 0 picks a free one.
+ * @param {string} [options.host='0.0.0.0'] - Interface to listen on.
+ * @param {'all' | 'latest'} [options.mode='latest'] - Delivery mode (`FANOUT_MODE`).
+ * @param {KinesisClient} [options.kinesis] - The Kinesis client (default: from the environment).
+ * @returns {Promise<{ port: number, failed: Promise<string>, close(): Promise<void> }>}
+ *
+ * @example
+ * const node = await startFanoutNode({ streamName: 'trades', port: 8080 });
+ * node.failed.then(() => process.exit(1));
+ */
+export async function startFanoutNode({
+  streamName,
+  port = 8080,
+  host = '0.0.0.0',
+  mode = 'latest',
+  kinesis = new KinesisClient({}),
+}) {
+  let down; // why the node is down, once it is
+  let fanout;
+  let reportFailure;
+  const failed = new Promise((resolve) => {
+    reportFailure = resolve;
+  });
 
-const trades$ = fromKinesis({ client: new KinesisClient({}), streamName, from: 'latest' }).pipe(
-  share(),
-);
-let fanout;
-const server = createServer((request, response) => {
-  if (request.url === '/healthz') {
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ status: 'ok', ...fanout?.metrics.snapshot() }));
-  } else if (request.url === '/metrics') {
-    response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-    response.end(fanout?.metrics.toPrometheus() ?? '');
-  } else {
-    response.writeHead(404).end();
-  }
-});
-server.listen(port, '0.0.0.0');
-fanout = await serveFanout({ server, path: '/ws', source: trades$, mode });
-console.log(JSON.stringify({ level: 'info', msg: 'fan-out node ready', port, mode }));
+  const fail = (problem) => {
+    if (down !== undefined) return;
+    down = problem;
+    log('error', 'stream source failed; closing clients and refusing new ones', { reason: down });
+    if (fanout) shutDown();
+  };
+  const shutDown = () => {
+    // close() removes serveFanout's upgrade listener at once; refuse from then on, no gap.
+    const closing = fanout.close();
+    server.on('upgrade', refuseUpgrade);
+    closing.then(() => reportFailure(down));
+  };
 
-// ECS stops a task with SIGTERM: close clients with 1001 so they reconnect to another node.
-process.once('SIGTERM', () => fanout.close().then(() => process.exit(0)));
+  const trades$ = fromKinesis({ client: kinesis, streamName, from: 'latest' }).pipe(
+    tap({
+      error: (error) => fail(`source error: ${describe(error)}`),
+      complete: () => fail('source ended: every shard of the stream is closed'),
+    }),
+    share(),
+  );
+
+  const server = createServer((request, response) => {
+    if (request.url === '/healthz') {
+      const status = down === undefined ? 200 : 503;
+      const body =
+        down === undefined
+          ? { status: 'ok', ...fanout?.metrics.snapshot() }
+          : { status: 'down', reason: down };
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body));
+    } else if (request.url === '/metrics') {
+      response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      response.end(fanout?.metrics.toPrometheus() ?? '');
+    } else {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  fanout = await serveFanout({
+    server,
+    path: '/ws',
+    source: trades$,
+    mode,
+    onError: (error) => log('warn', 'fan-out error', { reason: describe(error) }),
+  });
+  // The source may have failed before serveFanout returned.
+  if (down !== undefined) shutDown();
+  log('info', 'fan-out node ready', { port: server.address().port, mode });
+
+  return {
+    port: server.address().port,
+    failed,
+    close: async () => {
+      await fanout.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function refuseUpgrade(_request, socket) {
+  socket.on('error', () => {});
+  socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+}
+
+function describe(error) {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function log(level, msg, fields = {}) {
+  const line = JSON.stringify({ level, msg, ...fields });
+  if (level === 'info') console.log(line);
+  else console.error(line);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const streamName = process.env.STREAM_NAME;
+  if (!streamName) throw new Error('STREAM_NAME is required');
+  const node = await startFanoutNode({
+    streamName,
+    port: Number(process.env.PORT ?? 8080),
+    mode: process.env.FANOUT_MODE === 'all' ? 'all' : 'latest',
+  });
+  // Non-zero: ECS counts the task as failed and starts a replacement.
+  node.failed.then(() => process.exit(1));
+  // ECS stops a task with SIGTERM: close clients with 1001 so they reconnect to another node.
+  process.once('SIGTERM', () => node.close().then(() => process.exit(0)));
+}

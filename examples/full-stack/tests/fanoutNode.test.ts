@@ -1,0 +1,168 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import {
+  CreateStreamCommand,
+  DeleteStreamCommand,
+  DescribeStreamSummaryCommand,
+  KinesisClient,
+  PutRecordCommand,
+} from '@aws-sdk/client-kinesis';
+import type { ServerMessage } from '@market-stream/core';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+// @ts-expect-error kinesalite ships no types
+import kinesalite from 'kinesalite';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { tradeFactory } from '../../../tests/helpers/factories.js';
+
+/** What `containers/fanout-node/node.mjs` exports (plain JavaScript, so typed here). */
+interface FanoutNodeModule {
+  startFanoutNode(options: {
+    streamName: string;
+    port?: number;
+    host?: string;
+    mode?: 'all' | 'latest';
+    kinesis?: KinesisClient;
+  }): Promise<{ port: number; failed: Promise<string>; close(): Promise<void> }>;
+}
+type FanoutNode = Awaited<ReturnType<FanoutNodeModule['startFanoutNode']>>;
+
+// A variable specifier: the container's plain-JavaScript entry has no type declarations.
+const nodeModulePath = '../containers/fanout-node/node.mjs';
+
+/** Status and JSON body of GET /healthz. */
+async function healthz(
+  node: FanoutNode,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`http://127.0.0.1:${node.port}/healthz`);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** The HTTP status a WebSocket upgrade to /ws gets (101 when accepted). */
+function upgradeStatus(node: FanoutNode): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`ws://127.0.0.1:${node.port}/ws`);
+    socket.once('open', () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.once('unexpected-response', (_request, response) => {
+      socket.terminate();
+      resolve(response.statusCode ?? 0);
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** `promise`, or a rejection when it has not settled within `timeoutMs`. */
+function within<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+describe('the container fan-out node (containers/fanout-node/node.mjs)', () => {
+  let server: {
+    listen: (port: number, host: string, done: () => void) => void;
+    close: (done: () => void) => void;
+    address(): AddressInfo;
+  };
+  let kinesis: KinesisClient;
+  let startFanoutNode: FanoutNodeModule['startFanoutNode'];
+  const nodes: FanoutNode[] = [];
+
+  beforeAll(async () => {
+    ({ startFanoutNode } = (await import(nodeModulePath)) as FanoutNodeModule);
+    server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0 });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    kinesis = new KinesisClient({
+      endpoint: `http://127.0.0.1:${server.address().port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      requestHandler: new NodeHttpHandler(),
+      maxAttempts: 1,
+    });
+  });
+
+  afterEach(async () => {
+    await Promise.all(nodes.splice(0).map((node) => node.close()));
+  });
+
+  afterAll(async () => {
+    kinesis?.destroy();
+    await new Promise<void>((resolve) => server?.close(() => resolve()));
+  });
+
+  async function start(streamName: string): Promise<FanoutNode> {
+    const node = await startFanoutNode({ streamName, port: 0, host: '127.0.0.1', kinesis });
+    nodes.push(node);
+    return node;
+  }
+
+  async function createStream(name: string): Promise<void> {
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const { StreamDescriptionSummary } = await kinesis.send(
+        new DescribeStreamSummaryCommand({ StreamName: name }),
+      );
+      if (StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`stream ${name} did not become ACTIVE`);
+  }
+
+  it('on a stream that does not exist: /healthz answers 503 with the reason and upgrades are refused', async () => {
+    // Arrange / Act
+    const node = await start('no-such-stream');
+    const reason = await within(node.failed, 10_000);
+
+    // Assert
+    expect(reason).toMatch(/no-such-stream .*not found/);
+    expect(await healthz(node)).toEqual({ status: 503, body: { status: 'down', reason } });
+    expect(await upgradeStatus(node)).toBe(503);
+  });
+
+  it('when its stream is deleted: closes its clients with 1001, then answers /healthz 503 and refuses upgrades', async () => {
+    // Arrange: a healthy node with a client that receives a live trade.
+    await createStream('doomed');
+    const node = await start('doomed');
+    expect((await healthz(node)).status).toBe(200);
+    const client = new WebSocket(`ws://127.0.0.1:${node.port}/ws?symbols=AAPL`);
+    const closed = once(client, 'close');
+    const messages: ServerMessage[] = [];
+    const gotTrade = new Promise<void>((resolve) =>
+      client.on('message', (data) => {
+        const message = JSON.parse(String(data)) as ServerMessage;
+        messages.push(message);
+        if (message.type === 'trades') resolve();
+      }),
+    );
+    await once(client, 'open');
+    const trade = tradeFactory({ symbol: 'AAPL', seq: 1 });
+    // The node reads from `latest`: keep writing (bounded) until its reader has seen one.
+    for (let attempt = 0; attempt < 50 && !messages.some((m) => m.type === 'trades'); attempt++) {
+      await kinesis.send(
+        new PutRecordCommand({
+          StreamName: 'doomed',
+          PartitionKey: 'AAPL',
+          Data: new TextEncoder().encode(JSON.stringify({ ...trade, seq: attempt + 1 })),
+        }),
+      );
+      await Promise.race([gotTrade, new Promise((resolve) => setTimeout(resolve, 100))]);
+    }
+    await within(gotTrade, 1_000);
+
+    // Act
+    await kinesis.send(new DeleteStreamCommand({ StreamName: 'doomed' }));
+    const [code] = (await within(closed, 10_000)) as [number];
+    const reason = await within(node.failed, 10_000);
+
+    // Assert
+    expect(code).toBe(1001);
+    expect(reason).toMatch(/source/);
+    expect(await healthz(node)).toEqual({ status: 503, body: { status: 'down', reason } });
+    expect(await upgradeStatus(node)).toBe(503);
+  });
+});
