@@ -44,3 +44,69 @@ export const DEFAULT_PROTOCOL_LIMITS: Readonly<ProtocolLimits> = Object.freeze({
   maxSymbols: 50,
   symbolPattern: SYMBOL_PATTERN,
 });
+
+/**
+ * Defaults of the optional ingest rules of {@link validateTrade} (its `options`).
+ *
+ * - `maxClockSkewMs` 60 000: NTP-synced hosts agree within milliseconds, so a minute leaves
+ *   ample room for a client's drift and for batching or retry delays, while any accepted trade
+ *   stays within one 1-minute bar of now: it cannot close bars more than a minute early, and
+ *   cannot sit as the "newest" trade (or carry a TTL) a year out.
+ * - `maxSeqGap` 1 000: a source that continues its own sequence never skips more than the
+ *   trades it lost, and losing a thousand trades of one symbol between two ingests is an
+ *   outage, not a gap; yet 2⁵³−1 (or anything far ahead) is refused, so one request cannot make
+ *   every later trade of the symbol look stale.
+ *
+ * @example
+ * ```ts
+ * import { TRADE_VALIDATION_DEFAULTS } from '@market-stream/core';
+ *
+ * TRADE_VALIDATION_DEFAULTS.maxClockSkewMs; // 60000
+ * ```
+ */
+export const TRADE_VALIDATION_DEFAULTS = Object.freeze({
+  /** How far a timestamp may be from `now`, either way, in ms. */
+  maxClockSkewMs: 60_000,
+  /** How far past the symbol's last `seq` a trade's `seq` may be. */
+  maxSeqGap: 1_000,
+});
+
+/**
+ * Defaults of {@link SequenceTracker}.
+ *
+ * - `maxSymbols` 10 000: about 100 bytes per symbol, so ~1 MB at most.
+ * - `idleMs` one hour: a full tracker makes room by forgetting the least recently seen symbol
+ *   only when it has been quiet this long, so a flood of new symbols cannot push out the
+ *   sequences of symbols that are trading.
+ *
+ * @example
+ * ```ts
+ * import { SEQUENCE_TRACKER_DEFAULTS } from '@market-stream/core';
+ *
+ * SEQUENCE_TRACKER_DEFAULTS.maxSymbols; // 10000
+ * ```
+ */
+export const SEQUENCE_TRACKER_DEFAULTS = Object.freeze({
+  /** Most symbols tracked at once. */
+  maxSymbols: 10_000,
+  /** Quiet time, ms, after which a symbol may be forgotten to make room for a new one. */
+  idleMs: 60 * 60_000,
+});
+
+/**
+ * Defaults of {@link toBars}.
+ *
+ * @example
+ * ```ts
+ * import { TO_BARS_DEFAULTS } from '@market-stream/core';
+ *
+ * TO_BARS_DEFAULTS.watermarkQuorum; // 2
+ * ```
+ */
+export const TO_BARS_DEFAULTS = Object.freeze({
+  /**
+   * Symbols whose clocks must have passed a time before it closes other symbols' bars: 2, so
+   * one symbol's outlying timestamps alone never close another symbol's bar.
+   */
+  watermarkQuorum: 2,
+});

@@ -5,7 +5,12 @@
  * @module @market-stream/core
  */
 export type { ProtocolLimits } from './defaults.js';
-export { DEFAULT_PROTOCOL_LIMITS } from './defaults.js';
+export {
+  DEFAULT_PROTOCOL_LIMITS,
+  SEQUENCE_TRACKER_DEFAULTS,
+  TO_BARS_DEFAULTS,
+  TRADE_VALIDATION_DEFAULTS,
+} from './defaults.js';
 export type { TradeIssue } from './errors.js';
 export { InvalidTradeError, MarketStreamError, ProtocolError } from './errors.js';
 export { conflateLatest } from './operators/conflateLatest.js';
@@ -33,5 +38,7 @@ export { parseClientMessage } from './protocol/parseClientMessage.js';
 export { parseServerMessage } from './protocol/parseServerMessage.js';
 export type { Trade } from './trade.js';
 export { SYMBOL_PATTERN, tradeKey } from './trade.js';
-export type { TradeValidation } from './validation/validateTrade.js';
+export type { SequenceTrackerOptions } from './validation/SequenceTracker.js';
+export { SequenceTracker } from './validation/SequenceTracker.js';
+export type { TradeValidation, ValidateTradeOptions } from './validation/validateTrade.js';
 export { validateTrade } from './validation/validateTrade.js';

@@ -1,4 +1,7 @@
 import { Observable, type OperatorFunction } from 'rxjs';
+import { TO_BARS_DEFAULTS } from '../defaults.js';
+import { OpenBars } from '../internal/OpenBars.js';
+import { SymbolClocks } from '../internal/SymbolClocks.js';
 import type { Trade } from '../trade.js';
 
 /**
@@ -40,27 +43,46 @@ export interface Bar {
  * ```ts
  * import type { ToBarsOptions } from '@market-stream/core';
  *
- * const options: ToBarsOptions = { onLate: (trade) => console.warn('late', trade) };
+ * const options: ToBarsOptions = { onLate: (trade) => console.warn('late', trade), watermarkQuorum: 3 };
  * ```
  */
 export interface ToBarsOptions {
   /**
-   * Called with a trade that belongs to an interval already emitted for its symbol; such a
+   * Called with a late trade: one whose interval has already closed, for its symbol (its bar
+   * of that interval or a later one was emitted or is open) or for the stream (the interval ends
+   * at or before the watermark, once more than `watermarkQuorum` symbols have traded). Such a
    * trade is not counted in any bar.
    * @default undefined (late trades are dropped silently)
    */
   onLate?: (trade: Trade) => void;
+  /**
+   * How many symbols' clocks must have passed a time for the watermark to reach it (see
+   * {@link toBars}), a positive integer. 1 is the newest timestamp of the stream (any one symbol
+   * moves it); higher makes it take that many symbols to close another symbol's bar.
+   * @default 2 (`TO_BARS_DEFAULTS.watermarkQuorum`)
+   */
+  watermarkQuorum?: number;
 }
 
 /**
  * Aggregates trades into OHLCV bars per symbol, with VWAP and trade count, on interval
  * boundaries aligned to the epoch (a 1-minute bar starts on the minute).
  *
- * Intervals close in event time: the stream's watermark is the newest `timestamp` seen across
- * all symbols, and every open bar whose interval ends at or before it is emitted (ordered by
- * start, then symbol). So bars close as the market moves, also for a symbol that went quiet,
- * and replays at any speed give the same bars. On completion every open bar is flushed. Memory
- * is one open bar per symbol.
+ * Intervals close in event time. A symbol's bar closes on its own next trade in a later
+ * interval, or when the stream's watermark reaches its end. Each symbol has a clock, the newest
+ * `timestamp` it traded; the watermark is the `watermarkQuorum`-th newest clock (the 2nd, by
+ * default). So a quiet symbol's bar closes once two other symbols have traded past its end, also
+ * for a symbol that went quiet, and one symbol's clock alone (timestamps a year ahead, or
+ * ≥ 1e15) never closes another symbol's bar. While no more than `watermarkQuorum` symbols have
+ * traded, the watermark is the newest clock but one (the newest, with one or two symbols), so in
+ * a two-symbol stream the other symbol's clock closes a quiet one's bar. Bars that close
+ * together are emitted ordered by start, then symbol. A trade whose interval has already closed
+ * is late (see `onLate`). The bars depend only on the order of the trades, so replays at any
+ * speed give the same bars. On completion every open bar is flushed.
+ *
+ * Memory is the open bars (one per symbol that traded in an interval the watermark has not
+ * passed) and `watermarkQuorum + 1` clocks. Each trade costs O(log of distinct open bar ends),
+ * plus the bars it closes, however many bars stay open.
  *
  * @param intervalMs - Bar length in ms, e.g. `60_000`.
  * @param options - See {@link ToBarsOptions}.
@@ -78,55 +100,66 @@ export function toBars(
   options: ToBarsOptions = {},
 ): OperatorFunction<Trade, Bar> {
   if (!(intervalMs > 0)) throw new RangeError('toBars: intervalMs must be greater than 0');
+  const quorum = options.watermarkQuorum ?? TO_BARS_DEFAULTS.watermarkQuorum;
+  if (!Number.isInteger(quorum) || quorum < 1) {
+    throw new RangeError(`toBars: watermarkQuorum must be a positive integer, got ${quorum}`);
+  }
   return (source) =>
     new Observable<Bar>((subscriber) => {
-      const open = new Map<string, OpenBar>();
+      const open = new OpenBars<OpenBar>();
+      const clocks = new SymbolClocks(quorum);
+      let closeMark = Number.NEGATIVE_INFINITY;
+      let settled = Number.NEGATIVE_INFINITY;
+      // Ends of bars the watermark closed before it settled (at most `quorum` symbols traded
+      // then), kept until the settled watermark passes them.
       const closedUntil = new Map<string, number>();
-      let watermark = Number.NEGATIVE_INFINITY;
-
-      const closeThrough = (time: number) => {
-        const closing: OpenBar[] = [];
-        for (const bar of open.values()) if (bar.end <= time) closing.push(bar);
-        if (closing.length === 0) return;
-        closing.sort((a, b) => a.start - b.start || (a.symbol < b.symbol ? -1 : 1));
-        for (const bar of closing) {
-          open.delete(bar.symbol);
-          closedUntil.set(bar.symbol, bar.end);
-          subscriber.next(finish(bar));
-        }
-      };
 
       return source.subscribe({
         next(trade) {
           const start = Math.floor(trade.timestamp / intervalMs) * intervalMs;
-          if (start < (closedUntil.get(trade.symbol) ?? Number.NEGATIVE_INFINITY)) {
+          const current = open.get(trade.symbol);
+          if (
+            start + intervalMs <= settled ||
+            (current !== undefined && start < current.start) ||
+            start < (closedUntil.get(trade.symbol) ?? Number.NEGATIVE_INFINITY)
+          ) {
             options.onLate?.(trade);
             return;
           }
-          const current = open.get(trade.symbol);
-          if (current !== undefined && current.start !== start) {
-            if (start < current.start) {
-              options.onLate?.(trade);
-              return;
+          if (current === undefined || current.start !== start) {
+            if (current !== undefined) {
+              open.remove(current);
+              subscriber.next(finish(current));
             }
-            open.delete(trade.symbol);
-            closedUntil.set(trade.symbol, current.end);
-            subscriber.next(finish(current));
-          }
-          const bar = open.get(trade.symbol);
-          if (bar === undefined) {
-            open.set(trade.symbol, startBar(trade, start, intervalMs));
+            open.add(startBar(trade, start, intervalMs));
           } else {
-            addTrade(bar, trade);
+            addTrade(current, trade);
           }
-          if (trade.timestamp > watermark) {
-            watermark = trade.timestamp;
-            closeThrough(watermark);
+
+          clocks.observe(trade.symbol, trade.timestamp);
+          const mark = clocks.watermark();
+          const nextSettled = clocks.settled();
+          if (mark > closeMark) {
+            for (const bar of open.closeThrough(mark)) {
+              if (bar.end > nextSettled) closedUntil.set(bar.symbol, bar.end);
+              subscriber.next(finish(bar));
+            }
+          }
+          closeMark = mark;
+          if (nextSettled > settled) {
+            settled = nextSettled;
+            if (closedUntil.size > 0) {
+              for (const [symbol, end] of closedUntil) {
+                if (end <= settled) closedUntil.delete(symbol);
+              }
+            }
           }
         },
         error: (error) => subscriber.error(error),
         complete() {
-          closeThrough(Number.POSITIVE_INFINITY);
+          for (const bar of open.closeThrough(Number.POSITIVE_INFINITY)) {
+            subscriber.next(finish(bar));
+          }
           subscriber.complete();
         },
       });

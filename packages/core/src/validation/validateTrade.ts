@@ -1,5 +1,45 @@
+import { TRADE_VALIDATION_DEFAULTS } from '../defaults.js';
 import type { TradeIssue } from '../errors.js';
 import { SYMBOL_PATTERN, type Trade } from '../trade.js';
+
+/**
+ * Optional rules of {@link validateTrade} for trades that come from outside (an ingest
+ * endpoint): a timestamp near now and a `seq` that continues the symbol's sequence. Without
+ * them only the Trade contract is checked.
+ *
+ * @example
+ * ```ts
+ * import type { ValidateTradeOptions } from '@market-stream/core';
+ *
+ * const last = new Map([['SPOT', 1041]]);
+ * const options: ValidateTradeOptions = { now: Date.now(), lastSeq: (symbol) => last.get(symbol) };
+ * ```
+ */
+export interface ValidateTradeOptions {
+  /**
+   * The current time, ms since the epoch. When set, `timestamp` must be within
+   * `now ± maxClockSkewMs`.
+   * @default undefined (timestamps are not compared with the clock)
+   */
+  now?: number;
+  /**
+   * How far `timestamp` may be from `now`, either way, ms. Used only with `now`.
+   * @default 60000 (`TRADE_VALIDATION_DEFAULTS.maxClockSkewMs`)
+   */
+  maxClockSkewMs?: number;
+  /**
+   * The last accepted `seq` of a symbol, or `undefined` for a symbol not known yet. When it
+   * returns a number `L`, `seq` must be greater than `L` and at most `L + maxSeqGap`.
+   * {@link SequenceTracker}`.last` fits here.
+   * @default undefined (any positive `seq` is accepted)
+   */
+  lastSeq?: (symbol: string) => number | undefined;
+  /**
+   * How far past the symbol's last `seq` a trade's `seq` may be. Used only with `lastSeq`.
+   * @default 1000 (`TRADE_VALIDATION_DEFAULTS.maxSeqGap`)
+   */
+  maxSeqGap?: number;
+}
 
 /**
  * The outcome of {@link validateTrade}.
@@ -19,19 +59,32 @@ export type TradeValidation = { ok: true; trade: Trade } | { ok: false; issues: 
  * contract fields, so extra properties never travel further; on failure every bad field is named
  * with its reason, so an ingest endpoint can answer 400 with all of them at once.
  *
+ * With `options` it also applies the ingest rules: with `now`, `timestamp` must lie within
+ * `now ± maxClockSkewMs` (inclusive); with `lastSeq`, a known symbol's `seq` must continue its
+ * sequence: above its last `seq` `L` and at most `L + maxSeqGap`, so one trade cannot jump a
+ * symbol's sequence out of reach of its real source. These rules are checked only for fields
+ * that are valid otherwise; their reasons carry the numbers, e.g. `must continue SPOT's
+ * sequence: greater than 1041 and at most 2041`.
+ *
  * @param value - Anything.
+ * @param options - See {@link ValidateTradeOptions}; none by default.
  * @returns `{ ok: true, trade }` or `{ ok: false, issues }`.
  *
  * @example
  * ```ts
- * import { validateTrade } from '@market-stream/core';
+ * import { SequenceTracker, validateTrade } from '@market-stream/core';
  *
- * const result = validateTrade(JSON.parse(body));
+ * const sequences = new SequenceTracker();
+ * const result = validateTrade(JSON.parse(body), {
+ *   now: Date.now(),
+ *   lastSeq: (symbol) => sequences.last(symbol),
+ * });
  * if (!result.ok) return reply(400, { errors: result.issues });
+ * sequences.observe(result.trade);
  * publish(result.trade);
  * ```
  */
-export function validateTrade(value: unknown): TradeValidation {
+export function validateTrade(value: unknown, options?: ValidateTradeOptions): TradeValidation {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, issues: [{ field: 'trade', reason: 'must be a JSON object' }] };
   }
@@ -39,7 +92,8 @@ export function validateTrade(value: unknown): TradeValidation {
   const issues: TradeIssue[] = [];
   const { symbol, price, size, bid, ask, timestamp, seq } = input;
 
-  if (typeof symbol !== 'string' || !SYMBOL_PATTERN.test(symbol)) {
+  const symbolOk = typeof symbol === 'string' && SYMBOL_PATTERN.test(symbol);
+  if (!symbolOk) {
     issues.push({ field: 'symbol', reason: `must match ${SYMBOL_PATTERN}` });
   }
   if (!isPositive(price)) {
@@ -58,8 +112,14 @@ export function validateTrade(value: unknown): TradeValidation {
   }
   if (typeof timestamp !== 'number' || !Number.isFinite(timestamp) || timestamp < 0) {
     issues.push({ field: 'timestamp', reason: 'must be ms since the Unix epoch (a number ≥ 0)' });
+  } else if (options?.now !== undefined) {
+    checkClock(timestamp, options.now, options, issues);
   }
-  if (!isPositiveInteger(seq)) issues.push({ field: 'seq', reason: 'must be a positive integer' });
+  if (!isPositiveInteger(seq)) {
+    issues.push({ field: 'seq', reason: 'must be a positive integer' });
+  } else if (symbolOk && options?.lastSeq !== undefined) {
+    checkSequence(symbol, seq, options.lastSeq, options, issues);
+  }
 
   if (issues.length > 0) return { ok: false, issues };
   return {
@@ -74,6 +134,39 @@ export function validateTrade(value: unknown): TradeValidation {
       seq: seq as number,
     },
   };
+}
+
+function checkClock(
+  timestamp: number,
+  now: number,
+  options: ValidateTradeOptions,
+  issues: TradeIssue[],
+): void {
+  const skew = options.maxClockSkewMs ?? TRADE_VALIDATION_DEFAULTS.maxClockSkewMs;
+  if (!(Math.abs(timestamp - now) <= skew)) {
+    issues.push({
+      field: 'timestamp',
+      reason: `must be within ${skew} ms of now (${now}): between ${now - skew} and ${now + skew}`,
+    });
+  }
+}
+
+function checkSequence(
+  symbol: string,
+  seq: number,
+  lastSeq: (symbol: string) => number | undefined,
+  options: ValidateTradeOptions,
+  issues: TradeIssue[],
+): void {
+  const last = lastSeq(symbol);
+  if (last === undefined) return;
+  const gap = options.maxSeqGap ?? TRADE_VALIDATION_DEFAULTS.maxSeqGap;
+  if (!(seq > last && seq - last <= gap)) {
+    issues.push({
+      field: 'seq',
+      reason: `must continue ${symbol}'s sequence: greater than ${last} and at most ${last + gap}`,
+    });
+  }
 }
 
 function isPositive(value: unknown): value is number {

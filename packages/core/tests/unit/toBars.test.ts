@@ -1,5 +1,6 @@
-import { type Bar, type Trade, toBars } from '@market-stream/core';
-import { from } from 'rxjs';
+import { type Bar, type ToBarsOptions, type Trade, toBars } from '@market-stream/core';
+import fc from 'fast-check';
+import { from, Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { tradeFactory } from '../../../../tests/helpers/factories.js';
@@ -9,6 +10,37 @@ const T0 = 1_700_000_040_000; // a minute boundary
 
 function trade(symbol: string, seq: number, offsetMs: number, price: number, size: number): Trade {
   return tradeFactory({ symbol, seq, timestamp: T0 + offsetMs, price, size });
+}
+
+/** Pipes trades one by one through toBars and collects the bars closed so far, without completing. */
+function liveBars(intervalMs: number, options?: ToBarsOptions) {
+  const source = new Subject<Trade>();
+  const bars: Bar[] = [];
+  source.pipe(toBars(intervalMs, options)).subscribe((bar) => bars.push(bar));
+  return { bars, push: (t: Trade) => source.next(t), complete: () => source.complete() };
+}
+
+/** Steps taken by Map and Set iterators while `action` runs: a count of entries visited. */
+function iteratorSteps(action: () => void): number {
+  const prototypes = [new Map().values(), new Set().values()].map(
+    (iterator) => Object.getPrototypeOf(iterator) as { next: () => unknown },
+  );
+  const originals = prototypes.map((prototype) => prototype.next);
+  let steps = 0;
+  prototypes.forEach((prototype, i) => {
+    prototype.next = function (this: unknown) {
+      steps++;
+      return originals[i]!.call(this);
+    };
+  });
+  try {
+    action();
+  } finally {
+    prototypes.forEach((prototype, i) => {
+      prototype.next = originals[i]!;
+    });
+  }
+  return steps;
 }
 
 describe('toBars()', () => {
@@ -110,5 +142,128 @@ describe('toBars()', () => {
 
   it('rejects a non-positive interval', () => {
     expect(() => toBars(0)).toThrow(RangeError);
+  });
+
+  describe('with one symbol’s clock far ahead', () => {
+    const SECONDS_5 = 5_000;
+    const YEAR = 365 * 24 * 3_600_000;
+
+    it('keeps the other symbols’ bars whole and closing, quiet symbols included', () => {
+      const { bars, push } = liveBars(SECONDS_5);
+      let seq = 0;
+
+      for (let i = 0; i < 150; i++) {
+        push(trade('AAPL', ++seq, i * 200, 100, 1));
+        if (i === 1) push(trade('IBM', 1, 1_000, 150, 1));
+        if (i === 2) push(trade('FAKE', 1, YEAR, 1, 1));
+        if (i === 3) push(trade('FAKE', 2, 1e15 - T0, 1, 1));
+        if (i === 30) push(trade('IBM', 2, 6_000, 151, 1));
+        push(trade('MSFT', seq, i * 200 + 100, 300, 1));
+      }
+
+      const of = (symbol: string) =>
+        bars.filter((bar) => bar.symbol === symbol).map((bar) => [bar.start - T0, bar.trades]);
+      const whole = [0, 1, 2, 3, 4].map((n) => [n * SECONDS_5, 25]);
+      expect(of('AAPL')).toEqual(whole);
+      expect(of('MSFT')).toEqual(whole);
+      expect(of('IBM')).toEqual([
+        [0, 1],
+        [SECONDS_5, 1],
+      ]);
+      expect(of('FAKE')).toEqual([[YEAR, 1]]);
+    });
+
+    it('lets one clock close everyone’s bars with watermarkQuorum 1', () => {
+      const { bars, push } = liveBars(SECONDS_5, { watermarkQuorum: 1 });
+
+      push(trade('AAPL', 1, 0, 100, 1));
+      push(trade('MSFT', 1, 100, 300, 1));
+      push(trade('FAKE', 1, YEAR, 1, 1));
+
+      expect(bars.map((bar) => bar.symbol)).toEqual(['AAPL', 'MSFT']);
+    });
+
+    it('closes a quiet symbol’s bar once two other symbols traded past its end', () => {
+      const { bars, push } = liveBars(MINUTE);
+      push(trade('IBM', 1, 1_000, 150, 1));
+      push(trade('AAPL', 1, 2_000, 100, 1));
+      push(trade('MSFT', 1, 3_000, 300, 1));
+
+      push(trade('AAPL', 2, MINUTE + 1, 100, 1));
+      const afterOne = bars.map((bar) => bar.symbol);
+      push(trade('MSFT', 2, MINUTE + 2, 300, 1));
+
+      expect(afterOne).toEqual(['AAPL']);
+      expect(bars.map((bar) => `${bar.symbol}@${bar.start - T0}`)).toEqual([
+        'AAPL@0',
+        'MSFT@0',
+        'IBM@0',
+      ]);
+    });
+
+    it('rejects a watermarkQuorum that is not a positive integer', () => {
+      expect(() => toBars(MINUTE, { watermarkQuorum: 0 })).toThrow(RangeError);
+      expect(() => toBars(MINUTE, { watermarkQuorum: 1.5 })).toThrow(RangeError);
+    });
+  });
+
+  it('treats a trade in an interval the watermark has passed as late, for a new symbol too', () => {
+    const late: Trade[] = [];
+    const { bars, push, complete } = liveBars(MINUTE, { onLate: (t) => late.push(t) });
+    for (const symbol of ['AAPL', 'MSFT', 'TSLA']) push(trade(symbol, 1, 2 * MINUTE, 100, 1));
+    const behind = trade('IBM', 1, 1_000, 150, 1);
+
+    push(behind);
+    complete();
+
+    expect(late).toEqual([behind]);
+    expect(bars.map((bar) => bar.symbol)).toEqual(['AAPL', 'MSFT', 'TSLA']);
+  });
+
+  it('does not visit idle symbols’ open bars when the watermark moves without closing them', () => {
+    const { bars, push, complete } = liveBars(MINUTE);
+    const idle = 100_000;
+    for (let i = 0; i < idle; i++) {
+      push(trade(`I${String(i).padStart(6, '0')}`, 1, 1_000, 10, 1));
+    }
+
+    const steps = iteratorSteps(() => {
+      for (let seq = 1; seq <= 100; seq++) {
+        push(trade('AAPL', seq, 2_000 + seq * 10, 100, 1));
+        push(trade('MSFT', seq, 2_000 + seq * 10 + 5, 300, 1));
+      }
+    });
+    const closedBefore = bars.length;
+    push(trade('AAPL', 101, MINUTE, 100, 1));
+    push(trade('MSFT', 101, MINUTE, 300, 1));
+    complete();
+
+    expect(steps).toBeLessThan(200); // under one per trade, however many bars stay open
+    expect(closedBefore).toBe(0);
+    expect(bars.filter((bar) => bar.start === T0)).toHaveLength(idle + 2);
+    expect(bars[0]).toEqual(expect.objectContaining({ symbol: 'AAPL', start: T0, trades: 100 }));
+    expect(bars[2]).toEqual(expect.objectContaining({ symbol: 'I000000', trades: 1 }));
+  });
+
+  it('gives the same bars whatever the quorum when one symbol trades alone', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 10 * MINUTE }), { maxLength: 40 }),
+        fc.integer({ min: 1, max: 4 }),
+        (offsets, watermarkQuorum) => {
+          const trades = offsets
+            .sort((a, b) => a - b)
+            .map((offset, i) => trade('AAPL', i + 1, offset, 100, 1));
+          const run = (options?: ToBarsOptions) => {
+            const { bars, push, complete } = liveBars(MINUTE, options);
+            for (const t of trades) push(t);
+            complete();
+            return bars;
+          };
+
+          expect(run({ watermarkQuorum })).toEqual(run());
+        },
+      ),
+    );
   });
 });
