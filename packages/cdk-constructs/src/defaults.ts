@@ -86,6 +86,10 @@ export const DEFAULTS = Object.freeze({
     /** New WebSocket connections per task per minute before scaling out. */
     targetRequestsPerTask: 1000,
     targetCpuPercent: 60,
+    /** The AWS-managed prefix list of CloudFront's origin-facing servers (default ALB ingress). */
+    cloudFrontPrefixListName: 'com.amazonaws.global.cloudfront.origin-facing',
+    /** What the load balancer answers for any path but the WebSocket path (e.g. `/metrics`). */
+    notFoundStatusCode: 404,
   }),
   producer: Object.freeze({
     tradesPerSecond: 50,

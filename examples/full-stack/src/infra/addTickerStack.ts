@@ -22,11 +22,11 @@ export function addTickerStack(
 ): { stack: Stack; system: TickerSystem } {
   const stack = new Stack(app, 'MarketStreamTicker', {
     description: `market-stream live ticker (${options.fanout} fan-out)`,
-    // The load balancer's access logs name the region's log-delivery account, so the stack needs
-    // a concrete region: the CLI's (from your AWS profile), else us-east-1 for offline synth.
+    // The CLI's account and region (from your AWS profile) when it has them; otherwise the stack
+    // is environment-agnostic (offline synth) and deploys to whichever region the CLI targets.
     env: {
       account: process.env.CDK_DEFAULT_ACCOUNT,
-      region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1',
+      region: process.env.CDK_DEFAULT_REGION,
     },
   });
   Tags.of(stack).add('project', 'market-stream');

@@ -16,6 +16,8 @@ import {
   acknowledgeWildcards,
   DATA_GRANT_ALLOWANCES,
 } from '../internal/acknowledge.js';
+import { logAlbAccessLogs } from '../internal/albAccessLogs.js';
+import { cloudFrontOriginFacingPeer } from '../internal/cloudFrontOriginFacing.js';
 import { resolveCluster } from '../internal/cluster.js';
 import { resolveImage } from '../internal/containerImage.js';
 import { createLogBucket } from '../internal/logBucket.js';
@@ -129,8 +131,11 @@ export interface ContainerFanoutServiceProps {
    */
   readonly certificate?: acm.ICertificate;
   /**
-   * Who may reach the load balancer.
-   * @default ec2.Peer.anyIpv4()
+   * Who may reach the load balancer. The default lets only CloudFront in (put a distribution in
+   * front, as {@link TickerWebsite} does), so clients cannot go around it; pass
+   * `ec2.Peer.anyIpv4()` to let clients connect to the load balancer directly.
+   * @default - CloudFront's origin-facing managed prefix list
+   * (`com.amazonaws.global.cloudfront.origin-facing`, its id looked up at deploy time)
    */
   readonly allowedIngress?: ec2.IPeer;
   /**
@@ -146,10 +151,14 @@ export interface ContainerFanoutServiceProps {
  * topology for tens of thousands of clients and more.
  *
  * The container receives `STREAM_NAME`, `PORT`, `FANOUT_MODE` (and `HISTORY_TABLE`); it must
- * serve WebSockets on `/ws` and `GET /healthz`. The ALB keeps idle WebSockets for `idleTimeout`;
- * no stickiness is needed because every node carries every symbol. Scaling tracks new connections
- * per task or CPU. Guarantees: access logs on, tasks in private subnets reachable only from the
- * load balancer, stream read-only access, container logs with bounded retention.
+ * serve WebSockets on `/ws` and `GET /healthz` (a node whose source failed should answer 503
+ * there, or exit). The ALB keeps idle WebSockets for `idleTimeout`; no stickiness is needed
+ * because every node carries every symbol. Scaling tracks new connections per task or CPU.
+ * Guarantees: by default only CloudFront's origin-facing servers reach the load balancer; it
+ * forwards only the WebSocket path `/ws` to the nodes and answers 404 for anything else, so
+ * `/metrics` and `/healthz` stay internal (health checks go to the tasks directly); access logs
+ * on, also in environment-agnostic stacks; tasks in private subnets reachable only from the load
+ * balancer; stream read-only access; container logs with bounded retention.
  * Limit: every node polls every shard, and Kinesis allows 5 reads/s per shard, so past ~5 nodes
  * per shard reads throttle — watch `TradeStream.readThrottleAlarm`.
  *
@@ -176,7 +185,10 @@ export class ContainerFanoutService extends Construct {
   readonly service: ecs.FargateService;
   /** The internet-facing load balancer. */
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
-  /** The listener clients connect to (443 with a certificate, else 80). */
+  /**
+   * The listener clients connect to (443 with a certificate, else 80): `/ws` goes to the nodes,
+   * anything else is answered 404.
+   */
   readonly listener: elbv2.ApplicationListener;
   /** The nodes' target group. */
   readonly targetGroup: elbv2.ApplicationTargetGroup;
@@ -245,23 +257,30 @@ export class ContainerFanoutService extends Construct {
       dropInvalidHeaderFields: true,
     });
     this.accessLogBucket = props.accessLogBucket ?? createLogBucket(this, 'AccessLogs');
-    this.loadBalancer.logAccessLogs(this.accessLogBucket, 'alb');
+    logAlbAccessLogs(this.loadBalancer, this.accessLogBucket, 'alb');
 
-    const peer = props.allowedIngress ?? ec2.Peer.anyIpv4();
+    const peer = props.allowedIngress ?? cloudFrontOriginFacingPeer(this);
     const port = props.certificate ? 443 : 80;
     this.listener = this.loadBalancer.addListener('Listener', {
       port,
       open: false,
+      defaultAction: elbv2.ListenerAction.fixedResponse(d.notFoundStatusCode, {
+        contentType: 'text/plain',
+        messageBody: 'Not Found',
+      }),
       ...(props.certificate
         ? { certificates: [props.certificate], sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS }
         : { protocol: elbv2.ApplicationProtocol.HTTP }),
     });
     this.loadBalancer.connections.allowFrom(peer, ec2.Port.tcp(port), 'WebSocket clients');
-    if (props.certificate) {
+    // CloudFront's prefix list weighs ~55 of a security group's 60 inbound rules: one port only.
+    if (props.certificate && props.allowedIngress) {
       this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
       this.loadBalancer.connections.allowFrom(peer, ec2.Port.tcp(80), 'Redirect to HTTPS');
     }
     this.targetGroup = this.listener.addTargets('Nodes', {
+      priority: 1,
+      conditions: [elbv2.ListenerCondition.pathPatterns([d.webSocketPath])],
       port: d.port,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targets: [this.service],
@@ -282,13 +301,6 @@ export class ContainerFanoutService extends Construct {
       });
     }
 
-    if (!props.allowedIngress) {
-      acknowledge(
-        this.loadBalancer,
-        'AwsSolutions-EC23',
-        'Public WebSocket endpoint for browsers; narrow it with `allowedIngress` (e.g. the CloudFront origin-facing prefix list).',
-      );
-    }
     acknowledge(
       this.taskDefinition,
       'AwsSolutions-ECS2',
@@ -306,7 +318,8 @@ export class ContainerFanoutService extends Construct {
 
   /**
    * The URL clients connect to directly, `ws://<alb>/ws` (or `wss://` with a certificate; the
-   * certificate's domain must then point at the load balancer).
+   * certificate's domain must then point at the load balancer). Reachable only when
+   * `allowedIngress` lets clients in; by default only CloudFront is.
    */
   get webSocketUrl(): string {
     const scheme = this.listener.port === 443 ? 'wss' : 'ws';

@@ -1,3 +1,4 @@
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import {
 import {
   actionsOfPolicy,
   CONTAINER_FIXTURE,
+  nagFindings,
   newStack,
   SYNTH_TIMEOUT,
   templateOf,
@@ -18,9 +20,11 @@ import {
 describe('ContainerFanoutService', { timeout: SYNTH_TIMEOUT }, () => {
   let template: Template;
   let nodes: ContainerFanoutService;
+  let app: App;
 
   beforeAll(() => {
-    const { stack } = newStack();
+    const { stack, app: stackApp } = newStack();
+    app = stackApp;
     const trades = new TradeStream(stack, 'Trades', { alarms: false });
     const history = new TradeHistoryTable(stack, 'History', { alarms: false });
     nodes = new ContainerFanoutService(stack, 'Nodes', {
@@ -70,6 +74,102 @@ describe('ContainerFanoutService', { timeout: SYNTH_TIMEOUT }, () => {
       TargetType: 'ip',
     });
     expect(nodes.webSocketUrl).toMatch(/^ws:\/\/.+\/ws$/);
+  });
+
+  it('lets only CloudFront’s origin-facing prefix list reach the load balancer, looked up at deploy time', () => {
+    const lookups = template.findResources('Custom::AWS');
+    const [lookupId, lookup] = Object.entries(lookups)[0] ?? [];
+    const call = JSON.parse(String(lookup?.Properties.Create)) as Record<string, unknown>;
+
+    expect(Object.keys(lookups)).toHaveLength(1);
+    expect(call).toMatchObject({
+      service: 'EC2',
+      action: 'describeManagedPrefixLists',
+      parameters: {
+        Filters: [
+          { Name: 'prefix-list-name', Values: ['com.amazonaws.global.cloudfront.origin-facing'] },
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: 80,
+      ToPort: 80,
+      SourcePrefixListId: { 'Fn::GetAtt': [lookupId, 'PrefixLists.0.PrefixListId'] },
+      Description: 'WebSocket clients',
+    });
+    const ingress = [
+      ...Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).map(
+        (rule) => rule.Properties,
+      ),
+      ...Object.values(template.findResources('AWS::EC2::SecurityGroup')).flatMap(
+        (group) => group.Properties.SecurityGroupIngress ?? [],
+      ),
+    ];
+    expect(
+      ingress.filter((rule) => rule.CidrIp !== undefined || rule.CidrIpv6 !== undefined),
+    ).toEqual([]);
+  });
+
+  it('forwards only /ws to the nodes and answers 404 for /metrics and every other path', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      DefaultActions: [
+        {
+          Type: 'fixed-response',
+          FixedResponseConfig: Match.objectLike({ StatusCode: '404' }),
+        },
+      ],
+    });
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 1);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: 1,
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/ws'] } }],
+      Actions: [Match.objectLike({ Type: 'forward' })],
+    });
+  });
+
+  it('passes cdk-nag AwsSolutions with no unacknowledged errors', () => {
+    const errors = nagFindings(app).filter((finding) => finding.severity === 'error');
+
+    expect(errors).toEqual([]);
+  });
+
+  it('synthesizes in an environment-agnostic stack, access logs included (region → ELB account at deploy)', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    const trades = new TradeStream(stack, 'Trades', { alarms: false });
+
+    new ContainerFanoutService(stack, 'Nodes', {
+      stream: trades.stream,
+      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/fanout:1'),
+    });
+
+    const agnostic = templateOf(stack);
+    agnostic.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: 'access_logs.s3.enabled', Value: 'true' },
+        { Key: 'access_logs.s3.prefix', Value: 'alb' },
+      ]),
+    });
+    agnostic.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 's3:PutObject',
+            Principal: {
+              AWS: Match.anyValue(),
+              Service: 'logdelivery.elasticloadbalancing.amazonaws.com',
+            },
+          }),
+        ]),
+      },
+    });
+    const mappings = agnostic.toJSON().Mappings as Record<string, Record<string, unknown>>;
+    expect(Object.values(mappings)[0]).toMatchObject({
+      'us-east-1': { account: '127311923021' },
+      'eu-west-1': { account: '156460612806' },
+    });
+    expect(Object.keys(agnostic.toJSON().Conditions ?? {})).toHaveLength(1);
+    expect(nagFindings(stack).filter((finding) => finding.severity === 'error')).toEqual([]);
   });
 
   it('scales 2…maxCapacity on new connections per task', () => {

@@ -1,7 +1,15 @@
+import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TickerSystem } from '../../src/index.js';
-import { ensureHandlerBundles, newStack, SYNTH_TIMEOUT } from './helpers/cdk.js';
+import {
+  CONTAINER_FIXTURE,
+  ensureHandlerBundles,
+  nagFindings,
+  newStack,
+  SYNTH_TIMEOUT,
+  templateOf,
+} from './helpers/cdk.js';
 import {
   itHoldsForEveryTopology,
   type SynthesizedSystem,
@@ -30,6 +38,27 @@ describe("TickerSystem (fanout: 'containers')", { timeout: SYNTH_TIMEOUT }, () =
       Description: Match.stringLikeRegexp('^market-stream recorder'),
       Environment: { Variables: { HISTORY_TABLE: Match.anyValue() } },
     });
+  });
+
+  it('synthesizes in an environment-agnostic stack (no account or region) and passes cdk-nag', () => {
+    // Arrange
+    const app = new App();
+    const stack = new Stack(app, 'Agnostic');
+
+    // Act
+    new TickerSystem(stack, 'Ticker', {
+      fanout: 'containers',
+      producer: { dockerfileDirectory: CONTAINER_FIXTURE },
+      containerFanout: { dockerfileDirectory: CONTAINER_FIXTURE },
+    });
+    const template = templateOf(stack);
+
+    // Assert
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'access_logs.s3.enabled', Value: 'true' }]),
+    });
+    expect(nagFindings(app).filter((finding) => finding.severity === 'error')).toEqual([]);
   });
 
   it('refuses the container topology without a fan-out node image', () => {
