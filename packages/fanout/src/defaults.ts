@@ -93,6 +93,23 @@ export const ENGINE_DEFAULTS = Object.freeze({
   maxBacklogTrades: 10_000,
   /** Trades one shard holds between flushes; reaching it flushes the shard at once. */
   maxPendingTrades: 20_000,
+  /**
+   * How far past a symbol's newest `seq` a source trade may jump; further is dropped
+   * (`seq_gap`). 100,000 missed trades of one symbol is an outage, not a gap, while a trade at
+   * 2⁵³−1 can no longer make every later trade of its symbol look stale.
+   */
+  maxSeqGap: 100_000,
+  /**
+   * Symbols the engine keeps a newest trade for (snapshots, duplicate filter): about 250 bytes
+   * each, so ~2.5 MB at 10,000. A new symbol past it replaces the symbol without subscribers
+   * idle longest, or is dropped (`symbol_limit`).
+   */
+  maxSymbols: 10_000,
+  /**
+   * Least time between two `onError` reports of the same kind (per symbol for a sequence gap,
+   * per engine for the symbol limit), ms, so a flood of bad trades cannot flood `onError`.
+   */
+  errorReportIntervalMs: 60_000,
 });
 
 /**

@@ -119,3 +119,88 @@ export class UnauthorizedError extends MarketStreamError {
     super('UNAUTHORIZED', message, options);
   }
 }
+
+/**
+ * A source trade jumped further past its symbol's newest `seq` than the engine's `maxSeqGap`
+ * allows, so the engine dropped it (`seq_gap`) rather than let it make every later trade of the
+ * symbol look stale. Reported through `onError` at most once per symbol per
+ * `ENGINE_DEFAULTS.errorReportIntervalMs`.
+ *
+ * @example
+ * ```ts
+ * import { SequenceGapError, createFanout } from '@market-stream/fanout';
+ *
+ * const fanout = createFanout({
+ *   transport,
+ *   onError: (error) => {
+ *     if (error instanceof SequenceGapError) console.warn(error.symbol, error.lastSeq, error.seq);
+ *   },
+ * });
+ * ```
+ */
+export class SequenceGapError extends MarketStreamError {
+  /** The symbol of the dropped trade. */
+  readonly symbol: string;
+  /** The symbol's newest `seq` the engine had. */
+  readonly lastSeq: number;
+  /** The dropped trade's `seq`. */
+  readonly seq: number;
+  /** The largest jump allowed. */
+  readonly maxSeqGap: number;
+
+  /**
+   * @param symbol - The symbol of the dropped trade.
+   * @param lastSeq - The symbol's newest `seq` the engine had.
+   * @param seq - The dropped trade's `seq`.
+   * @param maxSeqGap - The largest jump allowed.
+   */
+  constructor(symbol: string, lastSeq: number, seq: number, maxSeqGap: number) {
+    super(
+      'SEQ_GAP',
+      `${symbol} trade with seq ${seq} dropped: more than ${maxSeqGap} past the newest seq ${lastSeq}`,
+    );
+    this.symbol = symbol;
+    this.lastSeq = lastSeq;
+    this.seq = seq;
+    this.maxSeqGap = maxSeqGap;
+  }
+}
+
+/**
+ * A trade of a new symbol was dropped (`symbol_limit`) because the engine already keeps
+ * `maxSymbols` symbols and every one of them has a subscriber (only symbols nobody subscribes to
+ * make room). Reported through `onError` at most once per
+ * `ENGINE_DEFAULTS.errorReportIntervalMs`.
+ *
+ * @example
+ * ```ts
+ * import { SymbolLimitError, createFanout } from '@market-stream/fanout';
+ *
+ * const fanout = createFanout({
+ *   transport,
+ *   maxSymbols: 1_000,
+ *   onError: (error) => {
+ *     if (error instanceof SymbolLimitError) console.warn(`${error.symbol} refused`, error.maxSymbols);
+ *   },
+ * });
+ * ```
+ */
+export class SymbolLimitError extends MarketStreamError {
+  /** The symbol whose trade was dropped. */
+  readonly symbol: string;
+  /** The engine's limit. */
+  readonly maxSymbols: number;
+
+  /**
+   * @param symbol - The symbol whose trade was dropped.
+   * @param maxSymbols - The engine's limit.
+   */
+  constructor(symbol: string, maxSymbols: number) {
+    super(
+      'SYMBOL_LIMIT',
+      `${symbol} trade dropped: the engine keeps at most ${maxSymbols} symbols and all of them have subscribers`,
+    );
+    this.symbol = symbol;
+    this.maxSymbols = maxSymbols;
+  }
+}

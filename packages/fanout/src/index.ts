@@ -24,6 +24,8 @@ export {
   ConnectionStoreError,
   LambdaConfigError,
   PayloadTooLargeError,
+  SequenceGapError,
+  SymbolLimitError,
   UnauthorizedError,
 } from './errors.js';
 export type { DropReason, FanoutMetricsSnapshot } from './metrics/FanoutMetrics.js';

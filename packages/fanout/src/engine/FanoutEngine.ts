@@ -9,6 +9,7 @@ import {
 } from '@market-stream/core';
 import { asyncScheduler, type Observable, type SchedulerLike, Subscription } from 'rxjs';
 import { ENGINE_DEFAULTS } from '../defaults.js';
+import { SequenceGapError, SymbolLimitError } from '../errors.js';
 import { FanoutMetrics } from '../metrics/FanoutMetrics.js';
 import { MemoryConnectionStore } from '../stores/MemoryConnectionStore.js';
 import { shardOf } from '../stores/shardOf.js';
@@ -45,12 +46,24 @@ export class FanoutEngine implements Fanout {
     maxBacklogTrades: number;
     maxPendingTrades: number;
     validateTrades: boolean;
+    maxSeqGap: number;
+    maxSymbols: number;
   };
   private readonly onError: (error: unknown) => void;
   private readonly shards: Shard[];
   private readonly connections = new Map<string, Connection>();
-  /** Newest trade per symbol: the snapshot source and the duplicate filter. */
+  /** Newest trade per symbol: the snapshot source and the duplicate filter (≤ maxSymbols). */
   private readonly latest = new Map<string, Trade>();
+  /**
+   * Symbols of `latest` nobody subscribes to, idle longest first (since their last trade or
+   * their last subscriber leaving): evicted first.
+   */
+  private readonly idle = new Set<string>();
+  /** Connections holding each symbol, across shards. */
+  private readonly subscribers = new Map<string, number>();
+  /** When a sequence gap of each symbol was last reported to `onError`. */
+  private readonly gapReportedAt = new Map<string, number>();
+  private limitReportedAt = Number.NEGATIVE_INFINITY;
   private readonly sources = new Subscription();
   private readonly governor: WindowGovernor;
   private readonly outbox: Outbox;
@@ -75,7 +88,19 @@ export class FanoutEngine implements Fanout {
       maxBacklogTrades: options.maxBacklogTrades ?? ENGINE_DEFAULTS.maxBacklogTrades,
       maxPendingTrades: options.maxPendingTrades ?? ENGINE_DEFAULTS.maxPendingTrades,
       validateTrades: options.validateTrades ?? true,
+      maxSeqGap: options.maxSeqGap ?? ENGINE_DEFAULTS.maxSeqGap,
+      maxSymbols: options.maxSymbols ?? ENGINE_DEFAULTS.maxSymbols,
     };
+    if (!(this.settings.maxSeqGap >= 1)) {
+      throw new RangeError(`maxSeqGap must be ≥ 1 or Infinity, got ${this.settings.maxSeqGap}`);
+    }
+    const { maxSymbols } = this.settings;
+    if (
+      !(Number.isInteger(maxSymbols) || maxSymbols === Number.POSITIVE_INFINITY) ||
+      maxSymbols < 1
+    ) {
+      throw new RangeError(`maxSymbols must be a positive integer or Infinity, got ${maxSymbols}`);
+    }
     this.onError = options.onError ?? (() => {});
     this.shards = Array.from({ length: shardCount }, (_, i) => new Shard(i));
     this.governor = new WindowGovernor({
@@ -161,7 +186,7 @@ export class FanoutEngine implements Fanout {
     const shard = this.shards[connection.shard]!;
     shard.connections.delete(id);
     shard.special.delete(connection);
-    shard.count(connection.symbols, connection, -1);
+    this.countSubscribers(shard, connection, connection.symbols, -1);
     this.metrics.connections--;
     this.metrics.subscriptions -= connection.symbols.length;
     this.persist(connection, (store) => store.remove(id));
@@ -201,12 +226,25 @@ export class FanoutEngine implements Fanout {
       }
       trade = result.trade;
     }
-    const previous = this.latest.get(trade.symbol);
-    if (previous !== undefined && trade.seq <= previous.seq) {
-      this.metrics.drop('stale');
-      return;
+    const { symbol } = trade;
+    const previous = this.latest.get(symbol);
+    if (previous === undefined) {
+      if (this.latest.size >= this.settings.maxSymbols && !this.evictIdle(symbol)) return;
+      if (!this.subscribers.has(symbol)) this.idle.add(symbol);
+    } else {
+      if (trade.seq <= previous.seq) {
+        this.metrics.drop('stale');
+        return;
+      }
+      if (trade.seq - previous.seq > this.settings.maxSeqGap) {
+        this.refuseGap(previous, trade);
+        return;
+      }
+      // Moves the symbol to the back of the eviction order, if it is idle at all.
+      if (this.idle.delete(symbol)) this.idle.add(symbol);
     }
-    this.latest.set(trade.symbol, trade);
+    this.latest.set(symbol, trade);
+    this.metrics.symbols = this.latest.size;
     for (const shard of this.shards) {
       if (!shard.wants(trade.symbol)) continue;
       shard.pending.push(trade);
@@ -270,7 +308,7 @@ export class FanoutEngine implements Fanout {
         else connection.symbolSet.delete(symbol);
       }
       connection.symbols = [...connection.symbolSet].sort();
-      shard.count(symbols, connection, delta);
+      this.countSubscribers(shard, connection, symbols, delta);
       this.metrics.subscriptions += delta * symbols.length;
       const current = [...connection.symbols];
       this.persist(connection, (store) => store.updateSymbols(connection.id, current));
@@ -278,6 +316,55 @@ export class FanoutEngine implements Fanout {
     this.outbox.deliver(
       connection,
       encodeServerMessage({ type: 'subscribed', symbols: connection.symbols }),
+    );
+  }
+
+  /** Counts subscribers per shard and engine-wide; a symbol nobody holds becomes evictable. */
+  private countSubscribers(
+    shard: Shard,
+    connection: Connection,
+    symbols: readonly string[],
+    delta: 1 | -1,
+  ): void {
+    shard.count(symbols, connection, delta);
+    for (const symbol of symbols) {
+      const count = (this.subscribers.get(symbol) ?? 0) + delta;
+      if (count > 0) {
+        this.subscribers.set(symbol, count);
+        this.idle.delete(symbol);
+      } else {
+        this.subscribers.delete(symbol);
+        if (this.latest.has(symbol)) this.idle.add(symbol);
+      }
+    }
+  }
+
+  /** Makes room for `symbol` by forgetting the symbol idle longest, if any. */
+  private evictIdle(symbol: string): boolean {
+    const oldest = this.idle.values().next();
+    if (oldest.done) {
+      this.metrics.drop('symbol_limit');
+      const now = this.scheduler.now();
+      if (now - this.limitReportedAt >= ENGINE_DEFAULTS.errorReportIntervalMs) {
+        this.limitReportedAt = now;
+        this.onError(new SymbolLimitError(symbol, this.settings.maxSymbols));
+      }
+      return false;
+    }
+    this.idle.delete(oldest.value);
+    this.latest.delete(oldest.value);
+    this.gapReportedAt.delete(oldest.value);
+    return true;
+  }
+
+  private refuseGap(previous: Trade, trade: Trade): void {
+    this.metrics.drop('seq_gap');
+    const now = this.scheduler.now();
+    const reportedAt = this.gapReportedAt.get(trade.symbol) ?? Number.NEGATIVE_INFINITY;
+    if (now - reportedAt < ENGINE_DEFAULTS.errorReportIntervalMs) return;
+    this.gapReportedAt.set(trade.symbol, now);
+    this.onError(
+      new SequenceGapError(trade.symbol, previous.seq, trade.seq, this.settings.maxSeqGap),
     );
   }
 

@@ -96,6 +96,27 @@ export interface FanoutOptions {
    */
   validateTrades?: boolean;
   /**
+   * How far past its symbol's newest `seq` a source trade's `seq` may jump. A trade further
+   * ahead is dropped (`seq_gap`) and reported through `onError` as a `SequenceGapError` (at
+   * most once per symbol per minute), so one trade at 2⁵³−1 cannot freeze its symbol by making
+   * every later trade look stale. A source that really skips more than this for a symbol (it
+   * missed that many of its trades) needs a new engine, or a larger bound. `Infinity` turns the
+   * check off.
+   * @default 100000
+   */
+  maxSeqGap?: number;
+  /**
+   * Symbols the engine keeps a newest trade for (the snapshot source and the duplicate filter),
+   * about 250 bytes each: ~2.5 MB at the default. A trade of a new symbol when full replaces the
+   * symbol without subscribers that has been idle longest (since its last trade, or since its
+   * last subscriber left if that came later; its next trades are then treated as a new
+   * symbol's); when every kept symbol has a subscriber, it is dropped
+   * (`symbol_limit`) and reported through `onError` as a `SymbolLimitError` (at most once a
+   * minute). Subscribed symbols are never evicted. `Infinity` lifts the bound.
+   * @default 10000
+   */
+  maxSymbols?: number;
+  /**
    * Times flush windows and rate limits; its `now()` is compared with trade timestamps for the
    * latency histogram. Pass a `TestScheduler` or `VirtualTimeScheduler` in tests.
    * @default asyncScheduler
@@ -107,7 +128,10 @@ export interface FanoutOptions {
    * @default the process's CPU time (process.cpuUsage)
    */
   clock?: () => number;
-  /** Told about failures that reach no client: store writes, a source that errors. */
+  /**
+   * Told about failures that reach no client: store writes, a source that errors, source trades
+   * dropped for a sequence gap (`SequenceGapError`) or the symbol limit (`SymbolLimitError`).
+   */
   onError?: (error: unknown) => void;
 }
 
@@ -189,7 +213,11 @@ export interface Fanout {
  * - **Modes**: `latest` sends the newest trade per symbol per window; `all` sends every trade,
  *   in order, nothing skipped. Source trades whose `seq` is not above the newest seen for their
  *   symbol are dropped as duplicates (`stale`); a source that restarts its sequence needs a new
- *   engine.
+ *   engine. Source trades whose `seq` jumps more than `maxSeqGap` past the newest are dropped
+ *   (`seq_gap`) and reported, so a poisoned sequence cannot freeze a symbol.
+ * - **Bounded state**: the engine keeps a newest trade for at most `maxSymbols` symbols; a new
+ *   symbol past it replaces the one without subscribers idle longest, or is dropped
+ *   (`symbol_limit`) and reported. Every check on a source trade is O(1).
  * - **Subscriptions**: a `subscribed` reply with the full set (sorted) after every change;
  *   after a subscribe, a `snapshot` of the newest known trade of each newly added symbol, sent
  *   before any `trades` message holding it, and trades up to the snapshot's are not sent again.

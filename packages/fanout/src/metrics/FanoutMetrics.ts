@@ -6,6 +6,9 @@ import { Histogram } from './Histogram.js';
  * - `conflated`: a trade superseded by a newer one of its symbol in `latest` mode (per connection);
  * - `stale`: a source trade whose `seq` is not above the newest seen for its symbol (a duplicate);
  * - `invalid_trade`: a source value that is not a valid trade;
+ * - `seq_gap`: a source trade whose `seq` jumps more than `maxSeqGap` past its symbol's newest;
+ * - `symbol_limit`: a trade of a new symbol while the engine keeps `maxSymbols` symbols, all
+ *   of them subscribed;
  * - `slow_consumer`: a message queued for a connection closed for falling behind (1013);
  * - `send_failed`: a send the transport reported as failed;
  * - `gone`: a send to a connection the transport reported gone;
@@ -22,6 +25,8 @@ export type DropReason =
   | 'conflated'
   | 'stale'
   | 'invalid_trade'
+  | 'seq_gap'
+  | 'symbol_limit'
   | 'slow_consumer'
   | 'send_failed'
   | 'gone'
@@ -44,6 +49,8 @@ export interface FanoutMetricsSnapshot {
   connections: number;
   /** Sum over connections of their subscribed symbols. */
   subscriptions: number;
+  /** Symbols the engine keeps a newest trade for (at most `maxSymbols`). */
+  symbols: number;
   /** Trades received from the source(s). */
   tradesIn: number;
   /** Messages handed to the transport and reported sent. */
@@ -84,6 +91,8 @@ export class FanoutMetrics {
   connections = 0;
   /** Sum over connections of their subscribed symbols. */
   subscriptions = 0;
+  /** Symbols the engine keeps a newest trade for (at most `maxSymbols`). */
+  symbols = 0;
   /** Trades received from the source(s). */
   tradesIn = 0;
   /** Messages reported sent. */
@@ -97,6 +106,8 @@ export class FanoutMetrics {
     conflated: 0,
     stale: 0,
     invalid_trade: 0,
+    seq_gap: 0,
+    symbol_limit: 0,
     slow_consumer: 0,
     send_failed: 0,
     gone: 0,
@@ -138,6 +149,7 @@ export class FanoutMetrics {
     return {
       connections: this.connections,
       subscriptions: this.subscriptions,
+      symbols: this.symbols,
       tradesIn: this.tradesIn,
       messagesOut: this.messagesOut,
       bytesOut: this.bytesOut,
@@ -177,6 +189,7 @@ export class FanoutMetrics {
       'Subscribed symbols summed over connections.',
       this.subscriptions,
     );
+    scalar('symbols', 'gauge', 'Symbols the engine keeps a newest trade for.', this.symbols);
     scalar('trades_in_total', 'counter', 'Trades received from the source.', this.tradesIn);
     scalar('messages_out_total', 'counter', 'Messages sent to clients.', this.messagesOut);
     scalar('bytes_out_total', 'counter', 'Bytes sent to clients.', this.bytesOut);
