@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebSocket } from 'ws';
+import { decodePathSegment, parseRequestTarget } from '../transports/ws/requestTarget.js';
 
 /** One open connection of the emulator. */
 export interface EmulatedConnection {
@@ -38,27 +39,33 @@ export interface ConnectionsApiCounters {
  * `http://host:port/{stage}`: `POST|GET|DELETE /{stage}/@connections/{connectionId}` (the id
  * URL-encoded), errors as `x-amzn-errortype` plus a JSON `message`, which the SDK maps to
  * `GoneException` (410), `LimitExceededException` (429), `PayloadTooLargeException` (413) and
- * `ForbiddenException` (403). Request signatures are not checked.
+ * `ForbiddenException` (403). A request target that cannot be parsed, or a stage or id that is
+ * not valid percent-encoded UTF-8, is a 400 `BadRequestException`. Request signatures are not
+ * checked.
  *
- * @returns `true` when the request was a `@connections` request and has been answered.
+ * @returns `true` when the request was a `@connections` request (or an unparseable one) and
+ * has been answered.
  */
 export function handleConnectionsRequest(
   host: ConnectionsApiHost,
   request: IncomingMessage,
   response: ServerResponse,
 ): boolean {
-  const path = (request.url ?? '/').split('?')[0] ?? '/';
-  const match = /^\/([^/]+)\/(?:@|%40)connections\/([^/]+)$/.exec(path);
-  if (!match) return false;
-  const [, stage, rawId] = match as unknown as [string, string, string];
-  let id: string;
-  try {
-    id = decodeURIComponent(rawId);
-  } catch {
-    fail(response, 400, 'BadRequestException', 'Invalid connection id');
+  const target = parseRequestTarget(request.url);
+  if (target === undefined) {
+    fail(response, 400, 'BadRequestException', 'Invalid request target');
     return true;
   }
-  if (decodeURIComponent(stage) !== host.stage) {
+  const match = /^\/([^/]+)\/(?:@|%40)connections\/([^/]+)$/.exec(target.pathname);
+  if (!match) return false;
+  const [, rawStage, rawId] = match as unknown as [string, string, string];
+  const stage = decodePathSegment(rawStage);
+  const id = decodePathSegment(rawId);
+  if (stage === undefined || id === undefined) {
+    fail(response, 400, 'BadRequestException', 'Invalid percent-encoding in the path');
+    return true;
+  }
+  if (stage !== host.stage) {
     fail(response, 403, 'ForbiddenException', 'Forbidden');
     return true;
   }

@@ -39,17 +39,21 @@ export function requestContext(
   };
 }
 
-/** The `$connect` event of an upgrade request: headers and query string as API Gateway passes them. */
+/**
+ * The `$connect` event of an upgrade request: headers and query string as API Gateway passes
+ * them. `target` is the request target the emulator already parsed (it refuses unparseable
+ * ones with 400 before this point), so building the event cannot throw.
+ */
 export function connectEvent(
   api: ApiIdentity,
   connectionId: string,
   connectedAt: number,
   request: IncomingMessage,
+  target: URL,
 ): WebSocketEvent {
-  const url = new URL(request.url ?? '/', 'http://emulator');
   const query: Record<string, string> = {};
   const multiQuery: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
+  for (const [name, value] of target.searchParams) {
     query[name] = value; // API Gateway keeps the last value
     multiQuery[name] = [...(multiQuery[name] ?? []), value];
   }

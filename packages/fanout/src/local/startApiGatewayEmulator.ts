@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, STATUS_CODES } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { SERVERLESS_DEFAULTS } from '../defaults.js';
 import type { WebSocketEvent, WebSocketHandler, WebSocketResult } from '../lambda/events.js';
+import { refuseUpgrade } from '../transports/ws/refuseUpgrade.js';
+import { decodePathSegment, parseRequestTarget } from '../transports/ws/requestTarget.js';
 import {
   type ConnectionsApiCounters,
   type ConnectionsApiHost,
@@ -119,7 +121,10 @@ export interface ApiGatewayEmulator {
   resetStats(): void;
   /** Answers the next `count` PostToConnection requests with 429 LimitExceededException. */
   throttleNext(count: number): void;
-  /** Closes every client (1001) and the server; `$disconnect` is not invoked for them. */
+  /**
+   * Closes every client (1001) and the server; `$disconnect` is not invoked for them. Upgrades
+   * not yet accepted (`$connect` still running, or being refused) are dropped.
+   */
   close(): Promise<void>;
 }
 
@@ -136,7 +141,10 @@ export interface ApiGatewayEmulator {
  * `$connect` result selects the subprotocol; `$disconnect` runs once per connection after it
  * closes, whoever closed it; frames over 128 KB close the connection with 1009; a
  * PostToConnection to a closed or unknown id is a 410 GoneException; a payload over 128 KB is
- * a 413 PayloadTooLargeException. Differences: messages of one connection are handled one
+ * a 413 PayloadTooLargeException; a request target that cannot be parsed (`//`, `http://[`) or
+ * a stage or connection id that is not valid percent-encoded UTF-8 (`/%E0%A4%A/…`) is a 400
+ * (BadRequestException on the management API), an upgrade to any path but the stage a 404.
+ * No request, header or client reset can crash the process. Differences: messages of one connection are handled one
  * at a time in arrival order (API Gateway may run them concurrently); route responses are
  * not sent back (the handlers reply through `@connections`); signatures, the 2-hour and
  * 10-minute idle limits and the account rate limit are not enforced (use `throttleNext` to
@@ -225,20 +233,32 @@ export async function startApiGatewayEmulator(
   const authority = `${hostName.includes(':') ? `[${hostName}]` : hostName}:${port}`;
   const api: ApiIdentity = { apiId: options.apiId ?? 'local', stage, domainName: authority };
 
+  // Upgrade sockets that are not WebSockets yet ($connect running, being refused): close()
+  // destroys them, so a slow $connect or a client that never closes cannot hold it open.
+  const pending = new Set<Duplex>();
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    const path = (request.url ?? '/').split('?')[0];
-    if (path !== `/${stage}` && path !== `/${stage}/`) {
-      refuse(socket, 404);
-      return;
-    }
-    void accept(request, socket, head);
+    pending.add(socket);
+    socket.once('close', () => pending.delete(socket));
+    const target = parseRequestTarget(request.url);
+    const requested = target === undefined ? undefined : stageOf(target.pathname);
+    if (target === undefined || requested === undefined) return refuseUpgrade(socket, 400);
+    if (requested !== stage) return refuseUpgrade(socket, 404);
+    accept(request, target, socket, head).catch((error: unknown) => {
+      console.error('[api-gateway-emulator] upgrade failed:', error);
+      refuseUpgrade(socket, 500);
+    });
   });
 
-  async function accept(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  async function accept(
+    request: IncomingMessage,
+    target: URL,
+    socket: Duplex,
+    head: Buffer,
+  ): Promise<void> {
     const connectionId = newConnectionId();
     const connectedAt = Date.now();
-    const event = connectEvent(api, connectionId, connectedAt, request);
+    const event = connectEvent(api, connectionId, connectedAt, request, target);
     let status = 200;
     if (handlers.connect) {
       try {
@@ -255,13 +275,18 @@ export async function startApiGatewayEmulator(
       }
     }
     if (status < 200 || status > 299) {
-      refuse(socket, status);
+      refuseUpgrade(socket, status);
+      return;
+    }
+    if (closing) {
+      refuseUpgrade(socket, 503);
       return;
     }
     if (socket.destroyed) {
       await invokeDisconnect(connectionId, connectedAt, event.requestContext.identity, 1006, '');
       return;
     }
+    pending.delete(socket);
     wss.handleUpgrade(request, socket, head, (ws) =>
       open(ws, connectionId, connectedAt, event.requestContext.identity ?? { sourceIp: '' }),
     );
@@ -371,6 +396,7 @@ export async function startApiGatewayEmulator(
     },
     close: async () => {
       closing = true;
+      for (const socket of pending) socket.destroy();
       for (const { socket } of connections.values()) socket.close(1001, 'emulator closing');
       const deadline = Date.now() + 2_000;
       while (connections.size > 0 && Date.now() < deadline) {
@@ -403,11 +429,13 @@ function selectRoute(body: string, routes: Record<string, WebSocketHandler>): st
   return '$default';
 }
 
-function refuse(socket: Duplex, status: number): void {
-  const text = STATUS_CODES[status] ?? 'Error';
-  socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
-  );
+/**
+ * The stage an upgrade asks for: the one segment of `/{stage}` or `/{stage}/`, percent-decoded;
+ * `''` for any other shape (no stage matches it), `undefined` for a malformed escape.
+ */
+function stageOf(pathname: string): string | undefined {
+  const match = /^\/([^/]+)\/?$/.exec(pathname);
+  return match ? decodePathSegment(match[1] as string) : '';
 }
 
 function sendIfOpen(ws: WebSocket, text: string): void {

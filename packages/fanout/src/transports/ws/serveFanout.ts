@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { BEARER_PROTOCOL } from '../../auth/extractToken.js';
 import { WS_DEFAULTS } from '../../defaults.js';
 import { createFanout, type Fanout, type FanoutOptions } from '../../engine/createFanout.js';
 import type { FanoutMetrics } from '../../metrics/FanoutMetrics.js';
 import type { DeliveryMode } from '../../types.js';
+import { createUpgradeGate } from './createUpgradeGate.js';
 import { WsTransport } from './WsTransport.js';
 
 /**
@@ -46,8 +46,12 @@ export interface ServeFanoutOptions extends Omit<FanoutOptions, 'transport'> {
    */
   host?: string;
   /**
-   * Path upgrades are accepted on; other paths get 404 (on a server of our own) or are left to
-   * the server's other `upgrade` listeners (on a shared `server`).
+   * Path upgrades are accepted on (compared with the request target's parsed pathname). An
+   * upgrade for another path gets 404 when nobody else serves it, i.e. when every `upgrade`
+   * listener on the server, at the time of the request, is a `serveFanout` serving some other
+   * path (always the case on a server of our own). When the shared `server` has another
+   * `upgrade` listener, or another `serveFanout` on that path, the socket is left to it; if it
+   * has still written nothing to that socket when `close()` runs, `close()` destroys it.
    * @default '/ws'
    */
   path?: string;
@@ -110,11 +114,15 @@ export interface FanoutServer {
  *
  * Guarantees: the wire protocol and delivery guarantees of `createFanout`. `?symbols=AAPL,TSLA`
  * on the URL subscribes on connect; `?mode=all|latest` picks the connection's delivery mode.
- * Upgrades are checked before they are accepted: a wrong path 404 (own server only), a
- * disallowed `Origin` 403, a refused `authenticate` 401. A client offering the `bearer`
- * subprotocol gets it selected. Heartbeat pings terminate sockets that stopped answering; a
+ * Upgrades are checked before they are accepted, and no request target, header or client reset
+ * can crash the process: a target that cannot be parsed as a URL (`//`, `http://[`) is 400 on
+ * any server, shared or not; a path nobody serves 404 (see `path` for the shared-server rule);
+ * an upgrade during `close()` 503; a disallowed `Origin` 403; a refused `authenticate` 401.
+ * A client offering the `bearer` subprotocol gets it selected. Heartbeat pings terminate sockets that stopped answering; a
  * socket whose `bufferedAmount` exceeds `highWaterMark` is a slow consumer to the engine.
- * `close()` sends 1001 to every client, waits up to 2 s for their close handshakes, then
+ * `close()` first destroys every upgrade socket that is not a WebSocket yet (pending
+ * `authenticate`, being refused, or left unanswered to another listener), so it never waits on
+ * them; then it sends 1001 to every client, waits up to 2 s for their close handshakes, and
  * terminates the rest.
  *
  * @param options - See {@link ServeFanoutOptions}.
@@ -158,9 +166,8 @@ export async function serveFanout(options: ServeFanoutOptions = {}): Promise<Fan
   const originAllowed = toOriginCheck(allowedOrigins);
   let closing = false;
 
-  const accept = (socket: WebSocket, request: IncomingMessage) => {
+  const accept = (socket: WebSocket, url: URL) => {
     const id = randomUUID();
-    const url = new URL(request.url ?? '/', 'http://localhost');
     const modeParam = url.searchParams.get('mode');
     const mode: DeliveryMode | undefined =
       modeParam === 'all' || modeParam === 'latest' ? modeParam : undefined;
@@ -178,25 +185,17 @@ export async function serveFanout(options: ServeFanoutOptions = {}): Promise<Fan
     fanout.connect(id, { symbols: url.searchParams.get('symbols') ?? undefined, mode });
   };
 
-  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (pathname !== path) {
-      if (!shared) refuse(socket, 404, 'Not Found');
-      return;
-    }
-    socket.on('error', () => {});
-    if (closing) return refuse(socket, 503, 'Service Unavailable');
-    const origin = request.headers.origin;
-    if (origin !== undefined && !originAllowed(origin)) return refuse(socket, 403, 'Forbidden');
-    void checkAuth(authenticate, request).then((ok) => {
-      if (!ok) return refuse(socket, 401, 'Unauthorized');
-      if (closing || socket.destroyed) return refuse(socket, 503, 'Service Unavailable');
-      wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request));
-    });
-  };
-
   const server = shared ?? createServer((_, response) => response.writeHead(426).end());
-  server.on('upgrade', onUpgrade);
+  const gate = createUpgradeGate({
+    server,
+    path,
+    originAllowed,
+    authorize: (request) => checkAuth(authenticate, request),
+    isClosing: () => closing,
+    upgrade: (request, socket, head, target) =>
+      wss.handleUpgrade(request, socket, head, (ws) => accept(ws, target)),
+  });
+  server.on('upgrade', gate.listener);
   if (!shared) {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -236,7 +235,8 @@ export async function serveFanout(options: ServeFanoutOptions = {}): Promise<Fan
       closed ??= (async () => {
         closing = true;
         if (heartbeat) clearInterval(heartbeat);
-        server.off('upgrade', onUpgrade);
+        server.off('upgrade', gate.listener);
+        gate.destroyLeftovers();
         await fanout.close();
         await closeSockets([...transport.all()]);
         wss.close();
@@ -284,12 +284,6 @@ function toOriginCheck(allowed: ServeFanoutOptions['allowedOrigins']): (origin: 
   if (typeof allowed === 'function') return allowed;
   const set = new Set(allowed);
   return (origin) => set.has(origin);
-}
-
-function refuse(socket: Duplex, status: number, text: string): void {
-  if (socket.destroyed) return;
-  socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
 function toText(data: Buffer | ArrayBuffer | Buffer[]): string {
