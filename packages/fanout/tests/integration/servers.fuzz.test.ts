@@ -331,7 +331,7 @@ async function subscribesOver(url: string): Promise<boolean> {
   return true;
 }
 
-describe('servers under fuzzed request targets, headers and early resets', () => {
+describe('serveFanout() and startApiGatewayEmulator() under fuzzed request targets, headers and early resets', () => {
   const shared: Server[] = [];
 
   beforeAll(() => {

@@ -181,6 +181,24 @@ describe('serveFanout() upgrade hardening', () => {
     expect(uncaught.errors).toEqual([]);
   });
 
+  it('answers 503 to an upgrade that arrives while close() waits for clients to close', async () => {
+    const server = await serveFanout();
+    const stalled = await TestClient.open(server.url);
+    // A client that stops reading never answers the close handshake: close() waits for it.
+    stalled.socket.pause();
+
+    const closing = server.close();
+    const late = await send(server.port, upgradeRequest('/ws'));
+    await late.waitFor(() => late.closed, HANG_GUARD_MS);
+    stalled.socket.resume();
+    const closed = await settlesWithin(closing, HANG_GUARD_MS);
+
+    expect(late.status()).toBe(503);
+    expect(late.closedByServer).toBe(true);
+    expect(closed).toBe(true);
+    expect(uncaught.errors).toEqual([]);
+  });
+
   it('close() destroys upgrades pending authenticate; one whose client reset meanwhile neither crashes nor connects', async () => {
     const pending: Array<{ request: IncomingMessage; resolve: (ok: boolean) => void }> = [];
     const server = await serveFanout({

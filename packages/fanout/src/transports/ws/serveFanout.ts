@@ -117,9 +117,10 @@ export interface FanoutServer {
  * Upgrades are checked before they are accepted, and no request target, header or client reset
  * can crash the process: a target that cannot be parsed as a URL (`//`, `http://[`) is 400 on
  * any server, shared or not; a path nobody serves 404 (see `path` for the shared-server rule);
- * an upgrade during `close()` 503; a disallowed `Origin` 403; a refused `authenticate` 401.
- * A client offering the `bearer` subprotocol gets it selected. Heartbeat pings terminate sockets that stopped answering; a
- * socket whose `bufferedAmount` exceeds `highWaterMark` is a slow consumer to the engine.
+ * an upgrade while `close()` runs 503; a disallowed `Origin` 403; a refused `authenticate` 401.
+ * A client offering the `bearer` subprotocol gets it selected. Heartbeat pings terminate
+ * sockets that stopped answering; a socket whose `bufferedAmount` exceeds `highWaterMark` is a
+ * slow consumer to the engine.
  * `close()` first destroys every upgrade socket that is not a WebSocket yet (pending
  * `authenticate`, being refused, or left unanswered to another listener), so it never waits on
  * them; then it sends 1001 to every client, waits up to 2 s for their close handshakes, and
@@ -235,10 +236,12 @@ export async function serveFanout(options: ServeFanoutOptions = {}): Promise<Fan
       closed ??= (async () => {
         closing = true;
         if (heartbeat) clearInterval(heartbeat);
-        server.off('upgrade', gate.listener);
         gate.destroyLeftovers();
         await fanout.close();
         await closeSockets([...transport.all()]);
+        // Upgrades that arrived meanwhile were answered 503; the listener goes only now.
+        server.off('upgrade', gate.listener);
+        gate.destroyLeftovers();
         wss.close();
         if (!shared) {
           server.closeAllConnections?.();
