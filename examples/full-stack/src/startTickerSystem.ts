@@ -118,6 +118,8 @@ export async function startTickerSystem(config: SystemConfig): Promise<TickerSys
     path: '/ws',
     source: pipeline.processed$,
     mode: config.mode,
+    // Dropped seq jumps and symbols past the bound are counted in /metrics; say why here too.
+    onError: (error) => console.warn(`[fanout] ${(error as Error).message ?? error}`),
   });
   stats.watch(fanoutServer.metrics);
 

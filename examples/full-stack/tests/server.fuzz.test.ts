@@ -12,9 +12,9 @@ const method = fc.oneof(
 );
 const target = fc.oneof(
   fc.constantFrom('/', '//', 'http://[', '/ws', '//ws', '/ws?symbols=%E0%A4%A', '/api/ingest', '*'),
-  fc.constantFrom('/', '/ws', '/api/bars', '/api/trades', '/healthz').chain((path) =>
-    fc.string({ maxLength: 40 }).map((query) => `${path}?${query}`),
-  ),
+  fc
+    .constantFrom('/', '/ws', '/api/bars', '/api/trades', '/healthz')
+    .chain((path) => fc.string({ maxLength: 40 }).map((query) => `${path}?${query}`)),
   fc.string({ unit: 'binary', maxLength: 200 }).map((text) => `/${text}`),
   fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 4_000 }),
 );
@@ -44,7 +44,10 @@ function encode(r: FuzzRequest): string {
   for (const [name, value] of r.headers) lines.push(`${name}: ${value}`);
   if (r.upgrade) {
     lines.push('Connection: Upgrade', `Upgrade: ${r.upgrade.upgrade}`);
-    lines.push(`Sec-WebSocket-Key: ${r.upgrade.key}`, `Sec-WebSocket-Version: ${r.upgrade.version}`);
+    lines.push(
+      `Sec-WebSocket-Key: ${r.upgrade.key}`,
+      `Sec-WebSocket-Version: ${r.upgrade.version}`,
+    );
     if (r.upgrade.origin) lines.push(`Origin: ${r.upgrade.origin}`);
   }
   if (r.contentType) lines.push(`Content-Type: ${r.contentType}`);
