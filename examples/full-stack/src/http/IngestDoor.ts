@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { type Trade, type TradeIssue, validateTrade } from '@market-stream/core';
+import { SequenceTracker, type Trade, type TradeIssue, validateTrade } from '@market-stream/core';
 import { HttpError } from './HttpError.js';
 
 /** What `POST /api/ingest` accepts; every bound is documented in the README's "Guarantees". */
@@ -27,11 +27,16 @@ export interface IngestRules {
  * nothing, so the sequences it remembers move only for batches that got in.
  */
 export class IngestDoor {
-  private readonly lastSeq = new Map<string, number>();
+  /** Ingested symbols' last seqs. Never evicted: a forgotten sequence could be restarted. */
+  private readonly sequences: SequenceTracker;
   private readonly reserved: ReadonlySet<string>;
 
   constructor(private readonly rules: IngestRules) {
     this.reserved = new Set(rules.reservedSymbols);
+    this.sequences = new SequenceTracker({
+      maxSymbols: rules.maxSymbols,
+      idleMs: Number.POSITIVE_INFINITY,
+    });
   }
 
   /** Refuses a request by its headers: 415 not JSON, 403 foreign origin, 401 missing token. */
@@ -73,7 +78,7 @@ export class IngestDoor {
 
     const now = (this.rules.now ?? Date.now)();
     const batchSeq = new Map<string, number>();
-    const lastSeq = (symbol: string) => batchSeq.get(symbol) ?? this.lastSeq.get(symbol);
+    const lastSeq = (symbol: string) => batchSeq.get(symbol) ?? this.sequences.last(symbol);
     let created = 0;
     const trades: Trade[] = [];
     const errors: { index: number; issues: TradeIssue[] }[] = [];
@@ -94,7 +99,7 @@ export class IngestDoor {
       } else if (
         symbol !== undefined &&
         lastSeq(symbol) === undefined &&
-        this.lastSeq.size + created >= this.rules.maxSymbols
+        this.sequences.size + created >= this.rules.maxSymbols
       ) {
         const reason = `at most ${this.rules.maxSymbols} ingested symbols while the system runs`;
         issues.push({ field: 'symbol', reason });
@@ -112,7 +117,7 @@ export class IngestDoor {
         errors,
       });
     }
-    for (const [symbol, seq] of batchSeq) this.lastSeq.set(symbol, seq);
+    for (const [symbol, seq] of batchSeq) this.sequences.observe({ symbol, seq });
     return trades;
   }
 }
