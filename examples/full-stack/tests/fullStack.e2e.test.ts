@@ -174,7 +174,8 @@ describe('examples/full-stack, started with the README command', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify([
-        tradeFactory({ symbol: 'E2EBAD', seq: 1 }),
+        // Valid, also under the ingest door's rule that timestamps are within a minute of now.
+        tradeFactory({ symbol: 'E2EBAD', seq: 1, timestamp: Date.now() }),
         { symbol: 'E2EBAD', price: -5 },
       ]),
     });
