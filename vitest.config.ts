@@ -19,7 +19,11 @@ export default defineConfig({
         ssr,
         test: {
           name: 'unit',
-          include: ['packages/*/tests/unit/**/*.test.ts', 'packages/*/src/**/*.test.ts'],
+          include: [
+            'packages/*/tests/unit/**/*.test.ts',
+            'packages/*/src/**/*.test.ts',
+            'scripts/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },
