@@ -18,6 +18,8 @@ export type { DetectGapsOptions, SeqAnomaly } from './operators/detectGaps.js';
 export { detectGaps } from './operators/detectGaps.js';
 export type { Bar, ToBarsOptions } from './operators/toBars.js';
 export { toBars } from './operators/toBars.js';
+export { applyClientMessage } from './protocol/applyClientMessage.js';
+export { applyConnectQuery } from './protocol/applyConnectQuery.js';
 export { encodeServerMessage } from './protocol/encodeServerMessage.js';
 export type {
   ClientMessage,
@@ -33,6 +35,7 @@ export type {
   UnsubscribeMessage,
 } from './protocol/messages.js';
 export { ERROR_CODES } from './protocol/messages.js';
+export type { ProtocolOutcome } from './protocol/ProtocolOutcome.js';
 export type { ParseResult } from './protocol/parseClientMessage.js';
 export { parseClientMessage } from './protocol/parseClientMessage.js';
 export { parseServerMessage } from './protocol/parseServerMessage.js';

@@ -1,9 +1,11 @@
 import {
+  applyClientMessage,
+  applyConnectQuery,
   DEFAULT_PROTOCOL_LIMITS,
   type ErrorCode,
   encodeServerMessage,
   type ProtocolLimits,
-  parseClientMessage,
+  type ProtocolOutcome,
   type Trade,
   validateTrade,
 } from '@market-stream/core';
@@ -150,13 +152,7 @@ export class FanoutEngine implements Fanout {
     this.metrics.connections++;
     this.persist(connection, (store) => store.put(connection.toRecord()));
 
-    const symbols =
-      typeof options.symbols === 'string'
-        ? options.symbols.split(',').filter((symbol) => symbol.trim() !== '')
-        : (options.symbols ?? []);
-    if (symbols.length > 0) {
-      this.apply(connection, JSON.stringify({ action: 'subscribe', symbols }));
-    }
+    this.apply(connection, applyConnectQuery(options.symbols, this.limits));
   }
 
   handleMessage(id: string, text: string): void {
@@ -175,7 +171,7 @@ export class FanoutEngine implements Fanout {
       }
       return;
     }
-    this.apply(connection, text);
+    this.apply(connection, applyClientMessage(connection.symbolSet, text, this.limits));
   }
 
   disconnect(id: string): void {
@@ -253,70 +249,44 @@ export class FanoutEngine implements Fanout {
     }
   }
 
-  /** Parses and acts on one client frame; every failure becomes an `error` reply. */
-  private apply(connection: Connection, text: string): void {
-    const parsed = parseClientMessage(text, this.limits);
-    if (!parsed.ok) {
-      this.sendError(connection, parsed.error.code, parsed.error.message);
-      return;
+  /** Acts on what the protocol decided: the new set, its indexes and store, the replies. */
+  private apply(connection: Connection, outcome: ProtocolOutcome): void {
+    const { added, removed } = outcome;
+    if (added.length > 0) connection.forgetBacklog(added);
+    for (const symbol of removed) connection.floors?.delete(symbol);
+    if (added.length > 0 || removed.length > 0) this.changeSymbols(connection, outcome);
+    for (const reply of outcome.replies) {
+      if (reply.type === 'error') this.metrics.error(reply.code);
+      this.outbox.deliver(connection, reply.type === 'pong' ? PONG : encodeServerMessage(reply));
     }
-    const message = parsed.message;
-    if (message.action === 'ping') this.outbox.deliver(connection, PONG);
-    else if (message.action === 'subscribe') this.subscribe(connection, message.symbols);
-    else this.unsubscribe(connection, message.symbols);
+    if (outcome.snapshotOf.length > 0) this.sendSnapshot(connection, outcome.snapshotOf);
   }
 
-  private subscribe(connection: Connection, symbols: readonly string[]): void {
-    const added = symbols.filter((symbol) => !connection.symbolSet.has(symbol));
-    if (connection.symbols.length + added.length > this.limits.maxSymbols) {
-      this.sendError(
-        connection,
-        'TOO_MANY_SYMBOLS',
-        `at most ${this.limits.maxSymbols} symbols per connection; ${connection.symbols.length} held, ${added.length} more asked`,
-      );
-      return;
-    }
-    connection.forgetBacklog(added);
-    this.changeSymbols(connection, added, 1);
-
+  /** The newest trade of each newly added symbol; later trades start past it (the floor). */
+  private sendSnapshot(connection: Connection, symbols: readonly string[]): void {
     const snapshot: Trade[] = [];
-    for (const symbol of added) {
+    for (const symbol of symbols) {
       const trade = this.latest.get(symbol);
       if (trade === undefined) continue;
       snapshot.push(trade);
       connection.floors ??= new Map();
       connection.floors.set(symbol, trade.seq);
     }
-    if (added.length > 0) {
-      this.outbox.deliver(connection, encodeServerMessage({ type: 'snapshot', trades: snapshot }));
-    }
+    this.outbox.deliver(connection, encodeServerMessage({ type: 'snapshot', trades: snapshot }));
     if (connection.special) this.markSpecial(connection);
   }
 
-  private unsubscribe(connection: Connection, symbols: readonly string[]): void {
-    const removed = symbols.filter((symbol) => connection.symbolSet.has(symbol));
-    for (const symbol of removed) connection.floors?.delete(symbol);
-    this.changeSymbols(connection, removed, -1);
-  }
-
-  /** Adds or removes symbols, updates the indexes and the store, replies `subscribed`. */
-  private changeSymbols(connection: Connection, symbols: readonly string[], delta: 1 | -1): void {
+  /** Takes the outcome's set, updates the subscriber indexes and the store. */
+  private changeSymbols(connection: Connection, outcome: ProtocolOutcome): void {
     const shard = this.shards[connection.shard]!;
-    if (symbols.length > 0) {
-      for (const symbol of symbols) {
-        if (delta > 0) connection.symbolSet.add(symbol);
-        else connection.symbolSet.delete(symbol);
-      }
-      connection.symbols = [...connection.symbolSet].sort();
-      this.countSubscribers(shard, connection, symbols, delta);
-      this.metrics.subscriptions += delta * symbols.length;
-      const current = [...connection.symbols];
-      this.persist(connection, (store) => store.updateSymbols(connection.id, current));
-    }
-    this.outbox.deliver(
-      connection,
-      encodeServerMessage({ type: 'subscribed', symbols: connection.symbols }),
-    );
+    for (const symbol of outcome.added) connection.symbolSet.add(symbol);
+    for (const symbol of outcome.removed) connection.symbolSet.delete(symbol);
+    connection.symbols = outcome.symbols;
+    this.countSubscribers(shard, connection, outcome.added, 1);
+    this.countSubscribers(shard, connection, outcome.removed, -1);
+    this.metrics.subscriptions += outcome.added.length - outcome.removed.length;
+    const current = [...connection.symbols];
+    this.persist(connection, (store) => store.updateSymbols(connection.id, current));
   }
 
   /** Counts subscribers per shard and engine-wide; a symbol nobody holds becomes evictable. */

@@ -1,4 +1,4 @@
-import { type ProtocolLimits, parseClientMessage } from '@market-stream/core';
+import { applyConnectQuery, type ProtocolLimits } from '@market-stream/core';
 import { BEARER_PROTOCOL, extractToken } from '../auth/extractToken.js';
 import { SERVERLESS_DEFAULTS } from '../defaults.js';
 import { shardOf } from '../stores/shardOf.js';
@@ -49,8 +49,9 @@ export interface ConnectHandlerOptions {
 
 /**
  * The `$connect` route: checks the token when `verifyToken` is set (missing or refused → 401,
- * the upgrade fails), reads `?symbols=AAPL,TSLA` (invalid or too many → 400), and registers
- * the connection in its shard with those symbols.
+ * the upgrade fails), reads `?symbols=AAPL,TSLA` with core's `applyConnectQuery`, as the engine
+ * does (empty entries dropped, set sorted; invalid or too many → 400), and registers the
+ * connection in its shard with those symbols.
  *
  * Guarantees: a refused connection is never stored; the record is written before the
  * handler returns 200, so the connection receives the next batch of its symbols. API Gateway
@@ -88,21 +89,15 @@ export function createConnectHandler(
       if (!accepted) return refuse(401, 'UNAUTHORIZED', 'a valid token is required');
     }
 
-    let symbols: string[] = [];
-    const requested = event.queryStringParameters?.symbols;
-    if (requested !== undefined && requested.trim() !== '') {
-      const parsed = parseClientMessage(
-        JSON.stringify({ action: 'subscribe', symbols: requested.split(',') }),
-        options.limits,
-      );
-      if (!parsed.ok) return refuse(400, parsed.error.code, parsed.error.message);
-      symbols = parsed.message.action === 'subscribe' ? parsed.message.symbols : [];
-    }
+    // Decided as the engine decides; API Gateway allows no message during `$connect`, so a
+    // refusal is an HTTP 400 and an accepted set gets no `subscribed` or `snapshot`.
+    const outcome = applyConnectQuery(event.queryStringParameters?.symbols, options.limits);
+    if (outcome.refused) return refuse(400, outcome.refused.code, outcome.refused.message);
 
     await options.store.put({
       id: connectionId,
       shard: shardOf(connectionId, shards),
-      symbols,
+      symbols: outcome.symbols,
       connectedAt: connectedAt ?? Date.now(),
       ...(options.mode ? { mode: options.mode } : {}),
     });

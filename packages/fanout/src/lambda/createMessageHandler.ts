@@ -1,5 +1,5 @@
 import {
-  DEFAULT_PROTOCOL_LIMITS,
+  applyClientMessage,
   encodeServerMessage,
   type ProtocolLimits,
   parseClientMessage,
@@ -41,13 +41,14 @@ export interface MessageHandlerOptions {
 }
 
 /**
- * One handler for the `subscribe`, `unsubscribe`, `ping` and `$default` routes: parses the
- * frame with core's `parseClientMessage` and replies to the sender through `@connections` —
- * `subscribed` (the full set) then, when symbols were added, `snapshot` (the newest known
- * trade of each newly added symbol that has traded) after a subscribe, `subscribed` after an unsubscribe, `pong` to a
- * ping, and `error` with the contract code (`BAD_JSON`, `UNKNOWN_ACTION`, `INVALID_SYMBOL`,
- * `TOO_MANY_SYMBOLS`, `MESSAGE_TOO_LARGE`) for anything else, leaving the subscription as it
- * was.
+ * One handler for the `subscribe`, `unsubscribe`, `ping` and `$default` routes: decides with
+ * core's `applyClientMessage`, as the engine does, and replies to the sender through
+ * `@connections` — `subscribed` (the full set, sorted) then, when symbols were added,
+ * `snapshot` (the newest known trade of each newly added symbol that has traded) after a
+ * subscribe, `subscribed` after an unsubscribe, `pong` to a ping, and `error` with the
+ * contract code (`BAD_JSON`, `UNKNOWN_ACTION`, `INVALID_SYMBOL`, `TOO_MANY_SYMBOLS`,
+ * `MESSAGE_TOO_LARGE`) for anything else, leaving the subscription as it was. The stored set
+ * is kept sorted; only a subscribe or unsubscribe reads it.
  *
  * Guarantees: bad input never throws and never touches another connection; the
  * subscription set never exceeds `limits.maxSymbols`. A subscribe from a connection with no
@@ -75,7 +76,6 @@ export function createMessageHandler(
   options: MessageHandlerOptions,
 ): (event: WebSocketEvent, context?: unknown) => Promise<WebSocketResult> {
   const shards = options.shards ?? SERVERLESS_DEFAULTS.shards;
-  const maxSymbols = options.limits?.maxSymbols ?? DEFAULT_PROTOCOL_LIMITS.maxSymbols;
 
   return async (event) => {
     const { connectionId } = event.requestContext;
@@ -89,51 +89,27 @@ export function createMessageHandler(
         ? Buffer.from(event.body, 'base64').toString('utf8')
         : (event.body ?? '');
     const parsed = parseClientMessage(text, options.limits);
-    if (!parsed.ok) {
-      await reply({ type: 'error', code: parsed.error.code, message: parsed.error.message });
-      return { statusCode: 200 };
-    }
-    const message = parsed.message;
-    if (message.action === 'ping') {
-      await reply({ type: 'pong' });
-      return { statusCode: 200 };
-    }
+    // Only a subscribe or unsubscribe needs the stored set: a ping or a refusal reads nothing.
+    const changes = parsed.ok && parsed.message.action !== 'ping';
+    const record = changes ? await options.store.get(connectionId) : undefined;
+    const outcome = applyClientMessage(record?.symbols ?? [], parsed, options.limits);
 
-    const record = await options.store.get(connectionId);
-    const current = record?.symbols ?? [];
-    if (message.action === 'subscribe') {
-      const added = message.symbols.filter((symbol) => !current.includes(symbol));
-      const next = [...current, ...added];
-      if (next.length > maxSymbols) {
-        await reply({
-          type: 'error',
-          code: 'TOO_MANY_SYMBOLS',
-          message: `at most ${maxSymbols} symbols per connection`,
-        });
-        return { statusCode: 200 };
-      }
-      if (record) await options.store.updateSymbols(connectionId, next);
+    if (outcome.added.length > 0 || outcome.removed.length > 0) {
+      if (record) await options.store.updateSymbols(connectionId, outcome.symbols);
       else {
         await options.store.put({
           id: connectionId,
           shard: shardOf(connectionId, shards),
-          symbols: next,
+          symbols: outcome.symbols,
           connectedAt: event.requestContext.connectedAt ?? Date.now(),
         });
       }
-      await reply({ type: 'subscribed', symbols: next });
-      if (added.length > 0) {
-        const trades = options.latest ? await options.latest.get(added) : [];
-        await reply({ type: 'snapshot', trades });
-      }
-      return { statusCode: 200 };
     }
-
-    const next = current.filter((symbol) => !message.symbols.includes(symbol));
-    if (record && next.length !== current.length) {
-      await options.store.updateSymbols(connectionId, next);
+    for (const message of outcome.replies) await reply(message);
+    if (outcome.snapshotOf.length > 0) {
+      const trades = options.latest ? await options.latest.get(outcome.snapshotOf) : [];
+      await reply({ type: 'snapshot', trades });
     }
-    await reply({ type: 'subscribed', symbols: next });
     return { statusCode: 200 };
   };
 }

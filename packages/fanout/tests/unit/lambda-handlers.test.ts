@@ -186,11 +186,11 @@ describe('createMessageHandler()', () => {
     await send('{"action":"subscribe","symbols":["aapl","MSFT","NEWCO"]}');
 
     expect(transport.sent.map((s) => s.message)).toEqual([
-      { type: 'subscribed', symbols: ['MSFT', 'AAPL', 'NEWCO'] },
+      { type: 'subscribed', symbols: ['AAPL', 'MSFT', 'NEWCO'] },
       { type: 'snapshot', trades: [aapl] },
     ]);
     expect(transport.sent.every((s) => s.id === ID)).toBe(true);
-    expect((await store.get(ID))?.symbols).toEqual(['MSFT', 'AAPL', 'NEWCO']);
+    expect((await store.get(ID))?.symbols).toEqual(['AAPL', 'MSFT', 'NEWCO']);
   });
 
   it('unsubscribes, pongs, decodes base64 frames, and reports bad input with contract codes', async () => {

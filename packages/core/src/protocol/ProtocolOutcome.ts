@@ -1,0 +1,62 @@
+import type { ErrorCode, ServerMessage } from './messages.js';
+
+/**
+ * What a server does with one client message or connect query, decided by
+ * {@link applyClientMessage} or {@link applyConnectQuery}: the connection's new subscription
+ * set, what changed, and what to send back. Transport-free: the caller stores `symbols`,
+ * sends `replies` in order, then (when `snapshotOf` is non-empty) a `snapshot` message with
+ * the newest known trade of each of those symbols.
+ *
+ * @example
+ * ```ts
+ * import type { ProtocolOutcome } from '@market-stream/core';
+ *
+ * const outcome: ProtocolOutcome = {
+ *   symbols: ['AAPL', 'TSLA'],
+ *   added: ['TSLA'],
+ *   removed: [],
+ *   replies: [{ type: 'subscribed', symbols: ['AAPL', 'TSLA'] }],
+ *   snapshotOf: ['TSLA'],
+ * };
+ * ```
+ */
+export interface ProtocolOutcome {
+  /** The connection's subscription set afterwards, sorted; unchanged when refused. */
+  symbols: string[];
+  /** Symbols the set gained, in the order the client named them. */
+  added: string[];
+  /** Symbols the set lost, in the order the client named them. */
+  removed: string[];
+  /** Messages to send back, in order: `subscribed`, `pong` or `error`. */
+  replies: ServerMessage[];
+  /**
+   * Symbols whose newest trades follow `replies` in one `snapshot` message (the symbols a
+   * subscribe added); empty when no snapshot is due.
+   */
+  snapshotOf: string[];
+  /** Set when the message or query was refused; `replies` then holds the `error` message. */
+  refused?: { code: ErrorCode; message: string };
+}
+
+/**
+ * An outcome that leaves `current` as it is and replies `error`. Internal.
+ *
+ * @example
+ * ```ts
+ * refusal(['AAPL'], 'INVALID_SYMBOL', 'invalid symbol "a b"').replies[0]?.type; // 'error'
+ * ```
+ */
+export function refusal(
+  current: readonly string[],
+  code: ErrorCode,
+  message: string,
+): ProtocolOutcome {
+  return {
+    symbols: [...current],
+    added: [],
+    removed: [],
+    replies: [{ type: 'error', code, message }],
+    snapshotOf: [],
+    refused: { code, message },
+  };
+}
