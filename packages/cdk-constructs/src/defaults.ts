@@ -1,3 +1,5 @@
+import { DEFAULT_SYMBOLS } from '@market-stream/core';
+
 /**
  * Every default of the constructs, written once (plain values: the Lambda bundles import this
  * file too, so it must not pull in aws-cdk-lib). Durations are in the unit their name says.
@@ -10,29 +12,11 @@
  * ```
  */
 export const DEFAULTS = Object.freeze({
-  /** The 20 tickers of the ticker page and the producer. */
-  tickers: Object.freeze([
-    'AAPL',
-    'MSFT',
-    'NVDA',
-    'AMZN',
-    'GOOGL',
-    'META',
-    'TSLA',
-    'BRK.B',
-    'JPM',
-    'V',
-    'UNH',
-    'XOM',
-    'JNJ',
-    'WMT',
-    'MA',
-    'PG',
-    'HD',
-    'COST',
-    'NFLX',
-    'AMD',
-  ]),
+  /**
+   * The tickers of the producer and the ticker page: the default ticker universe,
+   * `DEFAULT_SYMBOLS` of `@market-stream/core` (20 symbols).
+   */
+  tickers: DEFAULT_SYMBOLS,
   stream: Object.freeze({
     /** Kinesis keeps records 24 hours (the cheapest retention). */
     retentionHours: 24,

@@ -110,3 +110,46 @@ export const TO_BARS_DEFAULTS = Object.freeze({
    */
   watermarkQuorum: 2,
 });
+
+/**
+ * The default ticker universe: the twenty symbols every part of market-stream uses when none are
+ * given — the simulator's `simulateTrades()` (and its CLI), the deployed producer, the ticker
+ * page's config in `@market-stream/cdk-constructs`, and the tests. They are the twenty tickers
+ * of the original ticker system, chosen for the simulator, which gives each a company name and a
+ * distinct start price between $15 and $550 (so the page shows varied prices); any other list of
+ * symbols still works everywhere. The order is the display order; `simulateTrades({ symbols: N })`
+ * takes the first N. The array is frozen.
+ *
+ * @default AAPL, TSLA, GOOGL, MSFT, AMZN, META, NVDA, AMD, NFLX, DIS, PYPL, INTC, CSCO, ADBE, CRM,
+ * ORCL, IBM, UBER, LYFT, SPOT
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SYMBOLS } from '@market-stream/core';
+ *
+ * DEFAULT_SYMBOLS.length; // 20
+ * DEFAULT_SYMBOLS.slice(0, 3); // ['AAPL', 'TSLA', 'GOOGL']
+ * ```
+ */
+export const DEFAULT_SYMBOLS: readonly string[] = Object.freeze([
+  'AAPL',
+  'TSLA',
+  'GOOGL',
+  'MSFT',
+  'AMZN',
+  'META',
+  'NVDA',
+  'AMD',
+  'NFLX',
+  'DIS',
+  'PYPL',
+  'INTC',
+  'CSCO',
+  'ADBE',
+  'CRM',
+  'ORCL',
+  'IBM',
+  'UBER',
+  'LYFT',
+  'SPOT',
+]);

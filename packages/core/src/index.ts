@@ -7,6 +7,7 @@
 export type { ProtocolLimits } from './defaults.js';
 export {
   DEFAULT_PROTOCOL_LIMITS,
+  DEFAULT_SYMBOLS,
   SEQUENCE_TRACKER_DEFAULTS,
   TO_BARS_DEFAULTS,
   TRADE_VALIDATION_DEFAULTS,

@@ -1,3 +1,5 @@
+import { DEFAULT_SYMBOLS } from '@market-stream/core';
+
 /**
  * A ticker the simulator knows: its symbol, company name and the price it starts at.
  *
@@ -17,10 +19,34 @@ export interface Ticker {
   readonly startPrice: number;
 }
 
+/** Company names and start prices of the simulator's tickers, keyed by symbol. */
+const TICKER_DETAILS: Readonly<Record<string, Omit<Ticker, 'symbol'>>> = {
+  AAPL: { name: 'Apple Inc.', startPrice: 189.5 },
+  TSLA: { name: 'Tesla, Inc.', startPrice: 242.8 },
+  GOOGL: { name: 'Alphabet Inc.', startPrice: 141.2 },
+  MSFT: { name: 'Microsoft Corporation', startPrice: 378.9 },
+  AMZN: { name: 'Amazon.com, Inc.', startPrice: 152.3 },
+  META: { name: 'Meta Platforms, Inc.', startPrice: 334.7 },
+  NVDA: { name: 'NVIDIA Corporation', startPrice: 495.2 },
+  AMD: { name: 'Advanced Micro Devices, Inc.', startPrice: 121.4 },
+  NFLX: { name: 'Netflix, Inc.', startPrice: 478.6 },
+  DIS: { name: 'The Walt Disney Company', startPrice: 91.3 },
+  PYPL: { name: 'PayPal Holdings, Inc.', startPrice: 61.8 },
+  INTC: { name: 'Intel Corporation', startPrice: 43.6 },
+  CSCO: { name: 'Cisco Systems, Inc.', startPrice: 50.4 },
+  ADBE: { name: 'Adobe Inc.', startPrice: 545.1 },
+  CRM: { name: 'Salesforce, Inc.', startPrice: 227.9 },
+  ORCL: { name: 'Oracle Corporation', startPrice: 116.2 },
+  IBM: { name: 'International Business Machines Corporation', startPrice: 157.3 },
+  UBER: { name: 'Uber Technologies, Inc.', startPrice: 62.5 },
+  LYFT: { name: 'Lyft, Inc.', startPrice: 15.9 },
+  SPOT: { name: 'Spotify Technology S.A.', startPrice: 188.4 },
+};
+
 /**
- * The twenty tickers of the original ticker system, each with a distinct start price between
- * $15 and $550. `simulateTrades()` runs all of them by default; `symbols: N` runs the first N.
- * The array and its entries are frozen.
+ * The default ticker universe (`DEFAULT_SYMBOLS` of `@market-stream/core`, in its order), each
+ * with its company name and a distinct start price between $15 and $550. `simulateTrades()` runs
+ * all of them by default; `symbols: N` runs the first N. The array and its entries are frozen.
  *
  * @example
  * ```ts
@@ -30,26 +56,9 @@ export interface Ticker {
  * ```
  */
 export const DEFAULT_TICKERS: readonly Ticker[] = Object.freeze(
-  [
-    { symbol: 'AAPL', name: 'Apple Inc.', startPrice: 189.5 },
-    { symbol: 'TSLA', name: 'Tesla, Inc.', startPrice: 242.8 },
-    { symbol: 'GOOGL', name: 'Alphabet Inc.', startPrice: 141.2 },
-    { symbol: 'MSFT', name: 'Microsoft Corporation', startPrice: 378.9 },
-    { symbol: 'AMZN', name: 'Amazon.com, Inc.', startPrice: 152.3 },
-    { symbol: 'META', name: 'Meta Platforms, Inc.', startPrice: 334.7 },
-    { symbol: 'NVDA', name: 'NVIDIA Corporation', startPrice: 495.2 },
-    { symbol: 'AMD', name: 'Advanced Micro Devices, Inc.', startPrice: 121.4 },
-    { symbol: 'NFLX', name: 'Netflix, Inc.', startPrice: 478.6 },
-    { symbol: 'DIS', name: 'The Walt Disney Company', startPrice: 91.3 },
-    { symbol: 'PYPL', name: 'PayPal Holdings, Inc.', startPrice: 61.8 },
-    { symbol: 'INTC', name: 'Intel Corporation', startPrice: 43.6 },
-    { symbol: 'CSCO', name: 'Cisco Systems, Inc.', startPrice: 50.4 },
-    { symbol: 'ADBE', name: 'Adobe Inc.', startPrice: 545.1 },
-    { symbol: 'CRM', name: 'Salesforce, Inc.', startPrice: 227.9 },
-    { symbol: 'ORCL', name: 'Oracle Corporation', startPrice: 116.2 },
-    { symbol: 'IBM', name: 'International Business Machines Corporation', startPrice: 157.3 },
-    { symbol: 'UBER', name: 'Uber Technologies, Inc.', startPrice: 62.5 },
-    { symbol: 'LYFT', name: 'Lyft, Inc.', startPrice: 15.9 },
-    { symbol: 'SPOT', name: 'Spotify Technology S.A.', startPrice: 188.4 },
-  ].map((ticker) => Object.freeze(ticker)),
+  DEFAULT_SYMBOLS.map((symbol) => {
+    const details = TICKER_DETAILS[symbol];
+    if (details === undefined) throw new Error(`no start price for default symbol ${symbol}`);
+    return Object.freeze({ symbol, ...details });
+  }),
 );

@@ -1,30 +1,9 @@
-import type { Trade } from '@market-stream/core';
+import { DEFAULT_SYMBOLS, type Trade } from '@market-stream/core';
 import type { Subject } from 'rxjs';
 import { tradeFactory } from '../../../../tests/helpers/factories.js';
 
-/** Twenty liquid US symbols, as on the original page. */
-export const TWENTY_SYMBOLS = [
-  'AAPL',
-  'MSFT',
-  'NVDA',
-  'AMZN',
-  'GOOGL',
-  'META',
-  'TSLA',
-  'BRK.B',
-  'JPM',
-  'V',
-  'UNH',
-  'XOM',
-  'JNJ',
-  'WMT',
-  'MA',
-  'PG',
-  'AVGO',
-  'HD',
-  'CVX',
-  'LLY',
-] as const;
+/** The default ticker universe (core's `DEFAULT_SYMBOLS`): the twenty tickers of the page. */
+export const TWENTY_SYMBOLS = DEFAULT_SYMBOLS;
 
 /**
  * Every `intervalMs`, pushes a random-walk trade into `target` for each symbol with probability
