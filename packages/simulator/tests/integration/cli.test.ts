@@ -1,5 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -157,6 +165,92 @@ describe('market-stream-simulate', () => {
       expect(result.code).toBe(2);
       expect(result.stderr).toContain('--help');
       expect(result.stdout).toBe('');
+    }
+  });
+});
+
+describe('the market-stream-simulate bin', () => {
+  async function runBin(
+    bin: string,
+    args: string[],
+    cwd: string,
+  ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(bin, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    return { code, stdout, stderr };
+  }
+
+  it('runs from node_modules/.bin as pnpm install links it, built or not', async () => {
+    // Arrange
+    const bin = join(root, 'node_modules', '.bin', 'market-stream-simulate');
+
+    // Act
+    const { code, stdout, stderr } = await runBin(
+      bin,
+      ['--count', '5', '--fast', '--seed', '7'],
+      dir,
+    );
+
+    // Assert
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(parseTrades(stdout)).toHaveLength(5);
+  });
+
+  it('runs the TypeScript sources when the package has no dist/ build', async () => {
+    // Arrange: the committed bin in a copy of the package without dist/ (inside the package,
+    // so tsx and the workspace packages resolve as they do in a fresh clone).
+    const packageDir = fileURLToPath(new URL('../../', import.meta.url));
+    const copy = mkdtempSync(join(packageDir, '.bin-test-'));
+    try {
+      mkdirSync(join(copy, 'bin'));
+      const bin = join(copy, 'bin', 'market-stream-simulate.js');
+      copyFileSync(join(packageDir, 'bin', 'market-stream-simulate.js'), bin);
+      symlinkSync(join(packageDir, 'src'), join(copy, 'src'));
+
+      // Act
+      const { code, stdout, stderr } = await runBin(
+        process.execPath,
+        [bin, '--symbols', 'AAPL,TSLA', '--count', '4', '--fast', '--seed', '7'],
+        dir,
+      );
+
+      // Assert
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      const symbols = new Set(parseTrades(stdout).map((trade) => trade.symbol));
+      expect([...symbols].sort()).toEqual(['AAPL', 'TSLA']);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('runs dist/cli.js, with its arguments, when the package is built', async () => {
+    // Arrange: the committed bin next to a stand-in build that echoes its arguments.
+    const packageDir = fileURLToPath(new URL('../../', import.meta.url));
+    const copy = mkdtempSync(join(packageDir, '.bin-test-'));
+    try {
+      mkdirSync(join(copy, 'bin'));
+      mkdirSync(join(copy, 'dist'));
+      const bin = join(copy, 'bin', 'market-stream-simulate.js');
+      copyFileSync(join(packageDir, 'bin', 'market-stream-simulate.js'), bin);
+      writeFileSync(
+        join(copy, 'dist', 'cli.js'),
+        'process.stdout.write(["built", ...process.argv.slice(2)].join(" "));\n',
+      );
+
+      // Act
+      const { code, stdout } = await runBin(process.execPath, [bin, '--count', '1'], dir);
+
+      // Assert
+      expect(code).toBe(0);
+      expect(stdout).toBe('built --count 1');
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
     }
   });
 });
