@@ -47,7 +47,7 @@ export interface TradeProducerServiceProps {
   readonly tradesPerSecond?: number;
   /**
    * Tickers to simulate (`TICKERS`, comma separated).
-   * @default DEFAULTS.tickers (20 large US stocks)
+   * @default DEFAULTS.tickers (core's `DEFAULT_SYMBOLS`: 20 large US stocks)
    */
   readonly tickers?: readonly string[];
   /**
