@@ -1,5 +1,5 @@
 import { MarketStreamError } from '@market-stream/core';
-import type { SinkFailure, SinkName } from './internal/types.js';
+import type { SinkFailure, SinkName } from './types.js';
 
 /**
  * A KPL aggregation call was misused: `KPL_INVALID_OPTIONS` (a `maxBytes` too small to hold

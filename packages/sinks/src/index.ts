@@ -33,14 +33,6 @@ export {
   SinkDeliveryError,
   UndecodableRecordError,
 } from './errors.js';
-export type {
-  DeliveryReport,
-  FailureReason,
-  SinkFailure,
-  SinkName,
-  SinkOptions,
-  UnsentRecords,
-} from './internal/types.js';
 export { deaggregate } from './kinesis/aggregation/deaggregate.js';
 export { isAggregated } from './kinesis/aggregation/isAggregated.js';
 export type { KplAggregatorOptions } from './kinesis/aggregation/KplAggregator.js';
@@ -62,3 +54,11 @@ export type { ToKinesisOptions } from './kinesis/toKinesis.js';
 export { toKinesis } from './kinesis/toKinesis.js';
 export type { ToSqsOptions } from './sqs/toSqs.js';
 export { toSqs } from './sqs/toSqs.js';
+export type {
+  DeliveryReport,
+  FailureReason,
+  SinkFailure,
+  SinkName,
+  SinkOptions,
+  UnsentRecords,
+} from './types.js';

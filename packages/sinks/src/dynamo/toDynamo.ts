@@ -6,7 +6,7 @@ import { InvalidSinkOptionsError, RecordRejectedError, RecordTooLargeError } fro
 import { deliver } from '../internal/deliver.js';
 import { itemSize } from '../internal/itemSize.js';
 import type { Entry, Prepared, RequestOutcome, Transport } from '../internal/transport.js';
-import type { DeliveryReport, SinkOptions } from '../internal/types.js';
+import type { DeliveryReport, SinkOptions } from '../types.js';
 import { barItem, tradeItem } from './itemDesign.js';
 
 type Item = Record<string, unknown>;

@@ -1,11 +1,11 @@
 import type { Subscriber, Subscription } from 'rxjs';
 import { BufferOverflowError, RecordTooLargeError, SinkDeliveryError } from '../errors.js';
+import type { DeliveryReport, FailureReason, SinkFailure } from '../types.js';
 import { fullJitterDelay } from './backoff.js';
 import { Lanes } from './Lanes.js';
 import type { Resolved } from './resolveOptions.js';
 import { isTransientError } from './transientError.js';
 import type { Entry, RequestOutcome, Transport } from './transport.js';
-import type { DeliveryReport, FailureReason, SinkFailure } from './types.js';
 
 /**
  * One subscription's run of `deliver()`: buffers the source's records in per-key lanes, keeps

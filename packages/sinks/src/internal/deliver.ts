@@ -1,8 +1,8 @@
 import { Observable, type OperatorFunction, takeWhile } from 'rxjs';
+import type { DeliveryReport, SinkOptions } from '../types.js';
 import { DeliveryEngine } from './DeliveryEngine.js';
 import { resolveOptions } from './resolveOptions.js';
 import type { Transport } from './transport.js';
-import type { DeliveryReport, SinkOptions } from './types.js';
 
 /**
  * The delivery engine every sink runs on: a bounded buffer, batches filled to the service's

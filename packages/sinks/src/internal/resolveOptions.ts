@@ -1,7 +1,7 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { SINK_DEFAULTS } from '../defaults.js';
 import { InvalidSinkOptionsError } from '../errors.js';
-import type { SinkOptions } from './types.js';
+import type { SinkOptions } from '../types.js';
 
 /**
  * Sink options with every default filled in.

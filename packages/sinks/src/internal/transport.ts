@@ -1,4 +1,4 @@
-import type { SinkName } from './types.js';
+import type { SinkName } from '../types.js';
 
 /**
  * One entry of a request: a record (or, when aggregating, many records packed into one)

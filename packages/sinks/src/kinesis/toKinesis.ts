@@ -11,8 +11,8 @@ import { deliver } from '../internal/deliver.js';
 import { describeRecord } from '../internal/describeRecord.js';
 import { encodeJson } from '../internal/encodeJson.js';
 import type { Entry, Prepared, RequestOutcome, Transport } from '../internal/transport.js';
-import type { DeliveryReport, SinkOptions } from '../internal/types.js';
 import { utf8Length } from '../internal/utf8.js';
+import type { DeliveryReport, SinkOptions } from '../types.js';
 import { KplAggregator } from './aggregation/KplAggregator.js';
 import type { KinesisRecordPayload } from './aggregation/types.js';
 

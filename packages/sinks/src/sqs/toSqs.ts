@@ -10,8 +10,8 @@ import { InvalidSinkOptionsError, RecordRejectedError, RecordTooLargeError } fro
 import { deliver } from '../internal/deliver.js';
 import { describeRecord } from '../internal/describeRecord.js';
 import type { Entry, Prepared, RequestOutcome, Transport } from '../internal/transport.js';
-import type { DeliveryReport, SinkOptions } from '../internal/types.js';
 import { utf8Length } from '../internal/utf8.js';
+import type { DeliveryReport, SinkOptions } from '../types.js';
 
 /**
  * Options of {@link toSqs}.
