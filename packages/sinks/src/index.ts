@@ -6,8 +6,6 @@
  * @module @market-stream/sinks
  */
 
-export type { DeadLetter, SqsDeadLetterOptions } from './deadLetter.js';
-export { sqsDeadLetter } from './deadLetter.js';
 export {
   DYNAMO_DEFAULTS,
   DYNAMO_LIMITS,
@@ -52,6 +50,8 @@ export type {
 } from './kinesis/readerTypes.js';
 export type { ToKinesisOptions } from './kinesis/toKinesis.js';
 export { toKinesis } from './kinesis/toKinesis.js';
+export type { DeadLetter, SqsDeadLetterOptions } from './sqs/sqsDeadLetter.js';
+export { sqsDeadLetter } from './sqs/sqsDeadLetter.js';
 export type { ToSqsOptions } from './sqs/toSqs.js';
 export { toSqs } from './sqs/toSqs.js';
 export type {

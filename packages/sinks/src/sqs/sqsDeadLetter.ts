@@ -4,12 +4,12 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { SINK_DEFAULTS, SQS_LIMITS } from './defaults.js';
-import { RecordRejectedError } from './errors.js';
-import { fullJitterDelay } from './internal/backoff.js';
-import { isTransientError } from './internal/transientError.js';
-import { utf8Length } from './internal/utf8.js';
-import type { SinkFailure } from './types.js';
+import { SINK_DEFAULTS, SQS_LIMITS } from '../defaults.js';
+import { RecordRejectedError } from '../errors.js';
+import { fullJitterDelay } from '../internal/backoff.js';
+import { isTransientError } from '../internal/transientError.js';
+import { utf8Length } from '../internal/utf8.js';
+import type { SinkFailure } from '../types.js';
 
 /**
  * Options of {@link sqsDeadLetter}.
