@@ -24,12 +24,6 @@ export { createStreamProcessor } from './lambda/createStreamProcessor.js';
 export type { ShardReport } from './lambda/deliverShard.js';
 export type { LambdaEnvironment } from './lambda/environment.js';
 export { readEnvironment } from './lambda/environment.js';
-export type {
-  WebSocketEvent,
-  WebSocketHandler,
-  WebSocketRequestContext,
-  WebSocketResult,
-} from './lambda/events.js';
 export { dynamoHistoryWriter } from './lambda/historyWriter.js';
 export { invokeBroadcaster } from './lambda/invokeBroadcaster.js';
 export type {
@@ -47,3 +41,9 @@ export {
   processor,
   resetReadyHandlers,
 } from './lambda/readyHandlers.js';
+export type {
+  WebSocketEvent,
+  WebSocketHandler,
+  WebSocketRequestContext,
+  WebSocketResult,
+} from './lambda/webSocketEvents.js';

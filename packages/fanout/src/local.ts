@@ -10,7 +10,7 @@ export type {
   WebSocketHandler,
   WebSocketRequestContext,
   WebSocketResult,
-} from './lambda/events.js';
+} from './lambda/webSocketEvents.js';
 export type {
   ApiGatewayEmulator,
   ApiGatewayEmulatorOptions,

@@ -3,7 +3,7 @@ import { BEARER_PROTOCOL, extractToken } from '../auth/extractToken.js';
 import { SERVERLESS_DEFAULTS } from '../defaults.js';
 import { shardOf } from '../stores/shardOf.js';
 import type { ConnectionStore, DeliveryMode } from '../types.js';
-import type { WebSocketEvent, WebSocketResult } from './events.js';
+import type { WebSocketEvent, WebSocketResult } from './webSocketEvents.js';
 
 /**
  * Checks a connection's credentials: resolves truthy to accept, falsy (or rejects) to refuse.

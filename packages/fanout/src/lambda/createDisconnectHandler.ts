@@ -1,5 +1,5 @@
 import type { ConnectionStore } from '../types.js';
-import type { WebSocketEvent, WebSocketResult } from './events.js';
+import type { WebSocketEvent, WebSocketResult } from './webSocketEvents.js';
 
 /**
  * Options of {@link createDisconnectHandler}.

@@ -8,8 +8,8 @@ import {
 import { SERVERLESS_DEFAULTS } from '../defaults.js';
 import { shardOf } from '../stores/shardOf.js';
 import type { ConnectionStore, Transport } from '../types.js';
-import type { WebSocketEvent, WebSocketResult } from './events.js';
 import type { LatestTradeStore } from './LatestTradeStore.js';
+import type { WebSocketEvent, WebSocketResult } from './webSocketEvents.js';
 
 /**
  * Options of {@link createMessageHandler}.

@@ -15,11 +15,11 @@ import { type BroadcastRequest, createShardBroadcaster } from './createShardBroa
 import { createStreamProcessor } from './createStreamProcessor.js';
 import type { ShardReport } from './deliverShard.js';
 import { type LambdaEnvironment, readEnvironment } from './environment.js';
-import type { WebSocketEvent, WebSocketResult } from './events.js';
 import { dynamoHistoryWriter } from './historyWriter.js';
 import { invokeBroadcaster } from './invokeBroadcaster.js';
 import type { KinesisEventLike, StreamBatchResponse } from './kinesisEvent.js';
 import { DynamoLatestTradeStore } from './LatestTradeStore.js';
+import type { WebSocketEvent, WebSocketResult } from './webSocketEvents.js';
 
 /** Clients and stores shared by the ready handlers of one Lambda container, made on first use. */
 interface Parts {

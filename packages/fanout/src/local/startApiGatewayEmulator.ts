@@ -4,16 +4,25 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { SERVERLESS_DEFAULTS } from '../defaults.js';
-import type { WebSocketEvent, WebSocketHandler, WebSocketResult } from '../lambda/events.js';
+import type {
+  WebSocketEvent,
+  WebSocketHandler,
+  WebSocketResult,
+} from '../lambda/webSocketEvents.js';
 import { refuseUpgrade } from '../transports/ws/refuseUpgrade.js';
 import { decodePathSegment, parseRequestTarget } from '../transports/ws/requestTarget.js';
+import {
+  type ApiIdentity,
+  connectEvent,
+  newConnectionId,
+  requestContext,
+} from './apiGatewayEvents.js';
 import {
   type ConnectionsApiCounters,
   type ConnectionsApiHost,
   type EmulatedConnection,
   handleConnectionsRequest,
 } from './connectionsApi.js';
-import { type ApiIdentity, connectEvent, newConnectionId, requestContext } from './events.js';
 
 /**
  * Options of {@link startApiGatewayEmulator}.

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { WebSocketEvent, WebSocketRequestContext } from '../lambda/events.js';
+import type { WebSocketEvent, WebSocketRequestContext } from '../lambda/webSocketEvents.js';
 
 /** What the emulator knows about the API it pretends to be. */
 export interface ApiIdentity {
