@@ -64,7 +64,10 @@ export const ALLOWED_EDGES: readonly AllowedEdge[] = [
   {
     from: 'cdk-constructs',
     to: 'core',
-    reason: 'typed errors extend MarketStreamError; defaults use the default ticker universe',
+    reason:
+      'typed errors extend MarketStreamError; defaults use the default ticker universe; the ' +
+      'deployment contracts (LAMBDA_ENV, lambdaEnvironment, the table keys) live in core so the ' +
+      'constructs write the names the handlers read without depending on fanout or sinks',
   },
   {
     from: 'cdk-constructs',

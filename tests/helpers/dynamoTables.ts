@@ -4,27 +4,24 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { HISTORY_TABLE_KEYS, type TableKeys } from '@market-stream/core';
 
 /**
- * Creates an on-demand table with the key design every market-stream table uses (`pk` string
- * hash key, `sk` string range key) and waits, at most 5 s, until it is ACTIVE.
+ * Creates an on-demand table with the given keys (default: the history table's, `pk` string hash
+ * key and `sk` string range key, the same as the connection table's) and waits, at most 5 s,
+ * until it is ACTIVE.
  */
 export async function createPkSkTable(
   client: DynamoDBClient | DynamoDBDocumentClient,
   name: string,
+  keys: TableKeys = HISTORY_TABLE_KEYS,
 ): Promise<void> {
   const send = client.send.bind(client) as DynamoDBClient['send'];
   await send(
     new CreateTableCommand({
       TableName: name,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
+      AttributeDefinitions: keys.AttributeDefinitions,
+      KeySchema: keys.KeySchema,
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );

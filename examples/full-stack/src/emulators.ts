@@ -6,6 +6,7 @@ import {
   KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { HISTORY_TABLE_KEYS } from '@market-stream/sinks';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 // @ts-expect-error dynalite ships no types
 import dynalite from 'dynalite';
@@ -71,14 +72,8 @@ export async function startEmulators({ shards = 2 }: { shards?: number } = {}): 
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
+      AttributeDefinitions: HISTORY_TABLE_KEYS.AttributeDefinitions,
+      KeySchema: HISTORY_TABLE_KEYS.KeySchema,
     }),
   );
   await waitFor(async () => {

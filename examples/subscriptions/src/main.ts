@@ -11,7 +11,15 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ServerMessage, Trade } from '@market-stream/core';
-import { connect, disconnect, message, processor } from '@market-stream/fanout/lambda';
+import {
+  CONNECTIONS_TABLE_KEYS,
+  connect,
+  disconnect,
+  LAMBDA_ENV,
+  lambdaEnvironment,
+  message,
+  processor,
+} from '@market-stream/fanout/lambda';
 import { startApiGatewayEmulator } from '@market-stream/fanout/local';
 // @ts-expect-error dynalite ships no types
 import dynalite from 'dynalite';
@@ -32,22 +40,14 @@ export async function runSubscriptionsExample(
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint, // the SDK's own endpoint override
-    CONNECTIONS_TABLE: TABLE,
-    CONNECTION_SHARDS: '4',
-    FANOUT_MODE: 'latest',
+    ...lambdaEnvironment({ connectionsTable: TABLE, shards: 4, mode: 'latest' }),
   });
   const admin = new DynamoDBClient({});
   await admin.send(
     new CreateTableCommand({
       TableName: TABLE,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
+      AttributeDefinitions: CONNECTIONS_TABLE_KEYS.AttributeDefinitions,
+      KeySchema: CONNECTIONS_TABLE_KEYS.KeySchema,
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
@@ -60,7 +60,7 @@ export async function runSubscriptionsExample(
       message: { subscribe: message, unsubscribe: message, ping: message, $default: message },
     },
   });
-  process.env.WEBSOCKET_API_ENDPOINT = api.managementEndpoint;
+  process.env[LAMBDA_ENV.endpoint] = api.managementEndpoint;
   log(`WebSocket API ${api.url}, @connections ${api.managementEndpoint}`);
 
   // 3. A client subscribes to AAPL.

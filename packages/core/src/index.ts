@@ -12,6 +12,17 @@ export {
   TO_BARS_DEFAULTS,
   TRADE_VALIDATION_DEFAULTS,
 } from './defaults.js';
+export type {
+  LambdaEnvironmentSettings,
+  TableKeyAttribute,
+  TableKeys,
+} from './deploymentContracts.js';
+export {
+  CONNECTIONS_TABLE_KEYS,
+  HISTORY_TABLE_KEYS,
+  LAMBDA_ENV,
+  lambdaEnvironment,
+} from './deploymentContracts.js';
 export type { TradeIssue } from './errors.js';
 export { InvalidTradeError, MarketStreamError, ProtocolError } from './errors.js';
 export { conflateLatest } from './operators/conflateLatest.js';

@@ -7,6 +7,14 @@
  * @module @market-stream/fanout/lambda
  */
 
+export type {
+  LambdaEnvironmentSettings,
+  TableKeyAttribute,
+  TableKeys,
+} from '@market-stream/core';
+// The contracts the constructs write are defined in core (cdk-constructs depends only on core
+// at synth time) and shown here, at the door of the package whose handlers read them.
+export { CONNECTIONS_TABLE_KEYS, LAMBDA_ENV, lambdaEnvironment } from '@market-stream/core';
 export { LambdaConfigError } from './errors.js';
 export type { ConnectHandlerOptions, TokenVerifier } from './lambda/createConnectHandler.js';
 export { createConnectHandler } from './lambda/createConnectHandler.js';

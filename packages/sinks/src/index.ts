@@ -6,6 +6,10 @@
  * @module @market-stream/sinks
  */
 
+export type { TableKeyAttribute, TableKeys } from '@market-stream/core';
+// The history table's keys are defined in core (cdk-constructs depends only on core at synth
+// time) and shown here, at the door of the package that writes and reads the table.
+export { HISTORY_TABLE_KEYS } from '@market-stream/core';
 export {
   DYNAMO_DEFAULTS,
   DYNAMO_LIMITS,

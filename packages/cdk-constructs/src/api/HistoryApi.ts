@@ -1,3 +1,4 @@
+import { lambdaEnvironment } from '@market-stream/core';
 import { Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -101,7 +102,7 @@ export class HistoryApi extends Construct {
     this.function = new BundledFunction(this, 'Handler', {
       handler: 'history',
       description: 'market-stream history API: /api/trades and /api/bars',
-      environment: { HISTORY_TABLE: props.historyTable.tableName },
+      environment: lambdaEnvironment({ historyTable: props.historyTable.tableName }),
       memorySize: 256,
       timeout: Duration.seconds(10),
       runtime: props.runtime,

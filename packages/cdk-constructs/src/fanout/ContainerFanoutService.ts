@@ -1,3 +1,4 @@
+import { lambdaEnvironment } from '@market-stream/core';
 import { Duration } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -225,13 +226,14 @@ export class ContainerFanoutService extends Construct {
       },
     });
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logRetention() });
+    // The fan-out node reads the serverless handlers' names for the settings they share.
     const environment: Record<string, string> = {
       STREAM_NAME: props.stream.streamName,
       PORT: String(d.port),
-      FANOUT_MODE: props.mode ?? DEFAULTS.fanout.mode,
+      ...lambdaEnvironment({ mode: props.mode ?? DEFAULTS.fanout.mode }),
       ...props.environment,
+      ...lambdaEnvironment({ historyTable: props.historyTable?.tableName }),
     };
-    if (props.historyTable) environment.HISTORY_TABLE = props.historyTable.tableName;
     this.container = this.taskDefinition.addContainer('FanoutNode', {
       image,
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'fanout', logGroup: this.logGroup }),

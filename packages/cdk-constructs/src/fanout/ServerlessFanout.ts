@@ -1,3 +1,4 @@
+import { CONNECTIONS_TABLE_KEYS, LAMBDA_ENV, lambdaEnvironment } from '@market-stream/core';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -19,6 +20,7 @@ import {
 } from '../internal/acknowledge.js';
 import { BundledFunction } from '../internal/BundledFunction.js';
 import { logRetention } from '../internal/logRetention.js';
+import { cdkTableKeys } from '../internal/tableKeys.js';
 
 /**
  * Token checking on `$connect` by the connect handler itself (a JWT in `?token=`). A token is
@@ -194,8 +196,7 @@ export class ServerlessFanout extends Construct {
         timeToLiveAttribute: 'ttl',
         removalPolicy: RemovalPolicy.DESTROY,
         ...props.connectionTableProps,
-        partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-        sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+        ...cdkTableKeys(CONNECTIONS_TABLE_KEYS),
       });
     if (!props.existingConnectionTable) {
       acknowledge(
@@ -205,21 +206,20 @@ export class ServerlessFanout extends Construct {
       );
     }
 
-    const base = {
-      CONNECTIONS_TABLE: this.connectionTable.tableName,
-      CONNECTION_SHARDS: String(this.connectionShards),
-      FANOUT_MODE: this.mode,
-    };
+    const base = lambdaEnvironment({
+      connectionsTable: this.connectionTable.tableName,
+      shards: this.connectionShards,
+      mode: this.mode,
+    });
     const handlerDefaults = {
       memorySize: DEFAULTS.fanout.handlerMemoryMiB,
       timeout: Duration.seconds(DEFAULTS.fanout.handlerTimeoutSeconds),
     };
-    const jwtEnvironment: Record<string, string> = {};
-    if (props.jwt) {
-      jwtEnvironment.JWT_JWKS_URL = props.jwt.jwksUrl;
-      if (props.jwt.issuer) jwtEnvironment.JWT_ISSUER = props.jwt.issuer;
-      jwtEnvironment.JWT_AUDIENCE = props.jwt.audience;
-    }
+    const jwtEnvironment = lambdaEnvironment({
+      jwtJwksUrl: props.jwt?.jwksUrl,
+      jwtIssuer: props.jwt?.issuer,
+      jwtAudience: props.jwt?.audience,
+    });
     this.connectHandler = new BundledFunction(this, 'Connect', {
       handler: 'connect',
       description: 'market-stream $connect: registers the connection in its shard',
@@ -316,7 +316,7 @@ export class ServerlessFanout extends Construct {
     }
 
     this.stage.grantManagementApiAccess(this.messageHandler);
-    this.messageHandler.addEnvironment('WEBSOCKET_API_ENDPOINT', this.stage.callbackUrl);
+    this.messageHandler.addEnvironment(LAMBDA_ENV.endpoint, this.stage.callbackUrl);
 
     if (!props.authorizer) {
       const reason = props.jwt
@@ -370,12 +370,12 @@ export class ServerlessFanout extends Construct {
    * @returns The variables.
    */
   publisherEnvironment(): Record<string, string> {
-    return {
-      CONNECTIONS_TABLE: this.connectionTable.tableName,
-      CONNECTION_SHARDS: String(this.connectionShards),
-      FANOUT_MODE: this.mode,
-      WEBSOCKET_API_ENDPOINT: this.stage.callbackUrl,
-    };
+    return lambdaEnvironment({
+      connectionsTable: this.connectionTable.tableName,
+      shards: this.connectionShards,
+      mode: this.mode,
+      endpoint: this.stage.callbackUrl,
+    });
   }
 
   /**

@@ -9,6 +9,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LAMBDA_ENV } from '@market-stream/core';
 import { dynamoHistoryWriter } from '@market-stream/fanout/lambda';
 import { decodeKinesisEvent, type KinesisEventLike } from '@market-stream/sinks/lambda';
 
@@ -18,8 +19,8 @@ export async function handler(
   event: KinesisEventLike,
 ): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> {
   if (!write) {
-    const tableName = process.env.HISTORY_TABLE;
-    if (!tableName) throw new Error('HISTORY_TABLE is not set');
+    const tableName = process.env[LAMBDA_ENV.historyTable];
+    if (!tableName) throw new Error(`${LAMBDA_ENV.historyTable} is not set`);
     write = dynamoHistoryWriter({
       client: DynamoDBDocumentClient.from(new DynamoDBClient({})),
       tableName,

@@ -1,3 +1,4 @@
+import { HISTORY_TABLE_KEYS } from '@market-stream/core';
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -5,6 +6,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.js';
 import { ConstructPropsError } from '../errors.js';
+import { cdkTableKeys } from '../internal/tableKeys.js';
 
 /**
  * Props of {@link TradeHistoryTable}. Give `existingTable` or `tableProps`, not both.
@@ -83,8 +85,7 @@ export class TradeHistoryTable extends Construct {
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         timeToLiveAttribute: DEFAULTS.history.ttlAttribute,
         ...props.tableProps,
-        partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-        sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+        ...cdkTableKeys(HISTORY_TABLE_KEYS),
       });
     if (props.alarms ?? true) {
       this.writeThrottleAlarm = this.metricWriteThrottles().createAlarm(

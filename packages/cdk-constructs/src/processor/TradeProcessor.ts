@@ -1,3 +1,4 @@
+import { LAMBDA_ENV, lambdaEnvironment } from '@market-stream/core';
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -205,10 +206,10 @@ export class TradeProcessor extends Construct {
     if (!props.fanout && !props.historyTable) {
       throw new ConstructPropsError('TradeProcessor', 'give historyTable or fanout (or both)');
     }
-    const environment: Record<string, string> = props.fanout
-      ? props.fanout.publisherEnvironment()
-      : {};
-    if (props.historyTable) environment.HISTORY_TABLE = props.historyTable.tableName;
+    const environment = {
+      ...props.fanout?.publisherEnvironment(),
+      ...lambdaEnvironment({ historyTable: props.historyTable?.tableName }),
+    };
 
     // The fan-out processor needs a connection table; without a fan-out (the container
     // topology, whose nodes read the stream themselves) the recorder only writes history.
@@ -244,7 +245,7 @@ export class TradeProcessor extends Construct {
       }).function;
       props.fanout.grantPublish(this.broadcaster);
       this.broadcaster.grantInvoke(this.function);
-      this.function.addEnvironment('BROADCASTER_FUNCTION', this.broadcaster.functionName);
+      this.function.addEnvironment(LAMBDA_ENV.broadcasterFunction, this.broadcaster.functionName);
       this.broadcastFailureQueue = this.configureBroadcasterInvokes(this.broadcaster, props);
     }
 

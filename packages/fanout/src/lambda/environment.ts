@@ -1,3 +1,4 @@
+import { LAMBDA_ENV } from '@market-stream/core';
 import { SERVERLESS_DEFAULTS } from '../defaults.js';
 import { LambdaConfigError } from '../errors.js';
 import type { DeliveryMode } from '../types.js';
@@ -61,42 +62,39 @@ export function readEnvironment(
     const text = env[name]?.trim();
     return text ? text : undefined;
   };
-  const connectionsTable = value('CONNECTIONS_TABLE');
-  if (!connectionsTable) throw new LambdaConfigError('CONNECTIONS_TABLE', 'is required');
+  const connectionsTable = value(LAMBDA_ENV.connectionsTable);
+  if (!connectionsTable) throw new LambdaConfigError(LAMBDA_ENV.connectionsTable, 'is required');
 
-  const shardsText = value('CONNECTION_SHARDS');
+  const shardsText = value(LAMBDA_ENV.shards);
   const shards = shardsText === undefined ? SERVERLESS_DEFAULTS.shards : Number(shardsText);
   if (!Number.isInteger(shards) || shards < 1 || shards > 10_000) {
     throw new LambdaConfigError(
-      'CONNECTION_SHARDS',
+      LAMBDA_ENV.shards,
       `must be an integer 1…10000, got "${shardsText}"`,
     );
   }
-  const mode = value('FANOUT_MODE') ?? SERVERLESS_DEFAULTS.mode;
+  const mode = value(LAMBDA_ENV.mode) ?? SERVERLESS_DEFAULTS.mode;
   if (mode !== 'latest' && mode !== 'all') {
-    throw new LambdaConfigError('FANOUT_MODE', `must be "latest" or "all", got "${mode}"`);
+    throw new LambdaConfigError(LAMBDA_ENV.mode, `must be "latest" or "all", got "${mode}"`);
   }
-  const endpoint = value('WEBSOCKET_API_ENDPOINT');
+  const endpoint = value(LAMBDA_ENV.endpoint);
   if (endpoint !== undefined && !/^https?:\/\//.test(endpoint)) {
-    throw new LambdaConfigError(
-      'WEBSOCKET_API_ENDPOINT',
-      `must be an http(s) URL, got "${endpoint}"`,
-    );
+    throw new LambdaConfigError(LAMBDA_ENV.endpoint, `must be an http(s) URL, got "${endpoint}"`);
   }
 
   const config: LambdaEnvironment = { connectionsTable, shards, mode };
   const optional = {
     endpoint,
-    historyTable: value('HISTORY_TABLE'),
-    jwtSecret: value('JWT_SECRET'),
-    jwtJwksUrl: value('JWT_JWKS_URL'),
-    jwtIssuer: value('JWT_ISSUER'),
-    jwtAudience: value('JWT_AUDIENCE'),
-    broadcasterFunction: value('BROADCASTER_FUNCTION'),
+    historyTable: value(LAMBDA_ENV.historyTable),
+    jwtSecret: value(LAMBDA_ENV.jwtSecret),
+    jwtJwksUrl: value(LAMBDA_ENV.jwtJwksUrl),
+    jwtIssuer: value(LAMBDA_ENV.jwtIssuer),
+    jwtAudience: value(LAMBDA_ENV.jwtAudience),
+    broadcasterFunction: value(LAMBDA_ENV.broadcasterFunction),
   };
   if (optional.jwtJwksUrl !== undefined && optional.jwtAudience === undefined) {
     // A JWKS is usually an identity provider's, signing tokens for other applications too.
-    throw new LambdaConfigError('JWT_AUDIENCE', 'is required with JWT_JWKS_URL');
+    throw new LambdaConfigError(LAMBDA_ENV.jwtAudience, 'is required with JWT_JWKS_URL');
   }
   for (const [key, text] of Object.entries(optional)) {
     if (text !== undefined) (config as unknown as Record<string, string>)[key] = text;
