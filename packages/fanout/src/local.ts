@@ -15,5 +15,5 @@ export type {
   ApiGatewayEmulator,
   ApiGatewayEmulatorOptions,
   ApiGatewayEmulatorStats,
-} from './local/startApiGatewayEmulator.js';
+} from './local/apiGatewayEmulatorTypes.js';
 export { startApiGatewayEmulator } from './local/startApiGatewayEmulator.js';

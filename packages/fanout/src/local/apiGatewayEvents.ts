@@ -94,3 +94,13 @@ export function identityOf(request: IncomingMessage): { sourceIp: string; userAg
   if (userAgent) identity.userAgent = userAgent;
   return identity;
 }
+
+/** The Lambda `context` the emulator passes to a route handler. */
+export function lambdaContext(routeKey: string): Record<string, unknown> {
+  return {
+    functionName: `emulator-${routeKey}`,
+    awsRequestId: randomUUID(),
+    getRemainingTimeInMillis: () => 29_000,
+    callbackWaitsForEmptyEventLoop: false,
+  };
+}

@@ -181,3 +181,16 @@ function fail(response: ServerResponse, status: number, type: string, message: s
   });
   response.end(body);
 }
+
+/** Counters at zero. */
+export function emptyCounters(): ConnectionsApiCounters {
+  return {
+    posts: 0,
+    delivered: 0,
+    gone: 0,
+    throttled: 0,
+    inFlight: 0,
+    maxConcurrentPosts: 0,
+    postsByConnection: new Map(),
+  };
+}
