@@ -1,6 +1,7 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LAMBDA_ENV } from '@market-stream/core';
 import { createJwtVerifier } from '../auth/createJwtVerifier.js';
 import { LambdaConfigError } from '../errors.js';
 import { DynamoConnectionStore } from '../stores/DynamoConnectionStore.js';
@@ -92,7 +93,7 @@ function endpointOf(event: WebSocketEvent): string {
 }
 
 function requireEndpoint(env: LambdaEnvironment): string {
-  if (!env.endpoint) throw new LambdaConfigError('WEBSOCKET_API_ENDPOINT', 'is required');
+  if (!env.endpoint) throw new LambdaConfigError(LAMBDA_ENV.endpoint, 'is required');
   return env.endpoint;
 }
 
