@@ -4,25 +4,21 @@ import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.js';
 import { ConstructPropsError } from '../errors.js';
-import {
-  acknowledge,
-  acknowledgeWildcards,
-  DATA_GRANT_ALLOWANCES,
-} from '../internal/acknowledge.js';
 import { logAlbAccessLogs } from '../internal/albAccessLogs.js';
 import { cloudFrontOriginFacingPeer } from '../internal/cloudFrontOriginFacing.js';
 import { resolveCluster } from '../internal/cluster.js';
 import { resolveImage } from '../internal/containerImage.js';
+import { createFargateService, createFargateTask } from '../internal/fargateService.js';
 import { createLogBucket } from '../internal/logBucket.js';
-import { logRetention } from '../internal/logRetention.js';
+import { acknowledgeFargateTask } from '../internal/suppressions.js';
 
 /**
  * How {@link ContainerFanoutService} scales: `connections` tracks new WebSocket connections per
@@ -217,40 +213,29 @@ export class ContainerFanoutService extends Construct {
     const image = resolveImage('ContainerFanoutService', props.image, props.dockerfileDirectory);
     this.cluster = resolveCluster(this, 'ContainerFanoutService', props.cluster, props.vpc);
 
-    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
+    // The fan-out node reads the serverless handlers' names for the settings they share.
+    ({
+      taskDefinition: this.taskDefinition,
+      logGroup: this.logGroup,
+      container: this.container,
+    } = createFargateTask(this, {
       cpu: props.cpu ?? d.cpu,
       memoryLimitMiB: props.memoryLimitMiB ?? d.memoryMiB,
-      runtimePlatform: {
-        cpuArchitecture: ecs.CpuArchitecture.ARM64,
-        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
-      },
-    });
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logRetention() });
-    // The fan-out node reads the serverless handlers' names for the settings they share.
-    const environment: Record<string, string> = {
-      STREAM_NAME: props.stream.streamName,
-      PORT: String(d.port),
-      ...lambdaEnvironment({ mode: props.mode ?? DEFAULTS.fanout.mode }),
-      ...props.environment,
-      ...lambdaEnvironment({ historyTable: props.historyTable?.tableName }),
-    };
-    this.container = this.taskDefinition.addContainer('FanoutNode', {
+      containerId: 'FanoutNode',
       image,
-      logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'fanout', logGroup: this.logGroup }),
-      environment,
+      streamPrefix: 'fanout',
+      environment: {
+        STREAM_NAME: props.stream.streamName,
+        PORT: String(d.port),
+        ...lambdaEnvironment({ mode: props.mode ?? DEFAULTS.fanout.mode }),
+        ...props.environment,
+        ...lambdaEnvironment({ historyTable: props.historyTable?.tableName }),
+      },
       portMappings: [{ containerPort: d.port }],
-    });
+    }));
     props.stream.grantRead(this.taskDefinition.taskRole);
     props.historyTable?.grant(this.taskDefinition.taskRole, 'dynamodb:Query');
-
-    this.service = new ecs.FargateService(this, 'Service', {
-      cluster: this.cluster,
-      taskDefinition: this.taskDefinition,
-      desiredCount: minCapacity,
-      assignPublicIp: false,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      circuitBreaker: { rollback: true },
-    });
+    this.service = createFargateService(this, this.cluster, this.taskDefinition, minCapacity);
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: this.cluster.vpc,
@@ -303,19 +288,11 @@ export class ContainerFanoutService extends Construct {
       });
     }
 
-    acknowledge(
+    acknowledgeFargateTask(
+      this,
       this.taskDefinition,
-      'AwsSolutions-ECS2',
       'The environment holds non-secret configuration only: stream and table names, port, mode.',
     );
-    acknowledgeWildcards(this, [
-      {
-        actions: (action) => action === 'ecr:GetAuthorizationToken',
-        reason:
-          'ecr:GetAuthorizationToken supports no resource-level permissions (resource must be *).',
-      },
-      ...DATA_GRANT_ALLOWANCES,
-    ]);
   }
 
   /**

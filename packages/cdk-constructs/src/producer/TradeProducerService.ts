@@ -1,19 +1,15 @@
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.js';
 import { ConstructPropsError } from '../errors.js';
-import {
-  acknowledge,
-  acknowledgeWildcards,
-  DATA_GRANT_ALLOWANCES,
-} from '../internal/acknowledge.js';
 import { resolveCluster } from '../internal/cluster.js';
 import { resolveImage } from '../internal/containerImage.js';
-import { logRetention } from '../internal/logRetention.js';
+import { createFargateService, createFargateTask } from '../internal/fargateService.js';
+import { acknowledgeFargateTask } from '../internal/suppressions.js';
 
 /**
  * Props of {@link TradeProducerService}. Give `image` or `dockerfileDirectory`; give `cluster`
@@ -132,49 +128,36 @@ export class TradeProducerService extends Construct {
     const image = resolveImage('TradeProducerService', props.image, props.dockerfileDirectory);
     this.cluster = resolveCluster(this, 'TradeProducerService', props.cluster, props.vpc);
 
-    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
+    ({
+      taskDefinition: this.taskDefinition,
+      logGroup: this.logGroup,
+      container: this.container,
+    } = createFargateTask(this, {
       cpu: props.cpu ?? DEFAULTS.producer.cpu,
       memoryLimitMiB: props.memoryLimitMiB ?? DEFAULTS.producer.memoryMiB,
-      runtimePlatform: {
-        cpuArchitecture: ecs.CpuArchitecture.ARM64,
-        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
-      },
-    });
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logRetention() });
-    this.container = this.taskDefinition.addContainer('Producer', {
+      containerId: 'Producer',
       image,
-      logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'producer', logGroup: this.logGroup }),
+      streamPrefix: 'producer',
       environment: {
         STREAM_NAME: props.stream.streamName,
         TRADES_PER_SECOND: String(tradesPerSecond),
         TICKERS: tickers.join(','),
         ...props.environment,
       },
-    });
+    }));
     props.stream.grantWrite(this.taskDefinition.taskRole);
-
-    this.service = new ecs.FargateService(this, 'Service', {
-      cluster: this.cluster,
-      taskDefinition: this.taskDefinition,
-      desiredCount: props.desiredCount ?? DEFAULTS.producer.desiredCount,
-      assignPublicIp: false,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      circuitBreaker: { rollback: true },
-    });
-
-    acknowledge(
+    this.service = createFargateService(
+      this,
+      this.cluster,
       this.taskDefinition,
-      'AwsSolutions-ECS2',
+      props.desiredCount ?? DEFAULTS.producer.desiredCount,
+    );
+
+    acknowledgeFargateTask(
+      this,
+      this.taskDefinition,
       'The environment holds non-secret configuration only: stream name, rate and tickers.',
     );
-    acknowledgeWildcards(this, [
-      {
-        actions: (action) => action === 'ecr:GetAuthorizationToken',
-        reason:
-          'ecr:GetAuthorizationToken supports no resource-level permissions (resource must be *).',
-      },
-      ...DATA_GRANT_ALLOWANCES,
-    ]);
   }
 
   /**

@@ -1,0 +1,83 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { logRetention } from './logRetention.js';
+
+/** Props of {@link createFargateTask}. */
+export interface FargateTaskProps {
+  /** Task CPU units. */
+  readonly cpu: number;
+  /** Task memory in MiB. */
+  readonly memoryLimitMiB: number;
+  /** Id of the one container. */
+  readonly containerId: string;
+  /** The container image. */
+  readonly image: ecs.ContainerImage;
+  /** Log stream prefix of the container's log group. */
+  readonly streamPrefix: string;
+  /** The container's environment. */
+  readonly environment: Record<string, string>;
+  /** Ports the container listens on. */
+  readonly portMappings?: ecs.PortMapping[];
+}
+
+/** What {@link createFargateTask} builds. */
+export interface FargateTask {
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly logGroup: logs.LogGroup;
+  readonly container: ecs.ContainerDefinition;
+}
+
+/**
+ * An ARM64 Linux Fargate task definition (`Task`) with one container logging to its own log
+ * group (`Logs`, default retention) — the task shape every Fargate construct here runs.
+ *
+ * @example
+ * ```ts
+ * const { taskDefinition } = createFargateTask(this, { cpu: 256, memoryLimitMiB: 512, containerId: 'App', image, streamPrefix: 'app', environment: {} });
+ * ```
+ */
+export function createFargateTask(scope: Construct, props: FargateTaskProps): FargateTask {
+  const taskDefinition = new ecs.FargateTaskDefinition(scope, 'Task', {
+    cpu: props.cpu,
+    memoryLimitMiB: props.memoryLimitMiB,
+    runtimePlatform: {
+      cpuArchitecture: ecs.CpuArchitecture.ARM64,
+      operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+    },
+  });
+  const logGroup = new logs.LogGroup(scope, 'Logs', { retention: logRetention() });
+  const container = taskDefinition.addContainer(props.containerId, {
+    image: props.image,
+    logging: ecs.LogDrivers.awsLogs({ streamPrefix: props.streamPrefix, logGroup }),
+    environment: props.environment,
+    ...(props.portMappings ? { portMappings: props.portMappings } : {}),
+  });
+  return { taskDefinition, logGroup, container };
+}
+
+/**
+ * A Fargate service (`Service`) in the cluster's private subnets, no public IP, with the
+ * deployment circuit breaker rolling back failed deployments.
+ *
+ * @example
+ * ```ts
+ * const service = createFargateService(this, cluster, taskDefinition, 1);
+ * ```
+ */
+export function createFargateService(
+  scope: Construct,
+  cluster: ecs.ICluster,
+  taskDefinition: ecs.FargateTaskDefinition,
+  desiredCount: number,
+): ecs.FargateService {
+  return new ecs.FargateService(scope, 'Service', {
+    cluster,
+    taskDefinition,
+    desiredCount,
+    assignPublicIp: false,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    circuitBreaker: { rollback: true },
+  });
+}
