@@ -58,8 +58,9 @@ export const ALLOWED_EDGES: readonly AllowedEdge[] = [
     to: 'sinks',
     files: ['src/lambda/'],
     reason:
-      'the serverless stream processor decodes Kinesis events with the sinks’ decoder and the ' +
-      'history writer reuses its DynamoDB item mapping (issue #11 item 3 moves both into sinks)',
+      'the serverless stream processor takes its Kinesis event types and decoder ' +
+      '(decodeKinesisEvent) and its history writer (dynamoHistoryWriter) from sinks, where the ' +
+      'Lambda event shapes and the DynamoDB item design live, so that each exists once',
   },
   {
     from: 'cdk-constructs',

@@ -27,24 +27,26 @@ export type {
   ShardBroadcasterOptions,
 } from './lambda/createShardBroadcaster.js';
 export { createShardBroadcaster } from './lambda/createShardBroadcaster.js';
-export type { StreamProcessorOptions } from './lambda/createStreamProcessor.js';
-export { createStreamProcessor } from './lambda/createStreamProcessor.js';
-export type { ShardReport } from './lambda/deliverShard.js';
-export type { LambdaEnvironment } from './lambda/environment.js';
-export { readEnvironment } from './lambda/environment.js';
-export { dynamoHistoryWriter } from './lambda/historyWriter.js';
-export { invokeBroadcaster } from './lambda/invokeBroadcaster.js';
+// DecodedBatch, KinesisEventLike, StreamBatchResponse and dynamoHistoryWriter moved to
+// @market-stream/sinks; the old names stay here as plain re-exports.
 export type {
   DecodedBatch,
   KinesisEventLike,
   StreamBatchResponse,
-} from './lambda/kinesisEvent.js';
+  StreamProcessorOptions,
+} from './lambda/createStreamProcessor.js';
+export { createStreamProcessor } from './lambda/createStreamProcessor.js';
+export type { ShardReport } from './lambda/deliverShard.js';
+export type { LambdaEnvironment } from './lambda/environment.js';
+export { readEnvironment } from './lambda/environment.js';
+export { invokeBroadcaster } from './lambda/invokeBroadcaster.js';
 export type { LatestTradeStore } from './lambda/LatestTradeStore.js';
 export { DynamoLatestTradeStore } from './lambda/LatestTradeStore.js';
 export {
   broadcaster,
   connect,
   disconnect,
+  dynamoHistoryWriter,
   message,
   processor,
   resetReadyHandlers,

@@ -19,6 +19,8 @@ export {
   SINK_DEFAULTS,
   SQS_LIMITS,
 } from './defaults.js';
+export type { DynamoHistoryWriterOptions } from './dynamo/dynamoHistoryWriter.js';
+export { dynamoHistoryWriter } from './dynamo/dynamoHistoryWriter.js';
 export type { QueryBarsOptions } from './dynamo/queryBars.js';
 export { queryBars } from './dynamo/queryBars.js';
 export type { QueryTradesOptions } from './dynamo/queryTrades.js';

@@ -1,11 +1,23 @@
 import type { Trade } from '@market-stream/core';
-import { decodeKinesisEvent } from '@market-stream/sinks/lambda';
+import {
+  type BatchResponse,
+  type DecodedTrades,
+  decodeKinesisEvent,
+  type KinesisEventLike,
+} from '@market-stream/sinks/lambda';
 import { SERVERLESS_DEFAULTS } from '../defaults.js';
 import type { ConnectionStore, DeliveryMode, Transport } from '../types.js';
 import type { BroadcastRequest } from './createShardBroadcaster.js';
 import { deliverShard, type ShardReport } from './deliverShard.js';
-import type { DecodedBatch, KinesisEventLike, StreamBatchResponse } from './kinesisEvent.js';
 import type { LatestTradeStore } from './LatestTradeStore.js';
+
+// The processor's event, decoder and response types are sinks' (re-exported under their old
+// fanout names).
+export type {
+  BatchResponse as StreamBatchResponse,
+  DecodedTrades as DecodedBatch,
+  KinesisEventLike,
+} from '@market-stream/sinks/lambda';
 
 /**
  * Options of {@link createStreamProcessor}. Give `transport` (send from this function) or
@@ -39,7 +51,7 @@ export interface StreamProcessorOptions {
    * @default decodeKinesisEvent of `@market-stream/sinks/lambda` (base64 → KPL deaggregation →
    * JSON → validateTrade)
    */
-  decode?: (event: KinesisEventLike) => DecodedBatch;
+  decode?: (event: KinesisEventLike) => DecodedTrades;
   /**
    * Whether records that cannot be decoded go into `batchItemFailures`. A retry never fixes a
    * malformed record, and reporting it makes Lambda retry it (and everything after it in the
@@ -52,7 +64,7 @@ export interface StreamProcessorOptions {
    * Receives each record that could not be decoded.
    * @default logs one warning per batch with the count and the first reason
    */
-  onDecodeFailure?: (failures: DecodedBatch['failures']) => void;
+  onDecodeFailure?: (failures: DecodedTrades['failures']) => void;
   /**
    * Writes the batch to history before it is fanned out (e.g. `toDynamo`); when it throws,
    * every record of the batch is reported failed so Lambda retries it.
@@ -111,13 +123,13 @@ export interface StreamProcessorOptions {
  */
 export function createStreamProcessor(
   options: StreamProcessorOptions,
-): (event: KinesisEventLike, context?: unknown) => Promise<StreamBatchResponse> {
+): (event: KinesisEventLike, context?: unknown) => Promise<BatchResponse> {
   const shards = options.shards ?? SERVERLESS_DEFAULTS.shards;
   const mode = options.mode ?? SERVERLESS_DEFAULTS.mode;
   const decode = options.decode ?? decodeKinesisEvent;
   const onDecodeFailure =
     options.onDecodeFailure ??
-    ((failures: DecodedBatch['failures']) =>
+    ((failures: DecodedTrades['failures']) =>
       console.warn(
         `[fanout processor] ${failures.length} undecodable record(s) skipped; first: ${failures[0]?.reason}`,
       ));
@@ -128,7 +140,7 @@ export function createStreamProcessor(
 
   return async (event) => {
     const { trades, failures } = decode(event);
-    const batchItemFailures: StreamBatchResponse['batchItemFailures'] = [];
+    const batchItemFailures: BatchResponse['batchItemFailures'] = [];
     if (failures.length > 0) {
       if (options.reportDecodeFailures) {
         const reported = new Set(failures.map(({ itemIdentifier }) => itemIdentifier));

@@ -2,6 +2,8 @@ import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagem
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LAMBDA_ENV } from '@market-stream/core';
+import { dynamoHistoryWriter } from '@market-stream/sinks';
+import type { BatchResponse, KinesisEventLike } from '@market-stream/sinks/lambda';
 import { createJwtVerifier } from '../auth/createJwtVerifier.js';
 import { LambdaConfigError } from '../errors.js';
 import { DynamoConnectionStore } from '../stores/DynamoConnectionStore.js';
@@ -16,11 +18,12 @@ import { type BroadcastRequest, createShardBroadcaster } from './createShardBroa
 import { createStreamProcessor } from './createStreamProcessor.js';
 import type { ShardReport } from './deliverShard.js';
 import { type LambdaEnvironment, readEnvironment } from './environment.js';
-import { dynamoHistoryWriter } from './historyWriter.js';
 import { invokeBroadcaster } from './invokeBroadcaster.js';
-import type { KinesisEventLike, StreamBatchResponse } from './kinesisEvent.js';
 import { DynamoLatestTradeStore } from './LatestTradeStore.js';
 import type { WebSocketEvent, WebSocketResult } from './webSocketEvents.js';
+
+/** Moved to `@market-stream/sinks`; re-exported under its old door. */
+export { dynamoHistoryWriter } from '@market-stream/sinks';
 
 /** Clients and stores shared by the ready handlers of one Lambda container, made on first use. */
 interface Parts {
@@ -190,29 +193,28 @@ export const message: (event: WebSocketEvent, context?: unknown) => Promise<WebS
  * export { processor as handler } from '@market-stream/fanout/lambda';
  * ```
  */
-export const processor: (
-  event: KinesisEventLike,
-  context?: unknown,
-) => Promise<StreamBatchResponse> = lazy(() => {
-  const { env, store, latest, documentClient, transportFor } = shared();
-  const broadcasterFunction = env.broadcasterFunction;
-  return createStreamProcessor({
-    store,
-    latest,
-    shards: env.shards,
-    mode: env.mode,
-    ...(broadcasterFunction
-      ? {
-          broadcast: (request: BroadcastRequest) => invokeBroadcaster(broadcasterFunction, request),
-        }
-      : { transport: transportFor(requireEndpoint(env)) }),
-    onShardReport: logShardReport,
-    onError: logError,
-    ...(env.historyTable
-      ? { history: dynamoHistoryWriter({ client: documentClient, tableName: env.historyTable }) }
-      : {}),
+export const processor: (event: KinesisEventLike, context?: unknown) => Promise<BatchResponse> =
+  lazy(() => {
+    const { env, store, latest, documentClient, transportFor } = shared();
+    const broadcasterFunction = env.broadcasterFunction;
+    return createStreamProcessor({
+      store,
+      latest,
+      shards: env.shards,
+      mode: env.mode,
+      ...(broadcasterFunction
+        ? {
+            broadcast: (request: BroadcastRequest) =>
+              invokeBroadcaster(broadcasterFunction, request),
+          }
+        : { transport: transportFor(requireEndpoint(env)) }),
+      onShardReport: logShardReport,
+      onError: logError,
+      ...(env.historyTable
+        ? { history: dynamoHistoryWriter({ client: documentClient, tableName: env.historyTable }) }
+        : {}),
+    });
   });
-});
 
 /**
  * Ready per-shard broadcaster configured from the environment (`CONNECTIONS_TABLE`,
