@@ -1,26 +1,28 @@
 import { CONNECTIONS_TABLE_KEYS, LAMBDA_ENV, lambdaEnvironment } from '@market-stream/core';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.js';
 import { ConstructPropsError } from '../errors.js';
 import {
   acknowledge,
-  acknowledgeManagedPolicy,
   acknowledgeWildcards,
   DATA_GRANT_ALLOWANCES,
   MANAGE_CONNECTIONS_ALLOWANCE,
 } from '../internal/acknowledge.js';
 import { BundledFunction } from '../internal/BundledFunction.js';
-import { logRetention } from '../internal/logRetention.js';
+import { acknowledgeWebSocketRoutes } from '../internal/suppressions.js';
 import { cdkTableKeys } from '../internal/tableKeys.js';
+import {
+  createApiGatewayCloudWatchRole,
+  createWebSocketApi,
+  createWebSocketStage,
+} from '../internal/webSocketApi.js';
 
 /**
  * Token checking on `$connect` by the connect handler itself (a JWT in `?token=`). A token is
@@ -121,6 +123,38 @@ export interface ServerlessFanoutProps {
   readonly alarms?: boolean;
 }
 
+/** The client actions routed to the message handler (besides `$default`). */
+const MESSAGE_ACTIONS = ['subscribe', 'unsubscribe', 'ping'] as const;
+
+/**
+ * Checks the props and resolves the connection shard count.
+ * @throws ConstructPropsError on conflicting or out-of-range props.
+ */
+function checkProps(props: ServerlessFanoutProps): number {
+  if (props.existingConnectionTable && props.connectionTableProps) {
+    throw new ConstructPropsError(
+      'ServerlessFanout',
+      'give existingConnectionTable or connectionTableProps, not both',
+    );
+  }
+  const connectionShards = props.connectionShards ?? DEFAULTS.fanout.connectionShards;
+  if (!Number.isInteger(connectionShards) || connectionShards < 1) {
+    throw new ConstructPropsError('ServerlessFanout', 'connectionShards must be an integer ≥ 1');
+  }
+  if (props.jwt && !props.jwt.audience) {
+    throw new ConstructPropsError('ServerlessFanout', 'jwt.audience is required');
+  }
+  return connectionShards;
+}
+
+/** Why `$connect` has no API Gateway authorizer, or undefined when it has one. */
+function connectRouteReason(props: ServerlessFanoutProps): string | undefined {
+  if (props.authorizer) return undefined;
+  return props.jwt
+    ? 'The connect handler verifies a JWT (JWT_JWKS_URL) before accepting the connection.'
+    : 'Public market-data feed; pass `authorizer` or `jwt` to require credentials on $connect.';
+}
+
 /**
  * The serverless fan-out: an API Gateway WebSocket API (route selection
  * `$request.body.action`; `$connect`, `$disconnect`, `subscribe`, `unsubscribe`, `ping` and
@@ -174,38 +208,68 @@ export class ServerlessFanout extends Construct {
    */
   constructor(scope: Construct, id: string, props: ServerlessFanoutProps = {}) {
     super(scope, id);
-    if (props.existingConnectionTable && props.connectionTableProps) {
-      throw new ConstructPropsError(
-        'ServerlessFanout',
-        'give existingConnectionTable or connectionTableProps, not both',
-      );
-    }
-    this.connectionShards = props.connectionShards ?? DEFAULTS.fanout.connectionShards;
-    if (!Number.isInteger(this.connectionShards) || this.connectionShards < 1) {
-      throw new ConstructPropsError('ServerlessFanout', 'connectionShards must be an integer ≥ 1');
-    }
-    if (props.jwt && !props.jwt.audience) {
-      throw new ConstructPropsError('ServerlessFanout', 'jwt.audience is required');
-    }
+    this.connectionShards = checkProps(props);
     this.mode = props.mode ?? DEFAULTS.fanout.mode;
-    this.connectionTable =
-      props.existingConnectionTable ??
-      new dynamodb.Table(this, 'Connections', {
-        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-        encryption: dynamodb.TableEncryption.AWS_MANAGED,
-        timeToLiveAttribute: 'ttl',
-        removalPolicy: RemovalPolicy.DESTROY,
-        ...props.connectionTableProps,
-        ...cdkTableKeys(CONNECTIONS_TABLE_KEYS),
-      });
-    if (!props.existingConnectionTable) {
-      acknowledge(
-        this.connectionTable,
-        'AwsSolutions-DDB3',
-        'Connection records are ephemeral (API Gateway closes connections after 2 hours); there is nothing to recover.',
-      );
+    this.connectionTable = props.existingConnectionTable ?? this.createConnectionTable(props);
+    ({
+      connect: this.connectHandler,
+      disconnect: this.disconnectHandler,
+      message: this.messageHandler,
+    } = this.createHandlers(props.jwt));
+
+    this.webSocketApi = createWebSocketApi(this, {
+      description: 'market-stream trades over WebSocket',
+      connect: this.connectHandler,
+      disconnect: this.disconnectHandler,
+      message: this.messageHandler,
+      actions: MESSAGE_ACTIONS,
+      authorizer: props.authorizer,
+    });
+    ({ stage: this.stage, accessLogGroup: this.accessLogGroup } = createWebSocketStage(this, {
+      webSocketApi: this.webSocketApi,
+      stageName: props.stageName ?? DEFAULTS.fanout.stageName,
+      throttle: props.throttle ?? {
+        rateLimit: DEFAULTS.fanout.throttleRateLimit,
+        burstLimit: DEFAULTS.fanout.throttleBurstLimit,
+      },
+      accessLogs: props.accessLogs ?? true,
+    }));
+    if (this.accessLogGroup && (props.createCloudWatchRole ?? true)) {
+      this.cloudWatchRole = createApiGatewayCloudWatchRole(this, this.stage);
     }
 
+    this.stage.grantManagementApiAccess(this.messageHandler);
+    this.messageHandler.addEnvironment(LAMBDA_ENV.endpoint, this.stage.callbackUrl);
+
+    acknowledgeWebSocketRoutes(this.webSocketApi, MESSAGE_ACTIONS, connectRouteReason(props));
+    acknowledgeWildcards(this, [MANAGE_CONNECTIONS_ALLOWANCE, ...DATA_GRANT_ALLOWANCES]);
+    if (props.alarms ?? true) {
+      this.integrationErrorAlarm = this.createIntegrationErrorAlarm();
+    }
+  }
+
+  /** The new connection table (`Connections`): ephemeral records, so destroyed with the stack. */
+  private createConnectionTable(props: ServerlessFanoutProps): dynamodb.Table {
+    const table = new dynamodb.Table(this, 'Connections', {
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      timeToLiveAttribute: 'ttl',
+      removalPolicy: RemovalPolicy.DESTROY,
+      ...props.connectionTableProps,
+      ...cdkTableKeys(CONNECTIONS_TABLE_KEYS),
+    });
+    acknowledge(
+      table,
+      'AwsSolutions-DDB3',
+      'Connection records are ephemeral (API Gateway closes connections after 2 hours); there is nothing to recover.',
+    );
+    return table;
+  }
+
+  /** The `connect`, `disconnect` and `message` handlers, each reading and writing the table. */
+  private createHandlers(
+    jwt: FanoutJwtAuth | undefined,
+  ): Record<'connect' | 'disconnect' | 'message', lambda.Function> {
     const base = lambdaEnvironment({
       connectionsTable: this.connectionTable.tableName,
       shards: this.connectionShards,
@@ -216,142 +280,45 @@ export class ServerlessFanout extends Construct {
       timeout: Duration.seconds(DEFAULTS.fanout.handlerTimeoutSeconds),
     };
     const jwtEnvironment = lambdaEnvironment({
-      jwtJwksUrl: props.jwt?.jwksUrl,
-      jwtIssuer: props.jwt?.issuer,
-      jwtAudience: props.jwt?.audience,
+      jwtJwksUrl: jwt?.jwksUrl,
+      jwtIssuer: jwt?.issuer,
+      jwtAudience: jwt?.audience,
     });
-    this.connectHandler = new BundledFunction(this, 'Connect', {
-      handler: 'connect',
-      description: 'market-stream $connect: registers the connection in its shard',
-      environment: { ...base, ...jwtEnvironment },
-      ...handlerDefaults,
-    }).function;
-    this.disconnectHandler = new BundledFunction(this, 'Disconnect', {
-      handler: 'disconnect',
-      description: 'market-stream $disconnect: removes the connection',
-      environment: base,
-      ...handlerDefaults,
-    }).function;
-    const message = new BundledFunction(this, 'Message', {
-      handler: 'message',
-      description: 'market-stream subscribe / unsubscribe / ping',
-      environment: base,
-      ...handlerDefaults,
-    });
-    this.messageHandler = message.function;
-    for (const fn of [this.connectHandler, this.disconnectHandler, this.messageHandler]) {
+    const handlers = {
+      connect: new BundledFunction(this, 'Connect', {
+        handler: 'connect',
+        description: 'market-stream $connect: registers the connection in its shard',
+        environment: { ...base, ...jwtEnvironment },
+        ...handlerDefaults,
+      }).function,
+      disconnect: new BundledFunction(this, 'Disconnect', {
+        handler: 'disconnect',
+        description: 'market-stream $disconnect: removes the connection',
+        environment: base,
+        ...handlerDefaults,
+      }).function,
+      message: new BundledFunction(this, 'Message', {
+        handler: 'message',
+        description: 'market-stream subscribe / unsubscribe / ping',
+        environment: base,
+        ...handlerDefaults,
+      }).function,
+    };
+    for (const fn of [handlers.connect, handlers.disconnect, handlers.message]) {
       this.connectionTable.grantReadWriteData(fn);
     }
+    return handlers;
+  }
 
-    const messageIntegration = new WebSocketLambdaIntegration('Message', this.messageHandler);
-    this.webSocketApi = new apigwv2.WebSocketApi(this, 'Api', {
-      description: 'market-stream trades over WebSocket',
-      routeSelectionExpression: '$request.body.action',
-      connectRouteOptions: {
-        integration: new WebSocketLambdaIntegration('Connect', this.connectHandler),
-        ...(props.authorizer ? { authorizer: props.authorizer } : {}),
-      },
-      disconnectRouteOptions: {
-        integration: new WebSocketLambdaIntegration('Disconnect', this.disconnectHandler),
-      },
-      defaultRouteOptions: { integration: messageIntegration },
+  /** Fires on 5 or more integration errors in a period. */
+  private createIntegrationErrorAlarm(): cloudwatch.Alarm {
+    return this.metricIntegrationErrors().createAlarm(this, 'IntegrationErrorAlarm', {
+      alarmDescription: 'WebSocket route handlers are failing',
+      threshold: 5,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    for (const action of ['subscribe', 'unsubscribe', 'ping']) {
-      this.webSocketApi.addRoute(action, { integration: messageIntegration });
-    }
-
-    if (props.accessLogs ?? true) {
-      this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
-        retention: logRetention(),
-      });
-    }
-    this.stage = new apigwv2.WebSocketStage(this, 'Stage', {
-      webSocketApi: this.webSocketApi,
-      stageName: props.stageName ?? DEFAULTS.fanout.stageName,
-      autoDeploy: true,
-      throttle: props.throttle ?? {
-        rateLimit: DEFAULTS.fanout.throttleRateLimit,
-        burstLimit: DEFAULTS.fanout.throttleBurstLimit,
-      },
-      ...(this.accessLogGroup
-        ? {
-            accessLogSettings: {
-              destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup),
-              format: apigateway.AccessLogFormat.custom(
-                JSON.stringify({
-                  requestId: '$context.requestId',
-                  connectionId: '$context.connectionId',
-                  routeKey: '$context.routeKey',
-                  eventType: '$context.eventType',
-                  status: '$context.status',
-                  ip: '$context.identity.sourceIp',
-                  requestTime: '$context.requestTimeEpoch',
-                  integrationLatency: '$context.integrationLatency',
-                  error: '$context.error.message',
-                }),
-              ),
-            },
-          }
-        : {}),
-    });
-
-    if (this.accessLogGroup && (props.createCloudWatchRole ?? true)) {
-      this.cloudWatchRole = new iam.Role(this, 'ApiGatewayCloudWatchRole', {
-        assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
-        managedPolicies: [
-          iam.ManagedPolicy.fromAwsManagedPolicyName(
-            'service-role/AmazonAPIGatewayPushToCloudWatchLogs',
-          ),
-        ],
-      });
-      acknowledgeManagedPolicy(
-        this.cloudWatchRole,
-        'service-role/AmazonAPIGatewayPushToCloudWatchLogs',
-        'AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents for the account-level API Gateway logging role.',
-      );
-      const account = new apigateway.CfnAccount(this, 'ApiGatewayAccount', {
-        cloudWatchRoleArn: this.cloudWatchRole.roleArn,
-      });
-      this.stage.node.addDependency(account);
-    }
-
-    this.stage.grantManagementApiAccess(this.messageHandler);
-    this.messageHandler.addEnvironment(LAMBDA_ENV.endpoint, this.stage.callbackUrl);
-
-    if (!props.authorizer) {
-      const reason = props.jwt
-        ? 'The connect handler verifies a JWT (JWT_JWKS_URL) before accepting the connection.'
-        : 'Public market-data feed; pass `authorizer` or `jwt` to require credentials on $connect.';
-      acknowledge(this.webSocketApi.node.findChild('$connect-Route'), 'AwsSolutions-APIG4', reason);
-    }
-    for (const routeId of [
-      '$disconnect-Route',
-      '$default-Route',
-      'subscribe-Route',
-      'unsubscribe-Route',
-      'ping-Route',
-    ]) {
-      acknowledge(
-        this.webSocketApi.node.findChild(routeId),
-        'AwsSolutions-APIG4',
-        'API Gateway WebSocket APIs authorize on $connect only; later messages ride the authorized connection.',
-      );
-    }
-    acknowledgeWildcards(this, [MANAGE_CONNECTIONS_ALLOWANCE, ...DATA_GRANT_ALLOWANCES]);
-
-    if (props.alarms ?? true) {
-      this.integrationErrorAlarm = this.metricIntegrationErrors().createAlarm(
-        this,
-        'IntegrationErrorAlarm',
-        {
-          alarmDescription: 'WebSocket route handlers are failing',
-          threshold: 5,
-          evaluationPeriods: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        },
-      );
-    }
   }
 
   /** The `wss://` URL clients connect to. */
