@@ -4,22 +4,23 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.js';
 import { ConstructPropsError } from '../errors.js';
 import type { ServerlessFanout } from '../fanout/ServerlessFanout.js';
 import {
-  acknowledge,
   acknowledgeWildcards,
   DATA_GRANT_ALLOWANCES,
   MANAGE_CONNECTIONS_ALLOWANCE,
 } from '../internal/acknowledge.js';
 import { BundledFunction } from '../internal/BundledFunction.js';
+import { createKinesisEventSource } from '../internal/kinesisEventSource.js';
+import { createOnFailureQueue } from '../internal/onFailureQueue.js';
 
 /**
  * Props of {@link TradeProcessor}. Give `existingDeadLetterQueue` or `deadLetterQueueProps`, not
@@ -140,6 +141,32 @@ export interface TradeProcessorProps {
 }
 
 /**
+ * Checks the props.
+ * @throws ConstructPropsError on conflicting props or neither `historyTable` nor `fanout`.
+ */
+function checkProps(props: TradeProcessorProps): void {
+  if (props.existingDeadLetterQueue && props.deadLetterQueueProps) {
+    throw new ConstructPropsError(
+      'TradeProcessor',
+      'give existingDeadLetterQueue or deadLetterQueueProps, not both',
+    );
+  }
+  if (!props.fanout && !props.historyTable) {
+    throw new ConstructPropsError('TradeProcessor', 'give historyTable or fanout (or both)');
+  }
+}
+
+/** The function settings the processor and the broadcaster share. */
+function functionSettings(props: TradeProcessorProps) {
+  return {
+    memorySize: props.memorySize ?? DEFAULTS.processor.memoryMiB,
+    timeout: props.timeout ?? Duration.seconds(DEFAULTS.processor.timeoutSeconds),
+    runtime: props.runtime,
+    logRetention: props.logRetention,
+  };
+}
+
+/**
  * The stream processor: a Lambda function on the trade stream running the `processor` handler of
  * `@market-stream/fanout/lambda` — decode, optionally write history, fan out to every connection
  * shard in parallel — with a partial batch response. Without `fanout` it runs the history-only
@@ -197,88 +224,24 @@ export class TradeProcessor extends Construct {
    */
   constructor(scope: Construct, id: string, props: TradeProcessorProps) {
     super(scope, id);
-    if (props.existingDeadLetterQueue && props.deadLetterQueueProps) {
-      throw new ConstructPropsError(
-        'TradeProcessor',
-        'give existingDeadLetterQueue or deadLetterQueueProps, not both',
-      );
-    }
-    if (!props.fanout && !props.historyTable) {
-      throw new ConstructPropsError('TradeProcessor', 'give historyTable or fanout (or both)');
-    }
-    const environment = {
-      ...props.fanout?.publisherEnvironment(),
-      ...lambdaEnvironment({ historyTable: props.historyTable?.tableName }),
-    };
-
-    // The fan-out processor needs a connection table; without a fan-out (the container
-    // topology, whose nodes read the stream themselves) the recorder only writes history.
-    const bundled = new BundledFunction(this, 'Handler', {
-      ...(props.fanout
-        ? {
-            handler: 'processor' as const,
-            description: 'market-stream processor: history and fan-out of the trade stream',
-          }
-        : {
-            handler: 'recorder' as const,
-            description: 'market-stream recorder: trade history from the stream',
-          }),
-      environment,
-      memorySize: props.memorySize ?? DEFAULTS.processor.memoryMiB,
-      timeout: props.timeout ?? Duration.seconds(DEFAULTS.processor.timeoutSeconds),
-      runtime: props.runtime,
-      logRetention: props.logRetention,
-    });
-    this.function = bundled.function;
-    this.logGroup = bundled.logGroup;
+    checkProps(props);
+    ({ function: this.function, logGroup: this.logGroup } = this.createFunction(props));
     props.historyTable?.grantWriteData(this.function);
     props.fanout?.grantPublish(this.function);
     if (props.shardBroadcaster && props.fanout) {
-      this.broadcaster = new BundledFunction(this, 'Broadcaster', {
-        handler: 'broadcaster',
-        description: 'market-stream broadcaster: sends one connection shard its trades',
-        environment: props.fanout.publisherEnvironment(),
-        memorySize: props.memorySize ?? DEFAULTS.processor.memoryMiB,
-        timeout: props.timeout ?? Duration.seconds(DEFAULTS.processor.timeoutSeconds),
-        runtime: props.runtime,
-        logRetention: props.logRetention,
-      }).function;
-      props.fanout.grantPublish(this.broadcaster);
-      this.broadcaster.grantInvoke(this.function);
-      this.function.addEnvironment(LAMBDA_ENV.broadcasterFunction, this.broadcaster.functionName);
+      this.broadcaster = this.createBroadcaster(props.fanout, props);
       this.broadcastFailureQueue = this.configureBroadcasterInvokes(this.broadcaster, props);
     }
 
-    if (props.existingDeadLetterQueue) {
-      this.deadLetterQueue = props.existingDeadLetterQueue;
-    } else {
-      const queue = new sqs.Queue(this, 'OnFailure', {
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(DEFAULTS.processor.deadLetterRetentionDays),
-        ...props.deadLetterQueueProps,
-      });
-      acknowledge(
-        queue,
-        'AwsSolutions-SQS3',
-        'This queue is itself the on-failure destination of the Kinesis event source mapping.',
+    this.deadLetterQueue =
+      props.existingDeadLetterQueue ??
+      createOnFailureQueue(
+        this,
+        'OnFailure',
+        'the Kinesis event source mapping',
+        props.deadLetterQueueProps,
       );
-      this.deadLetterQueue = queue;
-    }
-
-    this.eventSource = new KinesisEventSource(props.stream, {
-      startingPosition: props.startingPosition ?? lambda.StartingPosition.LATEST,
-      batchSize: props.batchSize ?? DEFAULTS.processor.batchSize,
-      maxBatchingWindow:
-        props.maxBatchingWindow ?? Duration.seconds(DEFAULTS.processor.maxBatchingWindowSeconds),
-      retryAttempts: props.retryAttempts ?? DEFAULTS.processor.retryAttempts,
-      bisectBatchOnError: props.bisectBatchOnError ?? true,
-      parallelizationFactor:
-        props.parallelizationFactor ?? DEFAULTS.processor.parallelizationFactor,
-      reportBatchItemFailures: true,
-      onFailure: new SqsDlq(this.deadLetterQueue),
-      ...(props.maxRecordAge ? { maxRecordAge: props.maxRecordAge } : {}),
-    });
+    this.eventSource = createKinesisEventSource(props.stream, this.deadLetterQueue, props);
     this.function.addEventSource(this.eventSource);
     acknowledgeWildcards(this, [
       MANAGE_CONNECTIONS_ALLOWANCE,
@@ -291,35 +254,49 @@ export class TradeProcessor extends Construct {
     ]);
 
     if (props.alarms ?? true) {
-      this.errorsAlarm = this.metricErrors().createAlarm(this, 'ErrorsAlarm', {
-        alarmDescription: 'The trade processor is failing batches',
-        threshold: 1,
-        evaluationPeriods: 3,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      this.deadLetterAlarm = this.metricDeadLetters().createAlarm(this, 'DeadLetterAlarm', {
-        alarmDescription: 'Trade batches gave up after retries (see the on-failure queue)',
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      if (this.broadcastFailureQueue) {
-        this.broadcastFailureAlarm = this.metricBroadcastFailures().createAlarm(
-          this,
-          'BroadcastFailureAlarm',
-          {
-            alarmDescription:
-              'A connection shard missed a batch: its broadcaster failed (see the broadcast on-failure queue)',
-            threshold: 1,
-            evaluationPeriods: 1,
-            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-          },
-        );
-      }
+      ({
+        errorsAlarm: this.errorsAlarm,
+        deadLetterAlarm: this.deadLetterAlarm,
+        broadcastFailureAlarm: this.broadcastFailureAlarm,
+      } = this.createAlarms());
     }
+  }
+
+  /**
+   * The processor function (`Handler`): the fan-out `processor` handler, or without a fan-out
+   * (the container topology, whose nodes read the stream themselves) the history-only `recorder`.
+   */
+  private createFunction(props: TradeProcessorProps): BundledFunction {
+    return new BundledFunction(this, 'Handler', {
+      ...(props.fanout
+        ? {
+            handler: 'processor' as const,
+            description: 'market-stream processor: history and fan-out of the trade stream',
+          }
+        : {
+            handler: 'recorder' as const,
+            description: 'market-stream recorder: trade history from the stream',
+          }),
+      environment: {
+        ...props.fanout?.publisherEnvironment(),
+        ...lambdaEnvironment({ historyTable: props.historyTable?.tableName }),
+      },
+      ...functionSettings(props),
+    });
+  }
+
+  /** The per-shard broadcaster (`Broadcaster`), publishing to `fanout` and invoked by the processor. */
+  private createBroadcaster(fanout: ServerlessFanout, props: TradeProcessorProps): lambda.Function {
+    const broadcaster = new BundledFunction(this, 'Broadcaster', {
+      handler: 'broadcaster',
+      description: 'market-stream broadcaster: sends one connection shard its trades',
+      environment: fanout.publisherEnvironment(),
+      ...functionSettings(props),
+    }).function;
+    fanout.grantPublish(broadcaster);
+    broadcaster.grantInvoke(this.function);
+    this.function.addEnvironment(LAMBDA_ENV.broadcasterFunction, broadcaster.functionName);
+    return broadcaster;
   }
 
   /** Bounds the broadcaster's asynchronous invocations and gives them an on-failure queue. */
@@ -332,15 +309,10 @@ export class TradeProcessor extends Construct {
     if (!Number.isInteger(retryAttempts) || retryAttempts < 0 || retryAttempts > 2) {
       throw new ConstructPropsError('TradeProcessor', 'broadcasterRetryAttempts must be 0, 1 or 2');
     }
-    const queue = new sqs.Queue(this, 'BroadcastOnFailure', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(DEFAULTS.processor.deadLetterRetentionDays),
-    });
-    acknowledge(
-      queue,
-      'AwsSolutions-SQS3',
-      "This queue is itself the on-failure destination of the broadcaster's asynchronous invocations.",
+    const queue = createOnFailureQueue(
+      this,
+      'BroadcastOnFailure',
+      "the broadcaster's asynchronous invocations",
     );
     broadcaster.configureAsyncInvoke({
       retryAttempts,
@@ -350,6 +322,42 @@ export class TradeProcessor extends Construct {
       onFailure: new SqsDestination(queue),
     });
     return queue;
+  }
+
+  /** The errors and on-failure alarms, and the broadcast on-failure alarm with a broadcaster. */
+  private createAlarms(): {
+    errorsAlarm: cloudwatch.Alarm;
+    deadLetterAlarm: cloudwatch.Alarm;
+    broadcastFailureAlarm?: cloudwatch.Alarm;
+  } {
+    const errorsAlarm = this.metricErrors().createAlarm(this, 'ErrorsAlarm', {
+      alarmDescription: 'The trade processor is failing batches',
+      threshold: 1,
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const deadLetterAlarm = this.metricDeadLetters().createAlarm(this, 'DeadLetterAlarm', {
+      alarmDescription: 'Trade batches gave up after retries (see the on-failure queue)',
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (!this.broadcastFailureQueue) return { errorsAlarm, deadLetterAlarm };
+    const broadcastFailureAlarm = this.metricBroadcastFailures().createAlarm(
+      this,
+      'BroadcastFailureAlarm',
+      {
+        alarmDescription:
+          'A connection shard missed a batch: its broadcaster failed (see the broadcast on-failure queue)',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+    );
+    return { errorsAlarm, deadLetterAlarm, broadcastFailureAlarm };
   }
 
   /**
