@@ -1,5 +1,12 @@
 import type { Trade } from '@market-stream/core';
-import { fromKinesis, queryBars, queryTrades, toDynamo, toKinesis } from '@market-stream/sinks';
+import {
+  fromKinesis,
+  HISTORY_INTERVALS,
+  queryBars,
+  queryTrades,
+  toDynamo,
+  toKinesis,
+} from '@market-stream/sinks';
 import {
   firstValueFrom,
   type Observable,
@@ -15,11 +22,12 @@ import { startEmulators } from './emulators.js';
 import { type History, MemoryHistory } from './history/MemoryHistory.js';
 import type { PipelineStats } from './PipelineStats.js';
 
-/** The bar intervals the system records, by the names `GET /api/bars?interval=` takes. */
-export const BAR_INTERVALS: ReadonlyMap<string, number> = new Map([
-  ['5s', 5_000],
-  ['1m', 60_000],
-]);
+/**
+ * The bar intervals the system records, by the names `GET /api/bars?interval=` takes: every
+ * interval of the history API's one set (sinks' `HISTORY_INTERVALS`, shared with the deployed
+ * `HistoryApi`). Cheap: the longer a bar, the fewer there are to keep or write.
+ */
+export const BAR_INTERVALS: ReadonlyMap<string, number> = HISTORY_INTERVALS;
 
 /**
  * Whether the pipeline can take more trades now: `busy` while a sink lags (answer 429 and

@@ -122,3 +122,48 @@ export const FROM_KINESIS_DEFAULTS = Object.freeze({
   backoffMaxMs: 5_000,
   maxRetries: 10,
 });
+
+/**
+ * The history API's bar intervals, by the name `GET /api/bars?interval=` takes: one set for the
+ * deployed `HistoryApi` and the local server. A Map, not an object literal, so
+ * `?interval=constructor` (or `__proto__`, `toString`) finds nothing.
+ *
+ * @default 5s, 1m, 5m, 15m, 1h, 1d
+ *
+ * @example
+ * ```ts
+ * import { HISTORY_INTERVALS } from '@market-stream/sinks';
+ *
+ * HISTORY_INTERVALS.get('5m'); // 300_000
+ * ```
+ */
+export const HISTORY_INTERVALS: ReadonlyMap<string, number> = new Map([
+  ['5s', 5_000],
+  ['1m', 60_000],
+  ['5m', 300_000],
+  ['15m', 900_000],
+  ['1h', 3_600_000],
+  ['1d', 86_400_000],
+]);
+
+/**
+ * Defaults of {@link parseHistoryQuery}: 50 trades, 60 bars of 1 minute, at most 1,000 of
+ * either per request.
+ *
+ * @example
+ * ```ts
+ * import { HISTORY_QUERY_DEFAULTS } from '@market-stream/sinks';
+ *
+ * HISTORY_QUERY_DEFAULTS.barsLimit; // 60
+ * ```
+ */
+export const HISTORY_QUERY_DEFAULTS = Object.freeze({
+  /** @default 50 */
+  tradesLimit: 50,
+  /** @default 60 */
+  barsLimit: 60,
+  /** @default 1000 */
+  maxLimit: 1_000,
+  /** @default '1m' */
+  interval: '1m',
+});

@@ -278,3 +278,36 @@ export class KinesisReadError extends MarketStreamError {
     this.shardId = options.shardId;
   }
 }
+
+/**
+ * A history API query (`GET /api/trades` or `GET /api/bars`) the history cannot answer: a bad
+ * `symbol`, `from`/`to`, `limit` or `interval`. Both history servers answer it with `status`
+ * (400) and `{ error: { code, message } }`.
+ *
+ * @example
+ * ```ts
+ * import { InvalidHistoryQueryError, parseHistoryQuery } from '@market-stream/sinks';
+ *
+ * try {
+ *   parseHistoryQuery('bars', { symbol: 'AAPL', interval: '7m' });
+ * } catch (error) {
+ *   if (error instanceof InvalidHistoryQueryError) console.error(error.status, error.code); // 400 'INVALID_INTERVAL'
+ * }
+ * ```
+ */
+export class InvalidHistoryQueryError extends MarketStreamError {
+  declare readonly code: 'INVALID_SYMBOL' | 'INVALID_RANGE' | 'INVALID_LIMIT' | 'INVALID_INTERVAL';
+  /** The HTTP status to answer with. */
+  readonly status = 400;
+
+  /**
+   * @param code - Which parameter is wrong.
+   * @param message - Why, for the client.
+   */
+  constructor(
+    code: 'INVALID_SYMBOL' | 'INVALID_RANGE' | 'INVALID_LIMIT' | 'INVALID_INTERVAL',
+    message: string,
+  ) {
+    super(code, message);
+  }
+}

@@ -14,6 +14,8 @@ export {
   DYNAMO_DEFAULTS,
   DYNAMO_LIMITS,
   FROM_KINESIS_DEFAULTS,
+  HISTORY_INTERVALS,
+  HISTORY_QUERY_DEFAULTS,
   KINESIS_LIMITS,
   KINESIS_MAX_RECORD_BYTES,
   SINK_DEFAULTS,
@@ -29,6 +31,7 @@ export type { ToDynamoBarsOptions, ToDynamoOptions } from './dynamo/toDynamo.js'
 export { toDynamo } from './dynamo/toDynamo.js';
 export {
   BufferOverflowError,
+  InvalidHistoryQueryError,
   InvalidSinkOptionsError,
   KinesisReadError,
   KplAggregationError,
@@ -37,6 +40,11 @@ export {
   SinkDeliveryError,
   UndecodableRecordError,
 } from './errors.js';
+export type {
+  HistoryQuery,
+  HistoryQueryLimits,
+} from './history/parseHistoryQuery.js';
+export { parseHistoryQuery } from './history/parseHistoryQuery.js';
 export { deaggregate } from './kinesis/aggregation/deaggregate.js';
 export { isAggregated } from './kinesis/aggregation/isAggregated.js';
 export type { KplAggregatorOptions } from './kinesis/aggregation/KplAggregator.js';

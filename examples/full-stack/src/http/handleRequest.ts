@@ -1,6 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Bar, SYMBOL_PATTERN, type Trade } from '@market-stream/core';
-import { BAR_INTERVALS, type PipelineState } from '../startPipeline.js';
+import type { Bar, Trade } from '@market-stream/core';
+import {
+  type HistoryQuery,
+  InvalidHistoryQueryError,
+  parseHistoryQuery,
+} from '@market-stream/sinks';
+import type { PipelineState } from '../startPipeline.js';
 import { HttpError } from './HttpError.js';
 import type { IngestDoor } from './IngestDoor.js';
 import { readBody } from './readBody.js';
@@ -57,20 +62,13 @@ export async function handleRequest(
       }
       case 'GET /metrics':
         return send(response, 200, context.metrics(), 'text/plain; version=0.0.4; charset=utf-8');
-      case 'GET /api/trades': {
-        const symbol = readSymbol(url);
-        const limit = readLimit(url, 50, 1_000);
-        return json(response, 200, await context.trades(symbol, limit));
-      }
+      case 'GET /api/trades':
       case 'GET /api/bars': {
-        const symbol = readSymbol(url);
-        const intervalMs = BAR_INTERVALS.get(url.searchParams.get('interval') ?? '1m');
-        if (intervalMs === undefined) {
-          const names = [...BAR_INTERVALS.keys()].join(', ');
-          throw new HttpError('INVALID_INTERVAL', `interval must be one of ${names}`);
+        const query = readHistoryQuery(url);
+        if (query.intervalMs === undefined) {
+          return json(response, 200, await context.trades(query.symbol, query.limit));
         }
-        const limit = readLimit(url, 60, 1_000);
-        return json(response, 200, await context.bars(symbol, intervalMs, limit));
+        return json(response, 200, await context.bars(query.symbol, query.intervalMs, query.limit));
       }
       case 'POST /api/ingest':
         return await ingest(context, request, response);
@@ -131,22 +129,19 @@ async function ingest(
   return json(response, 202, { accepted: trades.length });
 }
 
-function readSymbol(url: URL): string {
-  const symbol = (url.searchParams.get('symbol') ?? '').trim().toUpperCase();
-  if (!SYMBOL_PATTERN.test(symbol)) {
-    throw new HttpError('INVALID_SYMBOL', `symbol must match ${SYMBOL_PATTERN}`);
+/**
+ * The history query, read by sinks' `parseHistoryQuery` like the deployed `HistoryApi` reads it
+ * (one interval set, `HISTORY_INTERVALS`); its `InvalidHistoryQueryError` becomes a 400. `from`
+ * and `to` are checked but not applied: the local history serves the newest `limit`.
+ */
+function readHistoryQuery(url: URL): HistoryQuery {
+  try {
+    const route = url.pathname === '/api/bars' ? 'bars' : 'trades';
+    return parseHistoryQuery(route, Object.fromEntries(url.searchParams));
+  } catch (error) {
+    if (!(error instanceof InvalidHistoryQueryError)) throw error;
+    throw new HttpError(error.code, error.message, error.status);
   }
-  return symbol;
-}
-
-function readLimit(url: URL, fallback: number, max: number): number {
-  const text = url.searchParams.get('limit');
-  if (text === null) return fallback;
-  const limit = Number(text);
-  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
-    throw new HttpError('INVALID_LIMIT', `limit must be an integer from 1 to ${max}`);
-  }
-  return limit;
 }
 
 /**

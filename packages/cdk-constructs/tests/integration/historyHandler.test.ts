@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { HISTORY_INTERVALS } from '@market-stream/sinks';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 // @ts-expect-error dynalite ships no types
@@ -11,7 +12,7 @@ import { createPkSkTable } from '../../../../tests/helpers/dynamoTables.js';
 import { createHistoryHandler } from '../../src/internal/historyHandler.js';
 
 const TABLE = 'trade-history';
-const INTERVALS = ['1m', '5m', '15m', '1h', '1d'];
+const INTERVALS = [...HISTORY_INTERVALS.keys()];
 
 function barsEvent(interval: string): APIGatewayProxyEventV2 {
   const query = { symbol: 'AAPL', interval };
@@ -84,6 +85,14 @@ describe('createHistoryHandler()', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('answers 200 for 5s, like the local server (one interval set)', async () => {
+    // Act
+    const response = await handler(barsEvent('5s'));
+
+    // Assert
+    expect(response.statusCode).toBe(200);
   });
 
   it('answers 200 for every interval of the table', async () => {
