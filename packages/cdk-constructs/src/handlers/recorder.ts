@@ -10,7 +10,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LAMBDA_ENV } from '@market-stream/core';
-import { dynamoHistoryWriter } from '@market-stream/fanout/lambda';
+import { dynamoHistoryWriter } from '@market-stream/sinks';
 import { decodeKinesisEvent, type KinesisEventLike } from '@market-stream/sinks/lambda';
 
 let write: ReturnType<typeof dynamoHistoryWriter> | undefined;
