@@ -54,6 +54,16 @@ describe('serveFanout() upgrade hardening', () => {
   let uncaught: ReturnType<typeof recordUncaught>;
   const cleanup: Array<() => unknown> = [];
 
+  /** An HTTP server serving a page, with `serveFanout` sharing it on /ws; both closed after the test. */
+  async function sharedServer({ closeFanout = true } = {}) {
+    const shared = createServer((_, response) => response.end('page'));
+    cleanup.push(() => new Promise((resolve) => shared.close(resolve)));
+    const port = await listen(shared);
+    const server = await serveFanout({ server: shared, path: '/ws' });
+    if (closeFanout) cleanup.push(() => server.close());
+    return { shared, port, server };
+  }
+
   beforeEach(() => {
     uncaught = recordUncaught();
   });
@@ -80,11 +90,7 @@ describe('serveFanout() upgrade hardening', () => {
   });
 
   it('answers 400 to the same targets on a shared server, whoever owns the path', async () => {
-    const shared = createServer((_, response) => response.end('page'));
-    cleanup.push(() => new Promise((resolve) => shared.close(resolve)));
-    const port = await listen(shared);
-    const server = await serveFanout({ server: shared, path: '/ws' });
-    cleanup.push(() => server.close());
+    const { port, server } = await sharedServer();
 
     const clients = await Promise.all(
       UNPARSEABLE_TARGETS.map((t) => send(port, upgradeRequest(t))),
@@ -97,11 +103,7 @@ describe('serveFanout() upgrade hardening', () => {
   });
 
   it('answers 404 to upgrades for another path on a shared server it is the only upgrade listener of, and closes them', async () => {
-    const shared = createServer((_, response) => response.end('page'));
-    cleanup.push(() => new Promise((resolve) => shared.close(resolve)));
-    const port = await listen(shared);
-    const server = await serveFanout({ server: shared, path: '/ws' });
-    cleanup.push(() => server.close());
+    const { port, server } = await sharedServer();
 
     const clients = await Promise.all(
       Array.from({ length: 100 }, () => send(port, upgradeRequest('/other'))),
@@ -116,11 +118,7 @@ describe('serveFanout() upgrade hardening', () => {
   });
 
   it('survives clients that reset or half-close upgrades it leaves to another upgrade listener', async () => {
-    const shared = createServer((_, response) => response.end('page'));
-    cleanup.push(() => new Promise((resolve) => shared.close(resolve)));
-    const port = await listen(shared);
-    const server = await serveFanout({ server: shared, path: '/ws' });
-    cleanup.push(() => server.close());
+    const { shared, port, server } = await sharedServer();
     const echo = withEchoListener(shared);
     cleanup.push(() => echo.wss.close());
 
@@ -154,10 +152,7 @@ describe('serveFanout() upgrade hardening', () => {
   });
 
   it('close() destroys 100 upgrade sockets left unanswered to another listener, and not those it answered', async () => {
-    const shared = createServer((_, response) => response.end('page'));
-    cleanup.push(() => new Promise((resolve) => shared.close(resolve)));
-    const port = await listen(shared);
-    const server = await serveFanout({ server: shared, path: '/ws' });
+    const { shared, port, server } = await sharedServer({ closeFanout: false });
     const echo = withEchoListener(shared);
     cleanup.push(() => echo.wss.close());
     const echoClient = await TestClient.open(`ws://127.0.0.1:${port}/echo`);
