@@ -93,6 +93,8 @@ export const ENGINE_DEFAULTS = Object.freeze({
   maxBacklogTrades: 10_000,
   /** Trades one shard holds between flushes; reaching it flushes the shard at once. */
   maxPendingTrades: 20_000,
+  /** Check every source trade with `validateTrade` and drop invalid ones (`invalid_trade`). */
+  validateTrades: true,
   /**
    * How far past a symbol's newest `seq` a source trade may jump; further is dropped
    * (`seq_gap`). 100,000 missed trades of one symbol is an outage, not a gap, while a trade at
