@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { SERVERLESS_DEFAULTS } from '../defaults.js';
+import { refuseUpgrade } from '../internal/refuseUpgrade.js';
+import { parseRequestTarget } from '../internal/requestTarget.js';
 import type { WebSocketEvent, WebSocketResult } from '../lambda/webSocketEvents.js';
-import { refuseUpgrade } from '../transports/ws/refuseUpgrade.js';
-import { parseRequestTarget } from '../transports/ws/requestTarget.js';
 import type {
   ApiGatewayEmulator,
   ApiGatewayEmulatorOptions,

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebSocket } from 'ws';
-import { decodePathSegment, parseRequestTarget } from '../transports/ws/requestTarget.js';
+import { decodePathSegment, parseRequestTarget } from '../internal/requestTarget.js';
 
 /** One open connection of the emulator. */
 export interface EmulatedConnection {

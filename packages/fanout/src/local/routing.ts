@@ -1,5 +1,5 @@
+import { decodePathSegment } from '../internal/requestTarget.js';
 import type { WebSocketHandler } from '../lambda/webSocketEvents.js';
-import { decodePathSegment } from '../transports/ws/requestTarget.js';
 
 /** API Gateway's route selection with `$request.body.action`. */
 export function selectRoute(body: string, routes: Record<string, WebSocketHandler>): string {

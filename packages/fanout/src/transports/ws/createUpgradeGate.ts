@@ -1,8 +1,8 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { refuseUpgrade } from './refuseUpgrade.js';
-import { parseRequestTarget } from './requestTarget.js';
+import { refuseUpgrade } from '../../internal/refuseUpgrade.js';
+import { parseRequestTarget } from '../../internal/requestTarget.js';
 
 /** An `upgrade` listener of a Node HTTP server. */
 type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
