@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Trade } from '@market-stream/core';
+import { HISTORY_TABLE_KEYS, type Trade } from '@market-stream/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 // @ts-expect-error dynalite ships no types
 import dynalite from 'dynalite';
@@ -10,7 +10,8 @@ import { ensureHandlerBundles, loadBundle } from '../helpers/bundles.js';
 
 // The prebundled handlers, loaded as Lambda loads them, against dynalite through the bundled
 // AWS SDK (pointed at the emulator with AWS_ENDPOINT_URL_DYNAMODB). The table is created with
-// one plain DynamoDB JSON request, so the test itself loads no SDK.
+// one plain DynamoDB JSON request (keys from core's HISTORY_TABLE_KEYS), so the test itself
+// loads no SDK.
 
 interface Server {
   listen(port: number, host: string, callback: () => void): void;
@@ -64,14 +65,8 @@ async function createHistoryTable(endpoint: string): Promise<void> {
     body: JSON.stringify({
       TableName: TABLE,
       BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
+      KeySchema: HISTORY_TABLE_KEYS.KeySchema,
+      AttributeDefinitions: HISTORY_TABLE_KEYS.AttributeDefinitions,
     }),
   });
   if (!response.ok) throw new Error(`CreateTable: ${response.status} ${await response.text()}`);

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CONNECTIONS_TABLE_KEYS } from '@market-stream/core';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 // @ts-expect-error dynalite ships no types
 import dynalite from 'dynalite';
@@ -11,7 +12,7 @@ export interface DynaliteHarness {
   endpoint: string;
   client: DynamoDBClient;
   documentClient: DynamoDBDocumentClient;
-  /** Creates a table with string keys `pk` (hash) and `sk` (range). */
+  /** Creates a table with the connection table's keys (core's `CONNECTIONS_TABLE_KEYS`). */
   createTable(name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -38,7 +39,7 @@ export async function startDynalite(): Promise<DynaliteHarness> {
     endpoint,
     client,
     documentClient,
-    createTable: (name) => createPkSkTable(client, name),
+    createTable: (name) => createPkSkTable(client, name, CONNECTIONS_TABLE_KEYS),
     async close() {
       client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
