@@ -1,5 +1,6 @@
 import { DEFAULT_PROTOCOL_LIMITS, type ProtocolLimits } from '../defaults.js';
 import { type ProtocolOutcome, refusal } from './ProtocolOutcome.js';
+import { readSymbolList } from './readSymbolList.js';
 
 /**
  * The server side of a connect query (`?symbols=AAPL,TSLA`), pure and transport-free: the
@@ -37,18 +38,11 @@ export function applyConnectQuery(
   const entries = (typeof query === 'string' ? query.split(',') : (query ?? []))
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
-  if (entries.length > maxSymbols) {
-    return refusal([], 'TOO_MANY_SYMBOLS', `at most ${maxSymbols} symbols per connection`);
-  }
-  const added = new Set<string>();
-  for (const entry of entries) {
-    const symbol = entry.toUpperCase();
-    if (!symbolPattern.test(symbol)) {
-      return refusal([], 'INVALID_SYMBOL', `invalid symbol ${truncate(JSON.stringify(entry))}`);
-    }
-    added.add(symbol);
-  }
-  if (added.size === 0) return { symbols: [], added: [], removed: [], replies: [], snapshotOf: [] };
+  const read = readSymbolList(entries, maxSymbols, symbolPattern);
+  if (!read.ok) return refusal([], read.error.code, read.error.message);
+  const added = read.message;
+  if (added.length === 0)
+    return { symbols: [], added: [], removed: [], replies: [], snapshotOf: [] };
   const symbols = [...added].sort();
   return {
     symbols,
@@ -57,8 +51,4 @@ export function applyConnectQuery(
     replies: [{ type: 'subscribed', symbols: [...symbols] }],
     snapshotOf: [...added],
   };
-}
-
-function truncate(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

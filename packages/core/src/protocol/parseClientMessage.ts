@@ -1,5 +1,6 @@
 import { DEFAULT_PROTOCOL_LIMITS, type ProtocolLimits } from '../defaults.js';
 import type { ClientMessage, ErrorCode } from './messages.js';
+import { protocolFailure, readSymbolList, truncate } from './readSymbolList.js';
 
 /**
  * The outcome of {@link parseClientMessage}: the message, or the contract error to send back.
@@ -44,19 +45,20 @@ export function parseClientMessage(
   limits?: Partial<ProtocolLimits>,
 ): ParseResult<ClientMessage> {
   const { maxMessageBytes, maxSymbols, symbolPattern } = { ...DEFAULT_PROTOCOL_LIMITS, ...limits };
-  if (typeof text !== 'string') return fail('BAD_JSON', 'message must be a JSON text frame');
+  if (typeof text !== 'string')
+    return protocolFailure('BAD_JSON', 'message must be a JSON text frame');
   if (byteLengthExceeds(text, maxMessageBytes)) {
-    return fail('MESSAGE_TOO_LARGE', `message exceeds ${maxMessageBytes} bytes`);
+    return protocolFailure('MESSAGE_TOO_LARGE', `message exceeds ${maxMessageBytes} bytes`);
   }
 
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return fail('BAD_JSON', 'message is not valid JSON');
+    return protocolFailure('BAD_JSON', 'message is not valid JSON');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return fail('BAD_JSON', 'message must be a JSON object');
+    return protocolFailure('BAD_JSON', 'message must be a JSON object');
   }
 
   const { action } = value as { action?: unknown };
@@ -70,7 +72,7 @@ export function parseClientMessage(
       return { ok: true, message: { action, symbols: symbols.message } };
     }
     default:
-      return fail(
+      return protocolFailure(
         'UNKNOWN_ACTION',
         typeof action === 'string'
           ? `unknown action "${truncate(action)}"; expected subscribe, unsubscribe or ping`
@@ -87,30 +89,15 @@ function readSymbols(
   const raw: unknown[] = [];
   if (body.symbols !== undefined) {
     if (!Array.isArray(body.symbols)) {
-      return fail('INVALID_SYMBOL', '"symbols" must be an array of strings');
+      return protocolFailure('INVALID_SYMBOL', '"symbols" must be an array of strings');
     }
     raw.push(...body.symbols);
   }
   if (body.symbol !== undefined) raw.push(body.symbol);
   if (raw.length === 0) {
-    return fail('INVALID_SYMBOL', 'name at least one symbol in "symbols" or "symbol"');
+    return protocolFailure('INVALID_SYMBOL', 'name at least one symbol in "symbols" or "symbol"');
   }
-  if (raw.length > maxSymbols) {
-    return fail('TOO_MANY_SYMBOLS', `at most ${maxSymbols} symbols per connection`);
-  }
-
-  const symbols = new Set<string>();
-  for (const item of raw) {
-    const symbol = typeof item === 'string' ? item.trim().toUpperCase() : undefined;
-    if (symbol === undefined || !pattern.test(symbol)) {
-      return fail(
-        'INVALID_SYMBOL',
-        `invalid symbol ${truncate(JSON.stringify(item) ?? String(item))}`,
-      );
-    }
-    symbols.add(symbol);
-  }
-  return { ok: true, message: [...symbols] };
+  return readSymbolList(raw, maxSymbols, pattern);
 }
 
 function byteLengthExceeds(text: string, maxBytes: number): boolean {
@@ -118,15 +105,4 @@ function byteLengthExceeds(text: string, maxBytes: number): boolean {
   if (text.length > maxBytes) return true;
   if (text.length * 3 <= maxBytes) return false;
   return utf8.encode(text).byteLength > maxBytes;
-}
-
-function truncate(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
-}
-
-function fail(
-  code: ErrorCode,
-  message: string,
-): { ok: false; error: { code: ErrorCode; message: string } } {
-  return { ok: false, error: { code, message } };
 }
