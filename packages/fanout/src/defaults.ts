@@ -169,3 +169,40 @@ export const AUTH_DEFAULTS = Object.freeze({
   /** Clock skew tolerated on `exp` and `nbf`, seconds. */
   clockToleranceSeconds: 5,
 });
+
+/**
+ * Defaults of the fan-out planner ({@link planFanout}): what it assumes about a workload when
+ * an option is left out.
+ *
+ * @example
+ * ```ts
+ * import { PLAN_DEFAULTS } from '@market-stream/fanout';
+ *
+ * PLAN_DEFAULTS.pingIntervalSeconds; // 300
+ * ```
+ */
+export const PLAN_DEFAULTS = Object.freeze({
+  /** Fewest distinct symbols assumed trading; more when one connection subscribes to more. */
+  minSymbols: 20,
+  /** Delivery mode, the same as the engine's and the Lambda handlers'. */
+  mode: 'latest' as const,
+  /** Bytes of one serialized trade. */
+  tradeBytes: 120,
+  /** Seconds between client keep-alive pings (API Gateway drops connections idle 10 minutes). */
+  pingIntervalSeconds: 300,
+  /** Connection shards: those of a serverless deployment. */
+  shards: SERVERLESS_DEFAULTS.shards,
+  /** How one container fan-out node is sized and what it is assumed to carry. */
+  container: Object.freeze({
+    /** vCPU per task. */
+    vcpu: 1,
+    /** Memory per task, GB. */
+    memoryGb: 2,
+    /** WebSocket connections one node holds. */
+    connectionsPerNode: 10_000,
+    /** Messages per second one node sends. */
+    messagesPerSecondPerNode: 50_000,
+    /** Nodes kept for availability (two zones). */
+    minNodes: 2,
+  }),
+});

@@ -1,0 +1,28 @@
+import type { PlanFanoutOptions } from './planFanoutTypes.js';
+
+/**
+ * Checks the workload {@link planFanout} is asked to price before any figure is computed.
+ *
+ * @param options - The options as given.
+ * @throws RangeError when a count or rate is negative or not finite, the window is not
+ *   positive, or `symbols` is below 1.
+ *
+ * @example
+ * ```ts
+ * validatePlanOptions({ connections: -1, tradesPerSecond: 1, symbolsPerConnection: 1, flushIntervalMs: 100 }); // throws RangeError
+ * ```
+ */
+export function validatePlanOptions(options: PlanFanoutOptions): void {
+  for (const name of ['connections', 'tradesPerSecond', 'symbolsPerConnection'] as const) {
+    const value = options[name];
+    if (!Number.isFinite(value) || value < 0) {
+      throw new RangeError(`${name} must be a finite number ≥ 0, got ${value}`);
+    }
+  }
+  if (!Number.isFinite(options.flushIntervalMs) || options.flushIntervalMs <= 0) {
+    throw new RangeError(`flushIntervalMs must be > 0, got ${options.flushIntervalMs}`);
+  }
+  if (options.symbols !== undefined && !(options.symbols >= 1)) {
+    throw new RangeError(`symbols must be ≥ 1, got ${options.symbols}`);
+  }
+}
