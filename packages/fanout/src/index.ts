@@ -18,8 +18,8 @@ export {
 } from './defaults.js';
 export type { Delivery } from './engine/buildDeliveries.js';
 export { buildDeliveries } from './engine/buildDeliveries.js';
-export type { ConnectOptions, Fanout, FanoutOptions } from './engine/createFanout.js';
 export { createFanout } from './engine/createFanout.js';
+export type { ConnectOptions, Fanout, FanoutOptions } from './engine/types.js';
 export {
   ConnectionStoreError,
   LambdaConfigError,

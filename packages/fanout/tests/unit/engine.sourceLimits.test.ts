@@ -2,7 +2,8 @@ import type { SnapshotMessage } from '@market-stream/core';
 import { describe, expect, it } from 'vitest';
 import { tradeFactory } from '../../../../tests/helpers/factories.js';
 import { ENGINE_DEFAULTS } from '../../src/defaults.js';
-import { createFanout, type FanoutOptions } from '../../src/engine/createFanout.js';
+import { createFanout } from '../../src/engine/createFanout.js';
+import type { FanoutOptions } from '../../src/engine/types.js';
 import { SequenceGapError, SymbolLimitError } from '../../src/errors.js';
 import { advanceTo, RecordingTransport, virtualScheduler } from './engine.helpers.js';
 
