@@ -26,7 +26,7 @@ export {
 export type { TradeIssue } from './errors.js';
 export { InvalidTradeError, MarketStreamError, ProtocolError } from './errors.js';
 export { conflateLatest } from './operators/conflateLatest.js';
-export type { DetectGapsOptions, SeqAnomaly } from './operators/detectGaps.js';
+export type { DetectGapsOptions } from './operators/detectGaps.js';
 export { detectGaps } from './operators/detectGaps.js';
 export type { Bar, ToBarsOptions } from './operators/toBars.js';
 export { toBars } from './operators/toBars.js';
@@ -51,6 +51,9 @@ export type { ProtocolOutcome } from './protocol/ProtocolOutcome.js';
 export type { ParseResult } from './protocol/parseClientMessage.js';
 export { parseClientMessage } from './protocol/parseClientMessage.js';
 export { parseServerMessage } from './protocol/parseServerMessage.js';
+export type { SeqAnomaly } from './sequence/classifySeq.js';
+export { classifySeq } from './sequence/classifySeq.js';
+export { NewestTrades, newestPerSymbol } from './sequence/NewestTrades.js';
 export type { Trade } from './trade.js';
 export { SYMBOL_PATTERN, tradeKey } from './trade.js';
 export type { SequenceTrackerOptions } from './validation/SequenceTracker.js';

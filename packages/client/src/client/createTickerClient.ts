@@ -1,4 +1,5 @@
 import {
+  classifySeq,
   DEFAULT_PROTOCOL_LIMITS,
   ProtocolError,
   parseServerMessage,
@@ -201,24 +202,11 @@ export function createTickerClient(options: TickerClientOptions): TickerClient {
     }
   }
 
-  /** Reports gaps and duplicates like core's `detectGaps`; false when the trade is a duplicate. */
+  /** Reports gaps and duplicates as core's `detectGaps` does; false when the trade is a duplicate. */
   function inSequence(trade: Trade): boolean {
-    const last = highest.get(trade.symbol);
-    if (last === undefined || trade.seq === last + 1) return true;
-    const expected = last + 1;
-    if (trade.seq > expected) {
-      gaps$.next({
-        kind: 'gap',
-        symbol: trade.symbol,
-        expected,
-        seq: trade.seq,
-        missing: trade.seq - expected,
-        trade,
-      });
-      return true;
-    }
-    gaps$.next({ kind: 'duplicate', symbol: trade.symbol, expected, seq: trade.seq, trade });
-    return false;
+    const anomaly = classifySeq(highest.get(trade.symbol), trade);
+    if (anomaly !== undefined) gaps$.next(anomaly);
+    return anomaly?.kind !== 'duplicate';
   }
 
   function normalize(symbols: readonly string[]): string[] {

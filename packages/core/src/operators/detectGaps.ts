@@ -1,23 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
+import { classifySeq, type SeqAnomaly } from '../sequence/classifySeq.js';
 import type { Trade } from '../trade.js';
-
-/**
- * A break in one symbol's `seq` sequence, reported by {@link detectGaps}.
- *
- * - `gap`: `seq` jumped past `expected`; `missing` trades (`expected` … `seq - 1`) never came.
- * - `duplicate`: `seq` is not above the highest seen for the symbol — a repeat, or a late trade
- *   arriving after a newer one.
- *
- * @example
- * ```ts
- * import type { SeqAnomaly } from '@market-stream/core';
- *
- * const anomaly: SeqAnomaly = { kind: 'gap', symbol: 'AAPL', expected: 7, seq: 10, missing: 3, trade };
- * ```
- */
-export type SeqAnomaly =
-  | { kind: 'gap'; symbol: string; expected: number; seq: number; missing: number; trade: Trade }
-  | { kind: 'duplicate'; symbol: string; expected: number; seq: number; trade: Trade };
 
 /**
  * Options of {@link detectGaps}.
@@ -60,25 +43,12 @@ export function detectGaps(options: DetectGapsOptions = {}): OperatorFunction<Tr
       const highest = new Map<string, number>();
       return source.subscribe({
         next(trade) {
-          const { symbol, seq } = trade;
           const last =
-            highest.get(symbol) ??
+            highest.get(trade.symbol) ??
             (options.firstSeq === undefined ? undefined : options.firstSeq - 1);
-          if (last === undefined || seq === last + 1) {
-            highest.set(symbol, seq);
-          } else if (seq > last + 1) {
-            highest.set(symbol, seq);
-            subscriber.next({
-              kind: 'gap',
-              symbol,
-              expected: last + 1,
-              seq,
-              missing: seq - last - 1,
-              trade,
-            });
-          } else {
-            subscriber.next({ kind: 'duplicate', symbol, expected: last + 1, seq, trade });
-          }
+          const anomaly = classifySeq(last, trade);
+          if (anomaly?.kind !== 'duplicate') highest.set(trade.symbol, trade.seq);
+          if (anomaly !== undefined) subscriber.next(anomaly);
         },
         error: (error) => subscriber.error(error),
         complete: () => subscriber.complete(),
