@@ -5,13 +5,15 @@ import {
   type SchedulerLike,
   type Subscription,
 } from 'rxjs';
+import { NewestTrades } from '../sequence/NewestTrades.js';
 import type { Trade } from '../trade.js';
 
 /**
  * Conflates a trade stream to the newest trade per symbol per window: the first trade after a
  * quiet spell opens a window of `windowMs`; when it closes, one array is emitted holding the
- * newest trade (highest `seq`, the later one on a tie) of each symbol seen in it, in the order
- * the symbols first appeared. Windows with no trades emit nothing and cost no timer.
+ * newest trade (highest `seq`, the later one on a tie: {@link NewestTrades}) of each symbol seen
+ * in it, in the order the symbols first appeared. Windows with no trades emit nothing and cost
+ * no timer.
  *
  * Memory is bounded by the number of distinct symbols. On completion the open window is emitted
  * at once; on error it is dropped and the error passes through.
@@ -34,20 +36,19 @@ export function conflateLatest(
 ): OperatorFunction<Trade, Trade[]> {
   return (source) =>
     new Observable<Trade[]>((subscriber) => {
-      let pending = new Map<string, Trade>();
+      let pending = new NewestTrades();
       let timer: Subscription | undefined;
 
       const emit = () => {
         timer = undefined;
-        const batch = [...pending.values()];
-        pending = new Map();
+        const batch = pending.trades();
+        pending = new NewestTrades();
         if (batch.length > 0) subscriber.next(batch);
       };
 
       const subscription = source.subscribe({
         next(trade) {
-          const previous = pending.get(trade.symbol);
-          if (previous === undefined || trade.seq >= previous.seq) pending.set(trade.symbol, trade);
+          pending.offer(trade);
           timer ??= scheduler.schedule(emit, windowMs);
         },
         error(error) {

@@ -4,7 +4,7 @@ import {
   type DynamoDBDocumentClient,
   PutCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Trade } from '@market-stream/core';
+import { newestPerSymbol, type Trade } from '@market-stream/core';
 import { ConnectionStoreError } from '../errors.js';
 
 /**
@@ -62,18 +62,13 @@ export class DynamoLatestTradeStore implements LatestTradeStore {
   }
 
   /**
-   * Stores the highest-`seq` trade of each symbol in `trades`.
+   * Stores the highest-`seq` trade of each symbol in `trades` (core's `newestPerSymbol`).
    *
    * @param trades - Any trades, any order.
    */
   async put(trades: readonly Trade[]): Promise<void> {
-    const newest = new Map<string, Trade>();
-    for (const trade of trades) {
-      const known = newest.get(trade.symbol);
-      if (!known || trade.seq > known.seq) newest.set(trade.symbol, trade);
-    }
     await Promise.all(
-      [...newest.values()].map(async (trade) => {
+      newestPerSymbol(trades).map(async (trade) => {
         try {
           await this.client.send(
             new PutCommand({

@@ -1,4 +1,4 @@
-import type { Trade } from '@market-stream/core';
+import { newestPerSymbol, type Trade } from '@market-stream/core';
 import {
   type BatchResponse,
   type DecodedTrades,
@@ -167,6 +167,7 @@ export function createStreamProcessor(
     for (let shard = 0; shard < shards; shard++) {
       if (broadcast) {
         work.push(
+          // `latest` delivers only the newest trade per symbol, so only those travel to broadcasters.
           broadcast({ shard, mode, trades: mode === 'latest' ? newestPerSymbol(trades) : trades }),
         );
       } else if (transport) {
@@ -187,14 +188,4 @@ export function createStreamProcessor(
     await Promise.all(work);
     return { batchItemFailures };
   };
-}
-
-/** `latest` delivers only the newest trade per symbol, so only those travel to broadcasters. */
-function newestPerSymbol(trades: readonly Trade[]): Trade[] {
-  const newest = new Map<string, Trade>();
-  for (const trade of trades) {
-    const known = newest.get(trade.symbol);
-    if (!known || trade.seq > known.seq) newest.set(trade.symbol, trade);
-  }
-  return [...newest.values()];
 }
