@@ -89,3 +89,20 @@ export const DEFAULT_ANIMATION = Object.freeze({
   maxTickers: 500,
   tapeSpeed: 60,
 });
+
+/**
+ * Default tag names of {@link defineTickerElements}: `<ticker-grid>` and `<ticker-tape>`.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_ELEMENT_TAGS } from '@market-stream/client/elements';
+ *
+ * DEFAULT_ELEMENT_TAGS.grid; // 'ticker-grid'
+ * ```
+ */
+export const DEFAULT_ELEMENT_TAGS = Object.freeze({
+  /** @default 'ticker-grid' */
+  grid: 'ticker-grid',
+  /** @default 'ticker-tape' */
+  tape: 'ticker-tape',
+});

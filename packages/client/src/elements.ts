@@ -6,7 +6,7 @@
  * @packageDocumentation
  * @module @market-stream/client/elements
  */
-export { DEFAULT_ANIMATION } from './defaults.js';
+export { DEFAULT_ANIMATION, DEFAULT_ELEMENT_TAGS } from './defaults.js';
 export type { DefineTickerElementsOptions } from './elements/defineTickerElements.js';
 export { defineTickerElements } from './elements/defineTickerElements.js';
 export type { TickerGridElement, TickerSource, TickerTapeElement } from './elements/types.js';

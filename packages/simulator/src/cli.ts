@@ -9,8 +9,9 @@
  */
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Trade } from '@market-stream/core';
+import { DEFAULT_SYMBOLS, type Trade } from '@market-stream/core';
 import { type Observable, VirtualTimeScheduler } from 'rxjs';
+import { SIMULATE_DEFAULTS } from './defaults.js';
 import { InvalidOptionsError } from './errors.js';
 import { MODEL_NAMES } from './internal/resolveModel.js';
 import { type SimulateTradesOptions, simulateTrades } from './simulateTrades.js';
@@ -25,10 +26,10 @@ Writes simulated stock trades as NDJSON, one JSON trade per line:
 
 Options:
   -s, --symbols <list|N>   comma-separated symbols, or N for the first N default tickers
-                           (AAPL,TSLA,GOOGL,MSFT,AMZN,…; default: all 20)
-  -r, --rate <n>           trades per second per symbol (default: 5)
+                           (${DEFAULT_SYMBOLS.slice(0, 5).join(',')},…; default: all ${DEFAULT_SYMBOLS.length})
+  -r, --rate <n>           trades per second per symbol (default: ${SIMULATE_DEFAULTS.tradesPerSecond})
       --seed <value>       random seed; the same seed gives the same trades (default: random)
-  -m, --model <name>       ${MODEL_NAMES.join(' | ')} (default: momentum)
+  -m, --model <name>       ${MODEL_NAMES.join(' | ')} (default: ${SIMULATE_DEFAULTS.model})
   -d, --duration <time>    stop after this much simulated time: 500ms, 30s, 5m, 2h
                            (a bare number is seconds)
   -n, --count <n>          stop after this many trades in total

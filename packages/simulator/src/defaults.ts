@@ -75,8 +75,9 @@ export const STOCHASTIC_VOLATILITY_DEFAULTS: Readonly<Required<StochasticVolatil
 
 /**
  * Defaults of `replayTrades` and `recordTrades` (`@market-stream/simulator/node`): replay at
- * recorded speed; lines longer than 1 Mi characters are rejected; a recording buffers at most 8 MiB of
- * NDJSON waiting for the disk before it fails rather than growing.
+ * recorded speed with the recorded timestamps; lines longer than 1 Mi characters are rejected; a
+ * recording buffers at most 8 MiB of NDJSON waiting for the disk before it fails rather than
+ * growing.
  *
  * @example
  * ```ts
@@ -87,6 +88,8 @@ export const STOCHASTIC_VOLATILITY_DEFAULTS: Readonly<Required<StochasticVolatil
  */
 export const REPLAY_DEFAULTS = Object.freeze({
   speed: 1,
+  /** Timestamps are replayed as recorded. */
+  retime: false,
   maxLineLength: 1 << 20,
   maxBufferBytes: 8 << 20,
   /** A recording hands the file a chunk once this many bytes are waiting (or at the next turn of the event loop). */

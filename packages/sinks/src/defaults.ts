@@ -167,3 +167,50 @@ export const HISTORY_QUERY_DEFAULTS = Object.freeze({
   /** @default '1m' */
   interval: '1m',
 });
+
+/**
+ * Defaults of `sqsDeadLetter`: each dead letter is tried at most 5 times (SendMessageBatch
+ * entries SQS fails retryably, and requests that fail transiently), with full-jitter backoff
+ * between `SINK_DEFAULTS.backoffBaseMs` and `SINK_DEFAULTS.backoffMaxMs`.
+ *
+ * @example
+ * ```ts
+ * import { SQS_DEAD_LETTER_DEFAULTS } from '@market-stream/sinks';
+ *
+ * SQS_DEAD_LETTER_DEFAULTS.maxAttempts; // 5
+ * ```
+ */
+export const SQS_DEAD_LETTER_DEFAULTS = Object.freeze({
+  /** @default 5 */
+  maxAttempts: 5,
+});
+
+/**
+ * Defaults of `processTrades` (`@market-stream/sinks/lambda`):
+ *
+ * - `invalid` by event source: `'fail'` for SQS (the queue's dead-letter queue takes the record
+ *   after its retries); `'skip'` for Kinesis and DynamoDB Streams, where a record that can never
+ *   decode would hold up its shard until the retry limit.
+ * - `processInParallel` `false`: trades reach the handler in stream / queue order (Powertools'
+ *   own default is on).
+ * - `throwOnFullBatchFailure` `true`: Powertools' behaviour, Lambda retries the whole batch.
+ *
+ * @example
+ * ```ts
+ * import { PROCESS_TRADES_DEFAULTS } from '@market-stream/sinks/lambda';
+ *
+ * PROCESS_TRADES_DEFAULTS.invalid.SQS; // 'fail'
+ * ```
+ */
+export const PROCESS_TRADES_DEFAULTS = Object.freeze({
+  /** @default 'fail' for SQS, 'skip' for Kinesis and DynamoDB Streams */
+  invalid: Object.freeze({
+    SQS: 'fail' as const,
+    KinesisDataStreams: 'skip' as const,
+    DynamoDBStreams: 'skip' as const,
+  }),
+  /** @default false */
+  processInParallel: false,
+  /** @default true */
+  throwOnFullBatchFailure: true,
+});

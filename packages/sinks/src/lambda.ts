@@ -6,6 +6,7 @@
  * @module @market-stream/sinks/lambda
  */
 
+export { PROCESS_TRADES_DEFAULTS } from './defaults.js';
 export { UndecodableRecordError } from './errors.js';
 export { decodeDynamoStreamEvent } from './lambda/decodeDynamoStreamEvent.js';
 export { decodeKinesisEvent } from './lambda/decodeKinesisEvent.js';

@@ -1,4 +1,5 @@
 import { MarketStreamError } from '@market-stream/core';
+import { DEFAULT_ELEMENT_TAGS } from '../defaults.js';
 import { createTickerGrid } from './createTickerGrid.js';
 import { createTickerTape } from './createTickerTape.js';
 
@@ -15,12 +16,12 @@ import { createTickerTape } from './createTickerTape.js';
 export interface DefineTickerElementsOptions {
   /**
    * Tag name of the grid element.
-   * @default 'ticker-grid'
+   * @default 'ticker-grid' (`DEFAULT_ELEMENT_TAGS.grid`)
    */
   grid?: string;
   /**
    * Tag name of the tape element.
-   * @default 'ticker-tape'
+   * @default 'ticker-tape' (`DEFAULT_ELEMENT_TAGS.tape`)
    */
   tape?: string;
   /**
@@ -61,8 +62,8 @@ export function defineTickerElements(options: DefineTickerElementsOptions = {}):
       'custom elements need a browser (no customElements registry in this runtime)',
     );
   }
-  const grid = options.grid ?? 'ticker-grid';
-  const tape = options.tape ?? 'ticker-tape';
+  const grid = options.grid ?? DEFAULT_ELEMENT_TAGS.grid;
+  const tape = options.tape ?? DEFAULT_ELEMENT_TAGS.tape;
   if (!registry.get(grid)) registry.define(grid, createTickerGrid());
   if (!registry.get(tape)) registry.define(tape, createTickerTape());
 }

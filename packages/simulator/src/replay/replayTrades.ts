@@ -45,7 +45,7 @@ export interface ReplayTradesOptions {
   /**
    * Rewrites each trade's `timestamp` to the replay clock (`scheduler.now()` at the moment it is
    * due), so a replayed session looks live; recorded spacing is kept (divided by `speed`).
-   * @default false: timestamps as recorded
+   * @default false: timestamps as recorded (`REPLAY_DEFAULTS.retime`)
    */
   retime?: boolean;
   /**
@@ -108,7 +108,7 @@ export function replayTrades(
   const onInvalid =
     options.onInvalid ??
     ((error: InvalidLineError) => console.warn(`replayTrades: ${error.message}`));
-  const retime = options.retime ?? false;
+  const retime = options.retime ?? REPLAY_DEFAULTS.retime;
   const name = typeof source === 'string' ? source : '<iterable>';
 
   return new Observable<Trade>((subscriber) => {

@@ -1,5 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Trade } from '@market-stream/core';
+import { PROCESS_TRADES_DEFAULTS } from '../defaults.js';
 import { decodeDynamoStreamRecord } from './decodeDynamoStreamEvent.js';
 import { decodeKinesisRecord } from './decodeKinesisEvent.js';
 import { decodeSqsRecord } from './decodeSqsEvent.js';
@@ -58,7 +59,7 @@ export interface ProcessTradesOptions {
    * SQS dead-letter queue, or the stream's on-failure destination); `'skip'` acknowledges it
    * (after `onInvalid`) and handles the trades it did hold.
    * @default 'fail' for SQS; 'skip' for Kinesis and DynamoDB Streams, where a record that can
-   * never decode would hold up its shard until the retry limit
+   * never decode would hold up its shard until the retry limit (`PROCESS_TRADES_DEFAULTS.invalid`)
    */
   invalid?: 'fail' | 'skip';
   /** Called for each record or KPL user record that did not decode. */
@@ -66,13 +67,13 @@ export interface ProcessTradesOptions {
   /**
    * Handle records in parallel. Off by default so trades reach `handler` in stream / queue
    * order (Powertools' own default is on).
-   * @default false
+   * @default false (`PROCESS_TRADES_DEFAULTS.processInParallel`)
    */
   processInParallel?: boolean;
   /**
    * Throw Powertools' `FullBatchFailureError` when every record failed, so Lambda retries the
    * whole batch (Powertools' behaviour); `false` returns every record in `batchItemFailures`.
-   * @default true
+   * @default true (`PROCESS_TRADES_DEFAULTS.throwOnFullBatchFailure`)
    */
   throwOnFullBatchFailure?: boolean;
 }
@@ -117,7 +118,7 @@ export async function processTrades(
 ): Promise<BatchResponse> {
   const { eventType } = options;
   const decode = DECODERS[eventType];
-  const invalid = options.invalid ?? (eventType === 'SQS' ? 'fail' : 'skip');
+  const invalid = options.invalid ?? PROCESS_TRADES_DEFAULTS.invalid[eventType];
   const processor = new BatchProcessor(EventType[eventType]);
   const recordHandler = async (record: TradeEventRecord) => {
     const decoded: DecodedTrades = { trades: [], failures: [] };
@@ -129,8 +130,9 @@ export async function processTrades(
   };
   return processPartialResponse(event, recordHandler, processor, {
     context: context as never,
-    processInParallel: options.processInParallel ?? false,
-    throwOnFullBatchFailure: options.throwOnFullBatchFailure ?? true,
+    processInParallel: options.processInParallel ?? PROCESS_TRADES_DEFAULTS.processInParallel,
+    throwOnFullBatchFailure:
+      options.throwOnFullBatchFailure ?? PROCESS_TRADES_DEFAULTS.throwOnFullBatchFailure,
   });
 }
 

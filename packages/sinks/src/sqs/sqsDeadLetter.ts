@@ -4,7 +4,7 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { SINK_DEFAULTS, SQS_LIMITS } from '../defaults.js';
+import { SINK_DEFAULTS, SQS_DEAD_LETTER_DEFAULTS, SQS_LIMITS } from '../defaults.js';
 import { RecordRejectedError } from '../errors.js';
 import { fullJitterDelay } from '../internal/backoff.js';
 import { isTransientError } from '../internal/transientError.js';
@@ -34,7 +34,7 @@ export interface SqsDeadLetterOptions {
    * Attempts per dead letter: SendMessageBatch entries SQS fails with `SenderFault: false`,
    * and whole requests that fail transiently (throttling, 5xx, dropped connections), are
    * retried with exponential backoff and full jitter up to this many times.
-   * @default 5
+   * @default 5 (`SQS_DEAD_LETTER_DEFAULTS.maxAttempts`)
    */
   maxAttempts?: number;
 }
@@ -88,7 +88,7 @@ export function sqsDeadLetter<R>(
   options: SqsDeadLetterOptions,
 ): (failure: SinkFailure<R>) => Promise<void> {
   const { client, queueUrl } = options;
-  const maxAttempts = options.maxAttempts ?? 5;
+  const maxAttempts = options.maxAttempts ?? SQS_DEAD_LETTER_DEFAULTS.maxAttempts;
   const fifo = queueUrl.endsWith('.fifo');
   return async (failure) => {
     const failedAt = Date.now();
