@@ -125,6 +125,8 @@ export const ENGINE_DEFAULTS = Object.freeze({
  * ```
  */
 export const WS_DEFAULTS = Object.freeze({
+  /** Port to listen on; 0 picks a free one. */
+  port: 0,
   /** Interface to listen on. */
   host: '127.0.0.1',
   /** Upgrade path. */
@@ -205,4 +207,26 @@ export const PLAN_DEFAULTS = Object.freeze({
     /** Nodes kept for availability (two zones). */
     minNodes: 2,
   }),
+});
+
+/**
+ * Defaults of the local API Gateway emulator ({@link startApiGatewayEmulator}), on loopback
+ * since its management API checks no signatures.
+ *
+ * @example
+ * ```ts
+ * import { EMULATOR_DEFAULTS } from '@market-stream/fanout/local';
+ *
+ * EMULATOR_DEFAULTS.host; // '127.0.0.1'
+ * ```
+ */
+export const EMULATOR_DEFAULTS = Object.freeze({
+  /** TCP port; 0 picks a free one. */
+  port: 0,
+  /** Interface to listen on. */
+  host: '127.0.0.1',
+  /** Stage name served: `ws://host:port/{stage}`. */
+  stage: SERVERLESS_DEFAULTS.emulatorStage,
+  /** The API id reported in events. */
+  apiId: 'local',
 });

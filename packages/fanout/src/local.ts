@@ -5,6 +5,7 @@
  * @packageDocumentation
  * @module @market-stream/fanout/local
  */
+export { EMULATOR_DEFAULTS } from './defaults.js';
 export type {
   WebSocketEvent,
   WebSocketHandler,

@@ -1,49 +1,39 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
-import { SERVERLESS_DEFAULTS } from '../defaults.js';
+import { EMULATOR_DEFAULTS, SERVERLESS_DEFAULTS } from '../defaults.js';
 import { refuseUpgrade } from '../internal/refuseUpgrade.js';
 import { parseRequestTarget } from '../internal/requestTarget.js';
-import type { WebSocketEvent, WebSocketResult } from '../lambda/webSocketEvents.js';
 import type {
   ApiGatewayEmulator,
   ApiGatewayEmulatorOptions,
   ApiGatewayEmulatorStats,
 } from './apiGatewayEmulatorTypes.js';
-import {
-  type ApiIdentity,
-  connectEvent,
-  lambdaContext,
-  newConnectionId,
-  requestContext,
-} from './apiGatewayEvents.js';
+import { type ApiIdentity, connectEvent, newConnectionId } from './apiGatewayEvents.js';
 import {
   type ConnectionsApiHost,
   type EmulatedConnection,
   emptyCounters,
   handleConnectionsRequest,
 } from './connectionsApi.js';
-import { selectRoute, stageOf } from './routing.js';
-
-/** The caller identity API Gateway reports for a connection. */
-type Identity = { sourceIp: string; userAgent?: string };
+import { type EmulatedCaller, RouteInvoker } from './RouteInvoker.js';
+import { stageOf } from './routing.js';
 
 /**
  * The emulator behind `startApiGatewayEmulator`: an HTTP server serving the `@connections`
- * API and accepting WebSocket upgrades on the stage path, invoking the route handlers with API
- * Gateway-shaped events. Internal: `startApiGatewayEmulator` constructs it and calls `listen`.
- * The public methods are bound (arrow fields), as the closures it replaced were, so callers may
+ * API and accepting WebSocket upgrades on the stage path; its {@link RouteInvoker} runs the
+ * route handlers with API Gateway-shaped events and says what to answer, this class applies it
+ * to the sockets. Internal: `startApiGatewayEmulator` constructs it and calls `listen`. The
+ * public methods are bound (arrow fields), as the closures it replaced were, so callers may
  * pass them around.
  *
  * @internal
  */
 export class LocalApiGateway implements ApiGatewayEmulator {
-  private readonly handlers: ApiGatewayEmulatorOptions['handlers'];
   private readonly hostName: string;
   private readonly stage: string;
-  private readonly onHandlerError: (error: unknown, event: WebSocketEvent) => void;
+  private readonly invoker: RouteInvoker;
   private readonly connections = new Map<string, EmulatedConnection>();
   private readonly counters = emptyCounters();
   private readonly apiHost: ConnectionsApiHost;
@@ -61,13 +51,9 @@ export class LocalApiGateway implements ApiGatewayEmulator {
   private api: ApiIdentity;
 
   constructor(private readonly options: ApiGatewayEmulatorOptions) {
-    this.hostName = options.host ?? '127.0.0.1';
-    this.stage = options.stage ?? SERVERLESS_DEFAULTS.emulatorStage;
-    this.onHandlerError =
-      options.onHandlerError ??
-      ((error: unknown, event: WebSocketEvent) =>
-        console.error(`[api-gateway-emulator] ${event.requestContext.routeKey} failed:`, error));
-    this.handlers = options.handlers;
+    this.hostName = options.host ?? EMULATOR_DEFAULTS.host;
+    this.stage = options.stage ?? EMULATOR_DEFAULTS.stage;
+    this.invoker = new RouteInvoker(options.handlers, options.onHandlerError);
     this.apiHost = {
       stage: this.stage,
       maxPayloadBytes: SERVERLESS_DEFAULTS.maxPayloadBytes,
@@ -87,7 +73,11 @@ export class LocalApiGateway implements ApiGatewayEmulator {
       maxPayload: SERVERLESS_DEFAULTS.maxPayloadBytes,
       handleProtocols: (_protocols, request) => this.chosenProtocol.get(request) ?? false,
     });
-    this.api = { apiId: options.apiId ?? 'local', stage: this.stage, domainName: '' };
+    this.api = {
+      apiId: options.apiId ?? EMULATOR_DEFAULTS.apiId,
+      stage: this.stage,
+      domainName: '',
+    };
   }
 
   /** Listens on the configured port and host, then accepts upgrades; resolves once listening. */
@@ -95,7 +85,7 @@ export class LocalApiGateway implements ApiGatewayEmulator {
     const { server } = this;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.options.port ?? 0, this.hostName, () => {
+      server.listen(this.options.port ?? EMULATOR_DEFAULTS.port, this.hostName, () => {
         server.off('error', reject);
         resolve();
       });
@@ -185,27 +175,11 @@ export class LocalApiGateway implements ApiGatewayEmulator {
     socket: Duplex,
     head: Buffer,
   ): Promise<void> {
-    const { handlers } = this;
     const connectionId = newConnectionId();
     const connectedAt = Date.now();
     const event = connectEvent(this.api, connectionId, connectedAt, request, target);
-    let status = 200;
-    if (handlers.connect) {
-      try {
-        const result = (await handlers.connect(event, lambdaContext('$connect'))) as
-          | Partial<WebSocketResult>
-          | undefined;
-        status = typeof result?.statusCode === 'number' ? result.statusCode : 200;
-        for (const [name, value] of Object.entries(result?.headers ?? {})) {
-          if (name.toLowerCase() === 'sec-websocket-protocol') {
-            this.chosenProtocol.set(request, value);
-          }
-        }
-      } catch (error) {
-        this.onHandlerError(error, event);
-        status = 500;
-      }
-    }
+    const { status, protocol } = await this.invoker.connect(event);
+    if (protocol !== undefined) this.chosenProtocol.set(request, protocol);
     if (status < 200 || status > 299) {
       refuseUpgrade(socket, status);
       return;
@@ -214,23 +188,21 @@ export class LocalApiGateway implements ApiGatewayEmulator {
       refuseUpgrade(socket, 503);
       return;
     }
+    const caller = {
+      connectionId,
+      connectedAt,
+      identity: event.requestContext.identity ?? { sourceIp: '' },
+    };
     if (socket.destroyed) {
-      await this.invokeDisconnect(
-        connectionId,
-        connectedAt,
-        event.requestContext.identity,
-        1006,
-        '',
-      );
+      await this.invoker.disconnect(this.api, caller, 1006, '');
       return;
     }
     this.pending.delete(socket);
-    this.wss.handleUpgrade(request, socket, head, (ws) =>
-      this.open(ws, connectionId, connectedAt, event.requestContext.identity ?? { sourceIp: '' }),
-    );
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.open(ws, caller));
   }
 
-  private open(ws: WebSocket, connectionId: string, connectedAt: number, identity: Identity): void {
+  private open(ws: WebSocket, caller: EmulatedCaller): void {
+    const { connectionId, connectedAt, identity } = caller;
     const connection: EmulatedConnection = {
       socket: ws,
       connectedAt,
@@ -242,78 +214,19 @@ export class LocalApiGateway implements ApiGatewayEmulator {
     ws.on('message', (data: RawData, isBinary: boolean) => {
       connection.lastActiveAt = Date.now();
       const body = toBuffer(data);
-      queue = queue.then(() => this.route(ws, connectionId, connectedAt, identity, body, isBinary));
+      queue = queue.then(async () => {
+        const reply = await this.invoker.message(this.api, caller, body, isBinary);
+        if (reply !== undefined) sendIfOpen(ws, reply);
+      });
     });
     ws.on('error', () => ws.terminate());
     ws.on('close', (code: number, reason: Buffer) => {
       this.connections.delete(connectionId);
       if (this.closing) return;
       queue = queue.then(() =>
-        this.invokeDisconnect(connectionId, connectedAt, identity, code, reason.toString('utf8')),
+        this.invoker.disconnect(this.api, caller, code, reason.toString('utf8')),
       );
     });
-  }
-
-  private async route(
-    ws: WebSocket,
-    connectionId: string,
-    connectedAt: number,
-    identity: Identity,
-    data: Buffer,
-    isBinary: boolean,
-  ): Promise<void> {
-    const { handlers } = this;
-    const body = isBinary ? data.toString('base64') : data.toString('utf8');
-    const routeKey = isBinary ? '$default' : selectRoute(body, handlers.message);
-    const handler = handlers.message[routeKey];
-    const requestId = randomUUID();
-    if (!handler) {
-      sendIfOpen(ws, JSON.stringify({ message: 'Forbidden', connectionId, requestId }));
-      return;
-    }
-    const context = requestContext(
-      this.api,
-      connectionId,
-      connectedAt,
-      routeKey,
-      'MESSAGE',
-      identity,
-    );
-    context.messageId = requestId;
-    const event: WebSocketEvent = { requestContext: context, body, isBase64Encoded: isBinary };
-    try {
-      await handler(event, lambdaContext(routeKey));
-    } catch (error) {
-      this.onHandlerError(error, event);
-      sendIfOpen(ws, JSON.stringify({ message: 'Internal server error', connectionId, requestId }));
-    }
-  }
-
-  private async invokeDisconnect(
-    connectionId: string,
-    connectedAt: number,
-    identity: Identity | undefined,
-    code: number,
-    reason: string,
-  ): Promise<void> {
-    const { disconnect } = this.handlers;
-    if (!disconnect) return;
-    const context = requestContext(
-      this.api,
-      connectionId,
-      connectedAt,
-      '$disconnect',
-      'DISCONNECT',
-      identity ?? { sourceIp: '' },
-    );
-    context.disconnectStatusCode = code;
-    context.disconnectReason = reason;
-    const event: WebSocketEvent = { requestContext: context, isBase64Encoded: false };
-    try {
-      await disconnect(event, lambdaContext('$disconnect'));
-    } catch (error) {
-      this.onHandlerError(error, event);
-    }
   }
 }
 

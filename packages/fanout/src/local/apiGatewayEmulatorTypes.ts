@@ -1,7 +1,7 @@
 import type { WebSocketEvent, WebSocketHandler } from '../lambda/webSocketEvents.js';
 
 /**
- * Options of {@link startApiGatewayEmulator}.
+ * Options of {@link startApiGatewayEmulator}. The defaults are `EMULATOR_DEFAULTS`.
  *
  * @example
  * ```ts

@@ -9,6 +9,9 @@ export interface ApiIdentity {
   domainName: string;
 }
 
+/** The caller identity API Gateway reports for a connection. */
+export type CallerIdentity = { sourceIp: string; userAgent?: string };
+
 /** A new API Gateway-style connection id: 11 random bytes in base64, e.g. `L0SM9cOFvHcCIhw=`. */
 export function newConnectionId(): string {
   return randomBytes(11).toString('base64');

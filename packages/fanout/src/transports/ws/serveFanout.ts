@@ -142,7 +142,7 @@ export interface FanoutServer {
  */
 export async function serveFanout(options: ServeFanoutOptions = {}): Promise<FanoutServer> {
   const {
-    port = 0,
+    port = WS_DEFAULTS.port,
     host = WS_DEFAULTS.host,
     path = WS_DEFAULTS.path,
     server: shared,
