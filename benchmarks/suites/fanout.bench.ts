@@ -7,17 +7,21 @@
  * bisection steps between the last passing and the first failing rate then give the sustainable
  * rate. `BENCH_QUICK=1` runs 1,000 clients with short steps.
  */
-import type { ChildProcess } from 'node:child_process';
-import { spawnSync } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { nextMessage, request, startChild, stopChild } from '../lib/fanoutBenchChild.js';
-import type { LoadReply, ServerKind, ServerReply } from '../lib/fanoutBenchProtocol.js';
+import { cpus } from 'node:os';
+import type { ServerKind } from '../lib/fanoutBenchProtocol.js';
+import {
+  DRAIN_MS,
+  fdLimit,
+  LOAD_PROCESSES,
+  measure,
+  P99_LIMIT_MS,
+  type Step,
+  startRig,
+  WORKING_P99_MS,
+} from '../lib/fanoutScenario.js';
 import { fmt, ratio, table } from '../lib/stats.js';
 import { runSuite } from '../lib/suite.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
 // FANOUT_BENCH_CLIENTS=5000,10000 and FANOUT_BENCH_SERVERS=engine-all,naive-ws narrow a run by hand.
 const CLIENT_COUNTS = process.env.FANOUT_BENCH_CLIENTS
@@ -31,18 +35,14 @@ const KINDS = (process.env.FANOUT_BENCH_SERVERS?.split(',') ?? [
   'naive-ws',
   'socket.io',
 ]) as ServerKind[];
-const LOAD_PROCESSES = 2;
 const WARMUP_MS = quick ? 500 : 1_000;
 const MEASURE_MS = quick ? 1_500 : 2_000;
-const DRAIN_MS = 2_000;
 const START_RATE = 10;
 const STEP = 1.6;
 /** Bisection steps between the last passing and the first failing rate. */
 const REFINE_STEPS = 2;
 const MAX_RATE = 20_000;
 const SCENARIO_BUDGET_MS = quick ? 30_000 : 40_000;
-const P99_LIMIT_MS = 100;
-const WORKING_P99_MS = 1_000;
 /**
  * A step whose p99 lands this close to the limit (either side) is measured again, up to three
  * runs in all, and judged on its median run: one noisy run on a shared machine decides neither
@@ -50,31 +50,6 @@ const WORKING_P99_MS = 1_000;
  */
 const RECHECK_BAND_MS = [80, 125] as const;
 const RECHECK_RUNS = 3;
-
-type StatsReply = Extract<ServerReply, { type: 'stats' }>;
-type Report = Extract<LoadReply, { type: 'report' }>;
-
-interface Step {
-  rate: number;
-  /** p99 under 100 ms and nothing lost. */
-  ok: boolean;
-  /** Nothing lost or repeated, no client dropped, something delivered (whatever the latency). */
-  lossless: boolean;
-  /** Nothing lost or repeated, no client dropped, p99 under 1 s: degraded but working. */
-  working: boolean;
-  why: string;
-  updatesPerSecond: number;
-  p50: number;
-  p99: number;
-  serverCpu: number;
-  loadCpuMax: number;
-  rssMb: number;
-  flushIntervalMs?: number;
-  /** The machine's 1-minute load average after the step (other processes included). */
-  loadAverage: number;
-  /** Runs the verdict rests on (3 near the limit, judged on the median run). */
-  runs?: number;
-}
 
 interface Scenario {
   kind: ServerKind;
@@ -85,103 +60,6 @@ interface Scenario {
   /** The highest rate that still worked (nothing lost, p99 < 1 s), past the 100 ms limit. */
   workingPoint?: Step;
   limitedBy: string;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function quantile(histogram: number[], q: number): number {
-  const total = histogram.reduce((sum, n) => sum + n, 0);
-  if (total === 0) return Number.NaN;
-  const rank = Math.ceil(q * total);
-  let seen = 0;
-  for (let ms = 0; ms < histogram.length; ms++) {
-    seen += histogram[ms]!;
-    if (seen >= rank) return ms;
-  }
-  return histogram.length - 1;
-}
-
-function fdLimit(): number {
-  const result = spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' });
-  const value = Number(result.stdout.trim());
-  return Number.isFinite(value) ? value : Number.POSITIVE_INFINITY;
-}
-
-async function measure(
-  server: ChildProcess,
-  loads: ChildProcess[],
-  rate: number,
-  allMode: boolean,
-): Promise<Step> {
-  const stats = () => request<StatsReply>(server, { cmd: 'stats' }, 'stats', 90_000);
-  server.send({ cmd: 'rate', rate });
-  await sleep(WARMUP_MS);
-  for (const load of loads) load.send({ cmd: 'reset' });
-  const before = await stats();
-  const started = Date.now();
-  await sleep(MEASURE_MS);
-  await Promise.all(loads.map((load) => request(load, { cmd: 'mark' }, 'marked')));
-  const after = await stats();
-  const seconds = (Date.now() - started) / 1000;
-  server.send({ cmd: 'rate', rate: 0 });
-  const final = await stats();
-
-  const drainUntil = Date.now() + DRAIN_MS;
-  while (Date.now() < drainUntil) {
-    const missing = await Promise.all(
-      loads.map((load) =>
-        request<Extract<LoadReply, { type: 'missing' }>>(
-          load,
-          { cmd: 'missing', seqs: final.seqs },
-          'missing',
-        ),
-      ),
-    );
-    if (missing.every((m) => m.missing === 0)) break;
-    await sleep(100);
-  }
-  const reports = await Promise.all(
-    loads.map((load) => request<Report>(load, { cmd: 'report', seqs: final.seqs }, 'report')),
-  );
-
-  const histogram = reports[0]!.histogram.map((_, ms) =>
-    reports.reduce((sum, r) => sum + r.histogram[ms]!, 0),
-  );
-  const p50 = quantile(histogram, 0.5);
-  const p99 = quantile(histogram, 0.99);
-  const sum = (pick: (r: Report) => number) => reports.reduce((total, r) => total + pick(r), 0);
-  const lost = sum((r) => r.missing) + (allMode ? sum((r) => r.gaps) : 0);
-  const repeated = sum((r) => r.duplicates);
-  const disconnects = sum((r) => r.disconnects);
-  const updates = sum((r) => r.updates);
-  const why =
-    disconnects > 0
-      ? `${disconnects} clients disconnected`
-      : lost > 0
-        ? `${fmt(lost)} trades lost`
-        : repeated > 0
-          ? `${fmt(repeated)} duplicates`
-          : !(p99 < P99_LIMIT_MS)
-            ? `p99 ${fmt(p99)} ms`
-            : updates === 0
-              ? 'nothing delivered'
-              : '';
-  const lossless = disconnects === 0 && lost === 0 && repeated === 0 && updates > 0;
-  return {
-    rate,
-    ok: why === '',
-    lossless,
-    working: lossless && p99 < WORKING_P99_MS,
-    why,
-    updatesPerSecond: updates / Math.max(0.001, reports[0]!.seconds),
-    p50,
-    p99,
-    serverCpu: (after.cpuMicros - before.cpuMicros) / 1e6 / seconds,
-    loadCpuMax: Math.max(...reports.map((r) => r.cpuMicros / 1e6 / Math.max(0.001, r.seconds))),
-    rssMb: after.rss / 2 ** 20,
-    flushIntervalMs: after.flushIntervalMs,
-    loadAverage: loadavg()[0]!,
-  };
 }
 
 /**
@@ -203,49 +81,14 @@ async function judged(measureOnce: () => Promise<Step>): Promise<{ step: Step; e
 }
 
 async function scenario(kind: ServerKind, clients: number): Promise<Scenario> {
-  const allMode = kind !== 'engine-latest';
-  const server = startChild(join(here, '../lib/fanoutServer.ts'), [kind]);
-  const loads: ChildProcess[] = [];
+  const rig = await startRig(kind, clients);
   try {
-    const { port } = await nextMessage<Extract<ServerReply, { type: 'ready' }>>(
-      server,
-      'ready',
-      60_000,
-    );
-    const url = kind === 'socket.io' ? `http://127.0.0.1:${port}` : `ws://127.0.0.1:${port}/ws`;
-    const protocol = kind === 'socket.io' ? 'socket.io' : 'ws';
-    // One source address offers ~28,000 ephemeral ports; spread larger runs over 127.0.0.2….
-    const addresses = Math.ceil(clients / 20_000);
-    const per = Math.ceil(clients / LOAD_PROCESSES);
-    for (let i = 0; i < LOAD_PROCESSES; i++) {
-      const count = Math.min(per, clients - i * per);
-      loads.push(
-        startChild(
-          join(here, '../lib/loadGenerator.ts'),
-          [url, protocol, String(count), String(i * per), String(addresses)],
-          {
-            FANOUT_ALL_MODE: allMode ? '1' : '0',
-          },
-        ),
-      );
-    }
-    const connected = await Promise.all(
-      loads.map((load) =>
-        nextMessage<Extract<LoadReply, { type: 'connected' }>>(load, 'connected', 180_000),
-      ),
-    );
-    const result: Scenario = {
-      kind,
-      clients,
-      connected: connected.reduce((sum, c) => sum + c.clients, 0),
-      limitedBy: '',
-    };
-    console.log(`  ${kind} × ${fmt(clients)}: ${fmt(result.connected)} connected`);
+    const result: Scenario = { kind, clients, connected: rig.connected, limitedBy: '' };
 
     // Re-runs of steps near the limit extend the budget, so they never cut the search short.
     let deadline = Date.now() + SCENARIO_BUDGET_MS;
     const run = async (rate: number) => {
-      const once = () => measure(server, loads, rate, allMode);
+      const once = () => measure(rig, rate, { warmupMs: WARMUP_MS, measureMs: MEASURE_MS });
       // Past the sustainable rate only the working point is sought: one run per step will do.
       let step: Step;
       if (result.limit === undefined || rate < result.limit.rate) {
@@ -297,7 +140,7 @@ async function scenario(kind: ServerKind, clients: number): Promise<Scenario> {
           }`;
     return result;
   } finally {
-    await Promise.all([...loads, server].map((child) => stopChild(child)));
+    await rig.stop();
   }
 }
 

@@ -1,0 +1,106 @@
+/**
+ * WebSocket fan-out at a fixed load: the same servers and clients as `fanout.bench.ts`, but each
+ * server is held at one trade rate that every peer sustains, and measured three times. The
+ * figures do not depend on how far the load generator can push: server CPU at that load and CPU
+ * per delivered update, medians with their spread.
+ * `FANOUT_FIXED_LOADS=1000:400,5000:30` (clients:trades/s) and `FANOUT_BENCH_SERVERS` narrow a
+ * run by hand.
+ */
+import type { ServerKind } from '../lib/fanoutBenchProtocol.js';
+import { fdLimit, LOAD_PROCESSES, measure, type Step, startRig } from '../lib/fanoutScenario.js';
+import { fmt, median, ratio, table } from '../lib/stats.js';
+import { runSuite } from '../lib/suite.js';
+
+const LOADS = (process.env.FANOUT_FIXED_LOADS ?? '1000:400,5000:30').split(',').map((pair) => {
+  const [clients, rate] = pair.split(':').map(Number);
+  return { clients: clients!, rate: rate! };
+});
+const KINDS = (process.env.FANOUT_BENCH_SERVERS?.split(',') ?? [
+  'engine-all',
+  'engine-latest',
+  'naive-ws',
+  'socket.io',
+]) as ServerKind[];
+const RUNS = 3;
+const WARMUP_MS = 1_000;
+const MEASURE_MS = 3_000;
+
+interface Row {
+  kind: ServerKind;
+  clients: number;
+  rate: number;
+  runs: Step[];
+}
+
+/** Server CPU per delivered update, µs. */
+const cpuPerUpdate = (step: Step) => (step.serverCpu * 1e6) / Math.max(1, step.updatesPerSecond);
+
+function spread(values: number[], digits = 0): string {
+  return `${fmt(median(values), digits)} (${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)})`;
+}
+
+runSuite(async () => {
+  const limit = fdLimit();
+  const rows: Row[] = [];
+  for (const { clients, rate } of LOADS) {
+    if (Math.ceil(clients / LOAD_PROCESSES) + 256 >= limit || clients + 256 >= limit) continue;
+    for (const kind of KINDS) {
+      const rig = await startRig(kind, clients);
+      try {
+        const timing = { warmupMs: WARMUP_MS, measureMs: MEASURE_MS };
+        await measure(rig, rate, timing);
+        const runs: Step[] = [];
+        for (let i = 0; i < RUNS; i++) runs.push(await measure(rig, rate, timing));
+        for (const run of runs) {
+          console.log(
+            `    ${kind} × ${fmt(clients)} at ${fmt(rate)} trades/s: server ${fmt(run.serverCpu * 100)}% CPU, ${fmt(cpuPerUpdate(run), 2)} µs/update, p50 ${fmt(run.p50)} ms, p99 ${fmt(run.p99)} ms${run.lossless ? '' : ` (${run.why})`}`,
+          );
+        }
+        rows.push({ kind, clients, rate, runs });
+      } finally {
+        await rig.stop();
+      }
+    }
+  }
+
+  const body = rows.map(({ kind, clients, rate, runs }) => [
+    fmt(clients),
+    fmt(rate),
+    kind,
+    fmt(median(runs.map((r) => r.updatesPerSecond))),
+    spread(runs.map((r) => r.serverCpu * 100), 1),
+    spread(runs.map(cpuPerUpdate), 2),
+    spread(runs.map((r) => r.p50)),
+    spread(runs.map((r) => r.p99)),
+    runs.every((r) => r.lossless) ? 'yes' : runs.find((r) => !r.lossless)!.why,
+  ]);
+  const cpuOf = (kind: ServerKind, clients: number) => {
+    const row = rows.find((r) => r.kind === kind && r.clients === clients);
+    return row === undefined ? Number.NaN : median(row.runs.map((r) => r.serverCpu));
+  };
+  const ratios = LOADS.map(({ clients, rate }) => {
+    const ours = cpuOf('engine-all', clients);
+    return `- ${fmt(clients)} clients at ${fmt(rate)} trades/s, \`all\` mode: the naive \`ws\` broadcaster uses ${ratio(cpuOf('naive-ws', clients), ours)} the engine's server CPU, Socket.IO ${ratio(cpuOf('socket.io', clients), ours)}.`;
+  });
+
+  const markdown = `The rig of the fan-out ramp above (real \`ws\` / \`socket.io-client\` clients in ${LOAD_PROCESSES} load-generator processes, each subscribed to 5 of 20 symbols; the server process generates the trades), held at one trade rate per client count that every server sustains. Per server: one discarded step, then ${RUNS} steps of ${WARMUP_MS / 1000} s warm-up and ${MEASURE_MS / 1000} s measured; medians with the range over the ${RUNS} runs in brackets. Server CPU is the share of one core; µs/update is server CPU time per update delivered to a client (in \`latest\` mode fewer updates are delivered, since each client gets at most the newest trade per symbol per window, so compare its server CPU, not its µs/update). These figures do not depend on how far the load generators can push.
+
+${table(
+  [
+    'clients',
+    'trades/s',
+    'server',
+    'updates/s delivered',
+    'server CPU %',
+    'CPU µs per update',
+    'p50 ms',
+    'p99 ms',
+    'nothing lost',
+  ],
+  body,
+)}
+
+${ratios.join('\n')}
+`;
+  return { title: 'Fan-out at a fixed load: server CPU, side by side', markdown };
+});
