@@ -12,6 +12,7 @@ export { BEARER_PROTOCOL, extractToken } from './auth/extractToken.js';
 export {
   AUTH_DEFAULTS,
   ENGINE_DEFAULTS,
+  PLAN_DEFAULTS,
   SERVERLESS_DEFAULTS,
   SLOW_CONSUMER_CLOSE_CODE,
   WS_DEFAULTS,
@@ -36,7 +37,7 @@ export type {
   FanoutPlan,
   FanoutTopology,
   PlanFanoutOptions,
-} from './plan/planFanout.js';
+} from './plan/planFanoutTypes.js';
 export { planFanout } from './plan/planFanout.js';
 export type { PricedFigure, PriceTable } from './plan/prices.js';
 export { PRICE_TABLE } from './plan/prices.js';

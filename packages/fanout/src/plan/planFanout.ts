@@ -2,13 +2,6 @@ import { estimateFanout, type FanoutEstimate } from './estimateFanout.js';
 import type { FanoutPlan, PlanFanoutOptions } from './planFanoutTypes.js';
 import { validatePlanOptions } from './validatePlanOptions.js';
 
-export type {
-  ContainerSizing,
-  FanoutPlan,
-  FanoutTopology,
-  PlanFanoutOptions,
-} from './planFanoutTypes.js';
-
 /** Highest connection count searched for the point where containers become the better choice. */
 const SWITCH_SEARCH_LIMIT = 10_000_000;
 
