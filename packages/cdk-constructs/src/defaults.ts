@@ -70,6 +70,10 @@ export const DEFAULTS = Object.freeze({
     /** New WebSocket connections per task per minute before scaling out. */
     targetRequestsPerTask: 1000,
     targetCpuPercent: 60,
+    /** The scaling signal: new connections per task (see `FanoutScalingMetric`). */
+    scaleOn: 'connections' as 'connections' | 'cpu',
+    /** Long-lived WebSockets end at deregistration anyway; clients reconnect to another node. */
+    deregistrationDelaySeconds: 30,
     /** The AWS-managed prefix list of CloudFront's origin-facing servers (default ALB ingress). */
     cloudFrontPrefixListName: 'com.amazonaws.global.cloudfront.origin-facing',
     /** What the load balancer answers for any path but the WebSocket path (e.g. `/metrics`). */

@@ -9,13 +9,14 @@ export type { HistoryApiProps } from './api/HistoryApi.js';
 export { HistoryApi } from './api/HistoryApi.js';
 export { DEFAULTS } from './defaults.js';
 export { ConstructPropsError, HandlerBundleMissingError } from './errors.js';
+export { ContainerFanoutService } from './fanout/ContainerFanoutService.js';
 export type {
   ContainerFanoutServiceProps,
   FanoutScalingMetric,
-} from './fanout/ContainerFanoutService.js';
-export { ContainerFanoutService } from './fanout/ContainerFanoutService.js';
+} from './fanout/ContainerFanoutServiceProps.js';
 export type { FanoutJwtAuth, ServerlessFanoutProps } from './fanout/ServerlessFanout.js';
 export { ServerlessFanout } from './fanout/ServerlessFanout.js';
+export type { FargateServiceCommonProps } from './fargate/FargateServiceCommonProps.js';
 export type { TradeHistoryTableProps } from './history/TradeHistoryTable.js';
 export { TradeHistoryTable } from './history/TradeHistoryTable.js';
 export type { TradeProcessorProps } from './processor/TradeProcessor.js';

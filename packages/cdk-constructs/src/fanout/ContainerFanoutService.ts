@@ -1,146 +1,19 @@
 import { lambdaEnvironment } from '@market-stream/core';
 import { Duration } from 'aws-cdk-lib';
-import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.js';
 import { ConstructPropsError } from '../errors.js';
-import { logAlbAccessLogs } from '../internal/albAccessLogs.js';
-import { cloudFrontOriginFacingPeer } from '../internal/cloudFrontOriginFacing.js';
-import { resolveCluster } from '../internal/cluster.js';
-import { resolveImage } from '../internal/containerImage.js';
-import { createFargateService, createFargateTask } from '../internal/fargateService.js';
-import { createLogBucket } from '../internal/logBucket.js';
+import { createFanoutScaling } from '../internal/fanoutScaling.js';
+import { createFargateService } from '../internal/fargateService.js';
 import { acknowledgeFargateTask } from '../internal/suppressions.js';
-
-/**
- * How {@link ContainerFanoutService} scales: `connections` tracks new WebSocket connections per
- * task (ALB RequestCountPerTarget; every WebSocket upgrade is one request), `cpu` tracks CPU.
- *
- * @example
- * ```ts
- * import type { FanoutScalingMetric } from '@market-stream/cdk-constructs';
- *
- * const scaleOn: FanoutScalingMetric = 'cpu';
- * ```
- */
-export type FanoutScalingMetric = 'connections' | 'cpu';
-
-/**
- * Props of {@link ContainerFanoutService}. Give `image` or `dockerfileDirectory`; `cluster` or
- * `vpc` (or neither).
- *
- * @example
- * ```ts
- * import type { ContainerFanoutServiceProps } from '@market-stream/cdk-constructs';
- *
- * const props: ContainerFanoutServiceProps = { stream: trades.stream, dockerfileDirectory: 'fanout-node', scaleOn: 'cpu' };
- * ```
- */
-export interface ContainerFanoutServiceProps {
-  /** The stream every node reads (`STREAM_NAME`). */
-  readonly stream: kinesis.IStream;
-  /**
-   * The fan-out node image: serves WebSocket clients on `PORT` at `/ws`, `/healthz` for checks.
-   * @default - built from `dockerfileDirectory`
-   */
-  readonly image?: ecs.ContainerImage;
-  /**
-   * A directory with the fan-out node's Dockerfile; built for ARM64 at deploy time.
-   * @default - `image` is used
-   */
-  readonly dockerfileDirectory?: string;
-  /**
-   * History table for snapshots on subscribe (`HISTORY_TABLE`, Query only).
-   * @default - no history
-   */
-  readonly historyTable?: dynamodb.ITable;
-  /**
-   * Delivery mode (`FANOUT_MODE`).
-   * @default 'latest'
-   */
-  readonly mode?: 'latest' | 'all';
-  /**
-   * Extra container environment (non-secret).
-   * @default - none
-   */
-  readonly environment?: Record<string, string>;
-  /**
-   * Run in this cluster.
-   * @default - a new cluster (in `vpc`, or a new VPC)
-   */
-  readonly cluster?: ecs.ICluster;
-  /**
-   * The VPC of the new cluster.
-   * @default - a new two-AZ VPC with one NAT gateway and flow logs
-   */
-  readonly vpc?: ec2.IVpc;
-  /**
-   * Task CPU units.
-   * @default 512
-   */
-  readonly cpu?: number;
-  /**
-   * Task memory in MiB.
-   * @default 1024
-   */
-  readonly memoryLimitMiB?: number;
-  /**
-   * Fewest tasks.
-   * @default 2
-   */
-  readonly minCapacity?: number;
-  /**
-   * Most tasks.
-   * @default 20
-   */
-  readonly maxCapacity?: number;
-  /**
-   * Scaling signal.
-   * @default 'connections'
-   */
-  readonly scaleOn?: FanoutScalingMetric;
-  /**
-   * With `scaleOn: 'connections'`: new connections per task per minute to hold.
-   * @default 1000
-   */
-  readonly targetConnectionsPerTask?: number;
-  /**
-   * With `scaleOn: 'cpu'`: average CPU percent to hold.
-   * @default 60
-   */
-  readonly targetCpuPercent?: number;
-  /**
-   * Load balancer idle timeout; clients must ping more often than this.
-   * @default Duration.seconds(300)
-   */
-  readonly idleTimeout?: Duration;
-  /**
-   * Serve HTTPS / WSS on 443 with this certificate (HTTP 80 then redirects).
-   * @default - HTTP on 80; put CloudFront in front for TLS (see {@link TickerWebsite})
-   */
-  readonly certificate?: acm.ICertificate;
-  /**
-   * Who may reach the load balancer. The default lets only CloudFront in (put a distribution in
-   * front, as {@link TickerWebsite} does), so clients cannot go around it; pass
-   * `ec2.Peer.anyIpv4()` to let clients connect to the load balancer directly.
-   * @default - CloudFront's origin-facing managed prefix list
-   * (`com.amazonaws.global.cloudfront.origin-facing`, its id looked up at deploy time)
-   */
-  readonly allowedIngress?: ec2.IPeer;
-  /**
-   * Bucket for the load balancer's access logs (SSE-S3, not KMS).
-   * @default - a new private log bucket
-   */
-  readonly accessLogBucket?: s3.IBucket;
-}
+import { createWebSocketLoadBalancer } from '../internal/webSocketLoadBalancer.js';
+import { addWebSocketTargets } from '../internal/webSocketTargetGroup.js';
+import type { ContainerFanoutServiceProps } from './ContainerFanoutServiceProps.js';
 
 /**
  * Fan-out nodes on Fargate (ARM64) behind an Application Load Balancer: each node reads the
@@ -210,19 +83,18 @@ export class ContainerFanoutService extends Construct {
     if (!(minCapacity >= 1 && maxCapacity >= minCapacity)) {
       throw new ConstructPropsError('ContainerFanoutService', 'need 1 ≤ minCapacity ≤ maxCapacity');
     }
-    const image = resolveImage('ContainerFanoutService', props.image, props.dockerfileDirectory);
-    this.cluster = resolveCluster(this, 'ContainerFanoutService', props.cluster, props.vpc);
 
     // The fan-out node reads the serverless handlers' names for the settings they share.
     ({
+      cluster: this.cluster,
       taskDefinition: this.taskDefinition,
       logGroup: this.logGroup,
       container: this.container,
-    } = createFargateTask(this, {
+      service: this.service,
+    } = createFargateService(this, 'ContainerFanoutService', props, {
       cpu: props.cpu ?? d.cpu,
       memoryLimitMiB: props.memoryLimitMiB ?? d.memoryMiB,
       containerId: 'FanoutNode',
-      image,
       streamPrefix: 'fanout',
       environment: {
         STREAM_NAME: props.stream.streamName,
@@ -232,61 +104,23 @@ export class ContainerFanoutService extends Construct {
         ...lambdaEnvironment({ historyTable: props.historyTable?.tableName }),
       },
       portMappings: [{ containerPort: d.port }],
+      desiredCount: minCapacity,
     }));
     props.stream.grantRead(this.taskDefinition.taskRole);
     props.historyTable?.grant(this.taskDefinition.taskRole, 'dynamodb:Query');
-    this.service = createFargateService(this, this.cluster, this.taskDefinition, minCapacity);
 
-    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
-      vpc: this.cluster.vpc,
-      internetFacing: true,
-      idleTimeout: props.idleTimeout ?? Duration.seconds(d.idleTimeoutSeconds),
-      dropInvalidHeaderFields: true,
+    ({
+      loadBalancer: this.loadBalancer,
+      accessLogBucket: this.accessLogBucket,
+      listener: this.listener,
+    } = createWebSocketLoadBalancer(this, { ...props, vpc: this.cluster.vpc }));
+    this.targetGroup = addWebSocketTargets(this.listener, this.service);
+    this.scaling = createFanoutScaling(this.service, {
+      ...props,
+      minCapacity,
+      maxCapacity,
+      targetGroup: this.targetGroup,
     });
-    this.accessLogBucket = props.accessLogBucket ?? createLogBucket(this, 'AccessLogs');
-    logAlbAccessLogs(this.loadBalancer, this.accessLogBucket, 'alb');
-
-    const peer = props.allowedIngress ?? cloudFrontOriginFacingPeer(this);
-    const port = props.certificate ? 443 : 80;
-    this.listener = this.loadBalancer.addListener('Listener', {
-      port,
-      open: false,
-      defaultAction: elbv2.ListenerAction.fixedResponse(d.notFoundStatusCode, {
-        contentType: 'text/plain',
-        messageBody: 'Not Found',
-      }),
-      ...(props.certificate
-        ? { certificates: [props.certificate], sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS }
-        : { protocol: elbv2.ApplicationProtocol.HTTP }),
-    });
-    this.loadBalancer.connections.allowFrom(peer, ec2.Port.tcp(port), 'WebSocket clients');
-    // CloudFront's prefix list weighs ~55 of a security group's 60 inbound rules: one port only.
-    if (props.certificate && props.allowedIngress) {
-      this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
-      this.loadBalancer.connections.allowFrom(peer, ec2.Port.tcp(80), 'Redirect to HTTPS');
-    }
-    this.targetGroup = this.listener.addTargets('Nodes', {
-      priority: 1,
-      conditions: [elbv2.ListenerCondition.pathPatterns([d.webSocketPath])],
-      port: d.port,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      targets: [this.service],
-      healthCheck: { path: d.healthCheckPath, healthyHttpCodes: '200' },
-      // Long-lived WebSockets end at deregistration anyway; clients reconnect to another node.
-      deregistrationDelay: Duration.seconds(30),
-    });
-
-    this.scaling = this.service.autoScaleTaskCount({ minCapacity, maxCapacity });
-    if ((props.scaleOn ?? 'connections') === 'connections') {
-      this.scaling.scaleOnRequestCount('Connections', {
-        requestsPerTarget: props.targetConnectionsPerTask ?? d.targetRequestsPerTask,
-        targetGroup: this.targetGroup,
-      });
-    } else {
-      this.scaling.scaleOnCpuUtilization('Cpu', {
-        targetUtilizationPercent: props.targetCpuPercent ?? d.targetCpuPercent,
-      });
-    }
 
     acknowledgeFargateTask(
       this,

@@ -1,14 +1,12 @@
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.js';
 import { ConstructPropsError } from '../errors.js';
-import { resolveCluster } from '../internal/cluster.js';
-import { resolveImage } from '../internal/containerImage.js';
-import { createFargateService, createFargateTask } from '../internal/fargateService.js';
+import type { FargateServiceCommonProps } from '../fargate/FargateServiceCommonProps.js';
+import { createFargateService } from '../internal/fargateService.js';
 import { acknowledgeFargateTask } from '../internal/suppressions.js';
 
 /**
@@ -22,7 +20,7 @@ import { acknowledgeFargateTask } from '../internal/suppressions.js';
  * const props: TradeProducerServiceProps = { stream: trades.stream, dockerfileDirectory: 'producer', tradesPerSecond: 100 };
  * ```
  */
-export interface TradeProducerServiceProps {
+export interface TradeProducerServiceProps extends FargateServiceCommonProps {
   /** The stream the producer writes to (`STREAM_NAME`). */
   readonly stream: kinesis.IStream;
   /**
@@ -46,21 +44,6 @@ export interface TradeProducerServiceProps {
    * @default DEFAULTS.tickers (core's `DEFAULT_SYMBOLS`: 20 large US stocks)
    */
   readonly tickers?: readonly string[];
-  /**
-   * Extra container environment (non-secret).
-   * @default - none
-   */
-  readonly environment?: Record<string, string>;
-  /**
-   * Run in this cluster.
-   * @default - a new cluster (in `vpc`, or a new VPC)
-   */
-  readonly cluster?: ecs.ICluster;
-  /**
-   * The VPC of the new cluster.
-   * @default - a new two-AZ VPC with one NAT gateway and flow logs
-   */
-  readonly vpc?: ec2.IVpc;
   /**
    * Tasks to run.
    * @default 1
@@ -125,18 +108,16 @@ export class TradeProducerService extends Construct {
     if (tickers.length === 0) {
       throw new ConstructPropsError('TradeProducerService', 'tickers must not be empty');
     }
-    const image = resolveImage('TradeProducerService', props.image, props.dockerfileDirectory);
-    this.cluster = resolveCluster(this, 'TradeProducerService', props.cluster, props.vpc);
-
     ({
+      cluster: this.cluster,
       taskDefinition: this.taskDefinition,
       logGroup: this.logGroup,
       container: this.container,
-    } = createFargateTask(this, {
+      service: this.service,
+    } = createFargateService(this, 'TradeProducerService', props, {
       cpu: props.cpu ?? DEFAULTS.producer.cpu,
       memoryLimitMiB: props.memoryLimitMiB ?? DEFAULTS.producer.memoryMiB,
       containerId: 'Producer',
-      image,
       streamPrefix: 'producer',
       environment: {
         STREAM_NAME: props.stream.streamName,
@@ -144,14 +125,9 @@ export class TradeProducerService extends Construct {
         TICKERS: tickers.join(','),
         ...props.environment,
       },
+      desiredCount: props.desiredCount ?? DEFAULTS.producer.desiredCount,
     }));
     props.stream.grantWrite(this.taskDefinition.taskRole);
-    this.service = createFargateService(
-      this,
-      this.cluster,
-      this.taskDefinition,
-      props.desiredCount ?? DEFAULTS.producer.desiredCount,
-    );
 
     acknowledgeFargateTask(
       this,

@@ -7,10 +7,8 @@ import { Construct } from 'constructs';
 import { HistoryApi } from '../api/HistoryApi.js';
 import { DEFAULTS } from '../defaults.js';
 import { ConstructPropsError } from '../errors.js';
-import {
-  ContainerFanoutService,
-  type FanoutScalingMetric,
-} from '../fanout/ContainerFanoutService.js';
+import { ContainerFanoutService } from '../fanout/ContainerFanoutService.js';
+import type { FanoutScalingMetric } from '../fanout/ContainerFanoutServiceProps.js';
 import { ServerlessFanout } from '../fanout/ServerlessFanout.js';
 import { TradeHistoryTable } from '../history/TradeHistoryTable.js';
 import { createVpc } from '../internal/cluster.js';

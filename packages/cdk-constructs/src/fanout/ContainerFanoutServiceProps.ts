@@ -1,0 +1,115 @@
+import type { Duration } from 'aws-cdk-lib';
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { FargateServiceCommonProps } from '../fargate/FargateServiceCommonProps.js';
+
+/**
+ * How {@link ContainerFanoutService} scales: `connections` tracks new WebSocket connections per
+ * task (ALB RequestCountPerTarget; every WebSocket upgrade is one request), `cpu` tracks CPU.
+ *
+ * @example
+ * ```ts
+ * import type { FanoutScalingMetric } from '@market-stream/cdk-constructs';
+ *
+ * const scaleOn: FanoutScalingMetric = 'cpu';
+ * ```
+ */
+export type FanoutScalingMetric = 'connections' | 'cpu';
+
+/**
+ * Props of {@link ContainerFanoutService}. Give `image` or `dockerfileDirectory`; `cluster` or
+ * `vpc` (or neither).
+ *
+ * @example
+ * ```ts
+ * import type { ContainerFanoutServiceProps } from '@market-stream/cdk-constructs';
+ *
+ * const props: ContainerFanoutServiceProps = { stream: trades.stream, dockerfileDirectory: 'fanout-node', scaleOn: 'cpu' };
+ * ```
+ */
+export interface ContainerFanoutServiceProps extends FargateServiceCommonProps {
+  /** The stream every node reads (`STREAM_NAME`). */
+  readonly stream: kinesis.IStream;
+  /**
+   * The fan-out node image: serves WebSocket clients on `PORT` at `/ws`, `/healthz` for checks.
+   * @default - built from `dockerfileDirectory`
+   */
+  readonly image?: ecs.ContainerImage;
+  /**
+   * A directory with the fan-out node's Dockerfile; built for ARM64 at deploy time.
+   * @default - `image` is used
+   */
+  readonly dockerfileDirectory?: string;
+  /**
+   * History table for snapshots on subscribe (`HISTORY_TABLE`, Query only).
+   * @default - no history
+   */
+  readonly historyTable?: dynamodb.ITable;
+  /**
+   * Delivery mode (`FANOUT_MODE`).
+   * @default 'latest'
+   */
+  readonly mode?: 'latest' | 'all';
+  /**
+   * Task CPU units.
+   * @default 512
+   */
+  readonly cpu?: number;
+  /**
+   * Task memory in MiB.
+   * @default 1024
+   */
+  readonly memoryLimitMiB?: number;
+  /**
+   * Fewest tasks.
+   * @default 2
+   */
+  readonly minCapacity?: number;
+  /**
+   * Most tasks.
+   * @default 20
+   */
+  readonly maxCapacity?: number;
+  /**
+   * Scaling signal.
+   * @default 'connections' (`DEFAULTS.containers.scaleOn`)
+   */
+  readonly scaleOn?: FanoutScalingMetric;
+  /**
+   * With `scaleOn: 'connections'`: new connections per task per minute to hold.
+   * @default 1000
+   */
+  readonly targetConnectionsPerTask?: number;
+  /**
+   * With `scaleOn: 'cpu'`: average CPU percent to hold.
+   * @default 60
+   */
+  readonly targetCpuPercent?: number;
+  /**
+   * Load balancer idle timeout; clients must ping more often than this.
+   * @default Duration.seconds(300)
+   */
+  readonly idleTimeout?: Duration;
+  /**
+   * Serve HTTPS / WSS on 443 with this certificate (HTTP 80 then redirects).
+   * @default - HTTP on 80; put CloudFront in front for TLS (see {@link TickerWebsite})
+   */
+  readonly certificate?: acm.ICertificate;
+  /**
+   * Who may reach the load balancer. The default lets only CloudFront in (put a distribution in
+   * front, as {@link TickerWebsite} does), so clients cannot go around it; pass
+   * `ec2.Peer.anyIpv4()` to let clients connect to the load balancer directly.
+   * @default - CloudFront's origin-facing managed prefix list
+   * (`com.amazonaws.global.cloudfront.origin-facing`, its id looked up at deploy time)
+   */
+  readonly allowedIngress?: ec2.IPeer;
+  /**
+   * Bucket for the load balancer's access logs (SSE-S3, not KMS).
+   * @default - a new private log bucket
+   */
+  readonly accessLogBucket?: s3.IBucket;
+}
