@@ -1,10 +1,10 @@
 import type { Subscriber, Subscription } from 'rxjs';
 import { BufferOverflowError, RecordTooLargeError, SinkDeliveryError } from '../errors.js';
 import type { DeliveryReport, FailureReason, SinkFailure } from '../types.js';
-import { fullJitterDelay } from './backoff.js';
+import { judgeBatch } from './judgeBatch.js';
 import { Lanes } from './Lanes.js';
+import { LingerTimer } from './LingerTimer.js';
 import type { Resolved } from './resolveOptions.js';
-import { isTransientError } from './transientError.js';
 import type { Entry, RequestOutcome, Transport } from './transport.js';
 
 /**
@@ -22,8 +22,7 @@ export class DeliveryEngine<R, P> {
   private buffered = 0;
   private readonly inFlight = new Set<Entry<R, P>[]>();
   private readonly waiting = new Map<Entry<R, P>[], Subscription>();
-  private lingerTimer: Subscription | undefined;
-  private lingerAt = Number.POSITIVE_INFINITY;
+  private readonly linger: LingerTimer;
   private pendingCallbacks = 0;
   private completing = false;
   private sourceFailed = false;
@@ -42,6 +41,7 @@ export class DeliveryEngine<R, P> {
     private readonly subscriber: Subscriber<DeliveryReport>,
   ) {
     this.lanes = new Lanes(transport, options.ordering === 'per-key');
+    this.linger = new LingerTimer(options.scheduler, () => this.pump());
   }
 
   /** Whether the engine has stopped: a record given now can only go to `onUnsent`. */
@@ -111,9 +111,9 @@ export class DeliveryEngine<R, P> {
       this.dispatch(batch);
     }
     if (lanes.readyLanes === 0) {
-      this.cancelLinger();
+      this.linger.cancel();
     } else if (this.inFlight.size < concurrency && !this.completing) {
-      this.armLinger(lanes.oldestReady + lingerMs);
+      this.linger.arm(lanes.oldestReady + lingerMs);
     }
     this.pumping = false;
   }
@@ -129,106 +129,45 @@ export class DeliveryEngine<R, P> {
       request = Promise.reject(error);
     }
     request.then(
-      (outcome) => this.settle(batch, started, outcome, undefined),
-      (error: unknown) => this.settle(batch, started, undefined, toError(error)),
+      (outcome) => this.settle(batch, started, { outcome }),
+      (error: unknown) => this.settle(batch, started, { requestError: toError(error) }),
     );
   }
 
   private settle(
     batch: Entry<R, P>[],
     started: number,
-    outcome: RequestOutcome | undefined,
-    requestError: Error | undefined,
+    answer: { outcome: RequestOutcome | undefined } | { requestError: Error },
   ): void {
     if (!this.inFlight.delete(batch) || this.closed) return;
-    const { scheduler, maxAttempts, recordTtlMs, backoffBaseMs, backoffMaxMs, random } =
-      this.options;
-    const now = scheduler.now();
-    const failures = new Map<number, { error: Error; retryable: boolean }>();
-    if (requestError !== undefined) {
-      const retryable = isTransientError(requestError);
-      for (let i = 0; i < batch.length; i++) failures.set(i, { error: requestError, retryable });
-    } else {
-      for (const failure of outcome?.failed ?? []) failures.set(failure.index, failure);
-    }
-
-    let highestAttempt = 0;
-    for (const entry of batch) if (entry.attempts > highestAttempt) highestAttempt = entry.attempts;
-    const delay = fullJitterDelay(highestAttempt, backoffBaseMs, backoffMaxMs, random);
-
-    let delivered = 0;
-    let deliveredBytes = 0;
-    let failed = 0;
-    let retrying = 0;
-    const retries: Entry<R, P>[] = [];
-    const givenUp: { entry: Entry<R, P>; reason: FailureReason; error: Error }[] = [];
-    for (let i = 0; i < batch.length; i++) {
-      const entry = batch[i]!;
-      const failure = failures.get(i);
-      if (failure === undefined) {
-        delivered += entry.records.length;
-        deliveredBytes += entry.bytes;
-        this.release(entry);
-        continue;
-      }
-      failed += entry.records.length;
-      const reason: FailureReason | undefined = !failure.retryable
-        ? 'rejected'
-        : entry.attempts >= maxAttempts
-          ? 'attempts-exhausted'
-          : recordTtlMs !== undefined && now + delay - entry.arrivedAt > recordTtlMs
-            ? 'expired'
-            : undefined;
-      if (reason === undefined) {
-        retries.push(entry);
-        retrying += entry.records.length;
-      } else {
-        givenUp.push({ entry, reason, error: failure.error });
-        this.totals.failed += entry.records.length;
-        this.release(entry);
-      }
-    }
-    this.totals.delivered += delivered;
-    this.totals.retried += retrying;
-    if (retries.length > 0) this.scheduleRetry(retries, delay);
+    const now = this.options.scheduler.now();
+    const verdict = judgeBatch(batch, answer, now, this.options);
+    for (const entry of verdict.released) this.release(entry);
+    this.totals.delivered += verdict.delivered;
+    this.totals.retried += verdict.retrying;
+    this.totals.failed += verdict.failed - verdict.retrying;
+    if (verdict.retries.length > 0) this.scheduleRetry(verdict.retries, verdict.delay);
 
     const report: DeliveryReport = {
       sink: this.transport.sink,
-      records: delivered,
-      failed,
-      retrying,
+      records: verdict.delivered,
+      failed: verdict.failed,
+      retrying: verdict.retrying,
       entries: batch.length,
-      attempts: highestAttempt,
-      bytes: deliveredBytes,
+      attempts: verdict.attempts,
+      bytes: verdict.deliveredBytes,
       latencyMs: now - started,
       buffered: this.buffered,
       totals: { ...this.totals },
     };
-    if (requestError !== undefined) report.error = requestError;
+    if ('requestError' in answer) report.error = answer.requestError;
     this.subscriber.next(report);
 
     // Entries given up for the same reason and error (a whole request refused) go to
     // `onFailure` together, so a dead-letter queue gets them in batches.
-    const groups = new Map<Error, Map<FailureReason, { records: R[]; attempts: number }>>();
-    for (const { entry, reason, error } of givenUp) {
-      let byReason = groups.get(error);
-      if (byReason === undefined) {
-        byReason = new Map();
-        groups.set(error, byReason);
-      }
-      const group = byReason.get(reason);
-      if (group === undefined) {
-        byReason.set(reason, { records: [...entry.records], attempts: entry.attempts });
-      } else {
-        group.records.push(...entry.records);
-        group.attempts = Math.max(group.attempts, entry.attempts);
-      }
-    }
-    for (const [error, byReason] of groups) {
-      for (const [reason, group] of byReason) {
-        this.fail(group.records, reason, error, group.attempts, true);
-        if (this.closed) return;
-      }
+    for (const { records, reason, error, attempts } of verdict.givenUp) {
+      this.giveUp({ sink: this.transport.sink, records, reason, error, attempts });
+      if (this.closed) return;
     }
     this.pump();
     this.reportBuffered();
@@ -250,16 +189,14 @@ export class DeliveryEngine<R, P> {
     this.waiting.set(entries, timer);
   }
 
-  /** Hands records to `onFailure` (already counted in `totals.failed` when `counted`). */
-  private fail(
-    records: R[],
-    reason: FailureReason,
-    error: Error,
-    attempts: number,
-    counted = false,
-  ): void {
-    if (!counted) this.totals.failed += records.length;
-    const failure: SinkFailure<R> = { sink: this.transport.sink, records, reason, error, attempts };
+  /** Counts records as failed and hands them to `onFailure`. */
+  private fail(records: R[], reason: FailureReason, error: Error, attempts: number): void {
+    this.totals.failed += records.length;
+    this.giveUp({ sink: this.transport.sink, records, reason, error, attempts });
+  }
+
+  /** Hands a failure (already counted in `totals.failed`) to `onFailure`. */
+  private giveUp(failure: SinkFailure<R>): void {
     const { onFailure } = this.options;
     if (onFailure === undefined) {
       this.fatal(new SinkDeliveryError([failure]));
@@ -288,7 +225,7 @@ export class DeliveryEngine<R, P> {
   private checkDone(): void {
     if (this.closed || !this.completing || this.buffered > 0 || this.pendingCallbacks > 0) return;
     this.closed = true;
-    this.cancelLinger();
+    this.linger.cancel();
     if (this.sourceFailed) this.subscriber.error(this.sourceError);
     else this.subscriber.complete();
   }
@@ -323,7 +260,7 @@ export class DeliveryEngine<R, P> {
   private stop(refused: R[] = []): void {
     this.closed = true;
     this.stoppedEarly = true;
-    this.cancelLinger();
+    this.linger.cancel();
     const unsent: R[] = [];
     const inFlight: R[] = [];
     for (const [entries, timer] of this.waiting) {
@@ -337,27 +274,6 @@ export class DeliveryEngine<R, P> {
     unsent.push(...refused);
     this.buffered = 0;
     if (unsent.length > 0 || inFlight.length > 0) this.options.onUnsent?.({ unsent, inFlight });
-  }
-
-  private armLinger(at: number): void {
-    if (this.lingerTimer !== undefined && this.lingerAt <= at) return;
-    this.cancelLinger();
-    this.lingerAt = at;
-    const { scheduler } = this.options;
-    this.lingerTimer = scheduler.schedule(
-      () => {
-        this.lingerTimer = undefined;
-        this.lingerAt = Number.POSITIVE_INFINITY;
-        this.pump();
-      },
-      Math.max(0, at - scheduler.now()),
-    );
-  }
-
-  private cancelLinger(): void {
-    this.lingerTimer?.unsubscribe();
-    this.lingerTimer = undefined;
-    this.lingerAt = Number.POSITIVE_INFINITY;
   }
 }
 
