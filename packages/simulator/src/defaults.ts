@@ -1,5 +1,5 @@
 import type { MomentumModelOptions } from './models/momentum.js';
-import type { StochasticVolatilityOptions } from './models/stochasticVolatility.js';
+import type { StochasticVolatilityOptions } from './models/StochasticVolatilityOptions.js';
 
 /**
  * Defaults of {@link simulateTrades}: 5 trades per second per symbol, and a real-time run that

@@ -33,7 +33,7 @@ export type {
 export type {
   StochasticVolatilityOptions,
   VolatilityComponent,
-} from './models/stochasticVolatility.js';
+} from './models/StochasticVolatilityOptions.js';
 export { stochasticVolatilityModel } from './models/stochasticVolatility.js';
 export type { AlphaVantageOptions } from './quotes/alphaVantage.js';
 export { alphaVantage } from './quotes/alphaVantage.js';

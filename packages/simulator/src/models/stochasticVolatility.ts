@@ -6,131 +6,12 @@ import {
   checkPositiveInteger,
   withDefaults,
 } from '../internal/checkOptions.js';
+import { gammaSampler } from '../internal/gammaSampler.js';
+import { ouComponent } from '../internal/ouComponent.js';
 import type { PriceModel, PriceModelRun, RandomSource, TradeQuote } from './PriceModel.js';
-
-/**
- * One log-volatility component: a stationary Ornstein–Uhlenbeck process with the given
- * half-life and stationary standard deviation.
- *
- * @example
- * ```ts
- * import type { VolatilityComponent } from '@market-stream/simulator';
- *
- * const slow: VolatilityComponent = { halfLifeMs: 2 * 3_600_000, stdev: 0.5 };
- * ```
- */
-export interface VolatilityComponent {
-  /** Time for a volatility shock to decay by half, in ms. */
-  halfLifeMs: number;
-  /** Stationary standard deviation of the component (in log-volatility units); 0 switches it off. */
-  stdev: number;
-}
-
-/**
- * Parameters of {@link stochasticVolatilityModel}; every one is optional and defaults to
- * {@link STOCHASTIC_VOLATILITY_DEFAULTS}.
- *
- * @example
- * ```ts
- * import type { StochasticVolatilityOptions } from '@market-stream/simulator';
- *
- * const options: StochasticVolatilityOptions = { marketCorrelation: 0.7, jumpsPerHour: 0 };
- * ```
- */
-export interface StochasticVolatilityOptions {
-  /**
-   * Long-run volatility (square root of the mean variance), annualised over 252 sessions of
-   * 6.5 h. 0.3 gives about 0.1 % per minute.
-   * @default 0.3
-   */
-  annualVolatility?: number;
-  /**
-   * Share of each symbol's variance that comes from the common market factor, and so
-   * (approximately) the correlation between any two symbols' returns. 0 makes symbols independent.
-   * @default 0.4
-   */
-  marketCorrelation?: number;
-  /**
-   * Fast log-volatility component, shared by all symbols (market-wide volatility bursts).
-   * @default { halfLifeMs: 300000, stdev: 0.3 }
-   */
-  fastVolatility?: VolatilityComponent;
-  /**
-   * Slow log-volatility component, shared by all symbols (calm and turbulent regimes).
-   * @default { halfLifeMs: 3600000, stdev: 0.4 }
-   */
-  slowVolatility?: VolatilityComponent;
-  /**
-   * Each symbol's own log-volatility component.
-   * @default { halfLifeMs: 1800000, stdev: 0.2 }
-   */
-  symbolVolatility?: VolatilityComponent;
-  /**
-   * Grid on which the volatility components and the intraday profile are updated, in ms. Between
-   * grid points volatility is constant; returns still move on every trade.
-   * @default 1000
-   */
-  volatilityStepMs?: number;
-  /**
-   * Degrees of freedom ν of the Student-t innovations of the per-trade idiosyncratic return
-   * (scaled to unit variance); must be > 2. Smaller is heavier-tailed.
-   * @default 4
-   */
-  tailDegreesOfFreedom?: number;
-  /**
-   * Expected number of price jumps per symbol per hour; 0 switches jumps off.
-   * @default 0.2
-   */
-  jumpsPerHour?: number;
-  /**
-   * Standard deviation of a jump's log-return.
-   * @default 0.004
-   */
-  jumpStdev?: number;
-  /**
-   * Bid/ask spread as a fraction of price at average volatility; it widens and narrows in
-   * proportion to the symbol's current volatility (between ¼× and 10×).
-   * @default 0.0002
-   */
-  spread?: number;
-  /**
-   * Scale (minimum) of the Pareto trade-size distribution, in shares, at average intraday volume.
-   * @default 100
-   */
-  sizeScale?: number;
-  /**
-   * Tail index α of the Pareto trade-size distribution: P(size > x) ∝ x^−α. 1.5 matches the
-   * heavy tail of real trade sizes (finite mean, infinite variance).
-   * @default 1.5
-   */
-  sizeTailIndex?: number;
-  /**
-   * Probability that a trade of 100 shares or more is rounded to a multiple of 100 (round lots).
-   * @default 0.7
-   */
-  roundLotProbability?: number;
-  /**
-   * Largest trade size, in shares.
-   * @default 1000000
-   */
-  maxSize?: number;
-  /**
-   * Length of one simulated trading session, in ms; sessions repeat back to back from the start of
-   * the simulation.
-   * @default 23400000
-   */
-  sessionMs?: number;
-  /**
-   * Strength c of the U-shaped intraday profile `(1 + c·(2φ − 1)²) / (1 + c/3)` over the session
-   * phase φ ∈ [0, 1): it scales trade sizes (volume) and, by its square root, volatility. With
-   * c = 3, the open and close trade 4× the midday volume; 0 makes the day flat.
-   * @default 3
-   */
-  intradayStrength?: number;
-}
+import type { StochasticVolatilityOptions } from './StochasticVolatilityOptions.js';
 
 const TRADING_YEAR_MS = 252 * 6.5 * 3_600_000;
-const LN2 = Math.LN2;
 
 /**
  * A stochastic-volatility model that reproduces the stylized facts of real intraday returns the
@@ -212,9 +93,9 @@ export function stochasticVolatilityModel(options: StochasticVolatilityOptions =
   const nu = o.tailDegreesOfFreedom;
   const tScale = Math.sqrt((nu - 2) / nu);
   const step = o.volatilityStepMs;
-  const fast = component(o.fastVolatility, step);
-  const slow = component(o.slowVolatility, step);
-  const own = component(o.symbolVolatility, step);
+  const fast = ouComponent(o.fastVolatility, step);
+  const slow = ouComponent(o.slowVolatility, step);
+  const own = ouComponent(o.symbolVolatility, step);
   const jumpRate = o.jumpsPerHour / 3_600_000;
   const inverseTail = -1 / o.sizeTailIndex;
   const { spread, sizeScale, maxSize, roundLotProbability, jumpStdev, sessionMs } = o;
@@ -313,42 +194,5 @@ export function stochasticVolatilityModel(options: StochasticVolatilityOptions =
         },
       };
     },
-  };
-}
-
-interface Component {
-  stdev: number;
-  variance: number;
-  advance(x: number, steps: number, rng: RandomSource): number;
-}
-
-/** Exact discretisation of a stationary OU process on a grid of `step` ms. */
-function component({ halfLifeMs, stdev }: VolatilityComponent, step: number): Component {
-  const phi = Math.exp((-LN2 * step) / halfLifeMs);
-  return {
-    stdev,
-    variance: stdev * stdev,
-    advance(x, steps, rng) {
-      if (steps <= 0 || stdev === 0) return x;
-      const decay = steps === 1 ? phi : phi ** steps;
-      return x * decay + stdev * Math.sqrt(1 - decay * decay) * rng.normal();
-    },
-  };
-}
-
-/** Marsaglia–Tsang sampler of Gamma(shape, 1) for shape ≥ 1. */
-function gammaSampler(shape: number): (rng: RandomSource) => number {
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  return (rng) => {
-    for (;;) {
-      const x = rng.normal();
-      let v = 1 + c * x;
-      if (v <= 0) continue;
-      v = v * v * v;
-      const u = rng.next();
-      if (u < 1 - 0.0331 * x * x * x * x) return d * v;
-      if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
-    }
   };
 }
