@@ -20,6 +20,7 @@ export {
 export type { Delivery } from './engine/buildDeliveries.js';
 export { buildDeliveries } from './engine/buildDeliveries.js';
 export { createFanout } from './engine/createFanout.js';
+export { shardOf } from './engine/shardOf.js';
 export type { ConnectOptions, Fanout, FanoutOptions } from './engine/types.js';
 export {
   ConnectionStoreError,
@@ -32,19 +33,18 @@ export {
 export type { DropReason, FanoutMetricsSnapshot } from './metrics/FanoutMetrics.js';
 export { FanoutMetrics } from './metrics/FanoutMetrics.js';
 export { Histogram } from './metrics/Histogram.js';
+export { planFanout } from './plan/planFanout.js';
 export type {
   ContainerSizing,
   FanoutPlan,
   FanoutTopology,
   PlanFanoutOptions,
 } from './plan/planFanoutTypes.js';
-export { planFanout } from './plan/planFanout.js';
 export type { PricedFigure, PriceTable } from './plan/prices.js';
 export { PRICE_TABLE } from './plan/prices.js';
 export type { DynamoConnectionStoreOptions } from './stores/DynamoConnectionStore.js';
 export { DynamoConnectionStore } from './stores/DynamoConnectionStore.js';
 export { MemoryConnectionStore } from './stores/MemoryConnectionStore.js';
-export { shardOf } from './stores/shardOf.js';
 export type {
   ApiGatewayTransport,
   ApiGatewayTransportOptions,

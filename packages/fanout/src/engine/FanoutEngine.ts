@@ -10,13 +10,13 @@ import {
 import { type Observable, Subscription } from 'rxjs';
 import { FanoutMetrics } from '../metrics/FanoutMetrics.js';
 import { MemoryConnectionStore } from '../stores/MemoryConnectionStore.js';
-import { shardOf } from '../stores/shardOf.js';
 import type { ConnectionStore, Transport } from '../types.js';
 import { Connection, type ConnectionEvent, type ConnectionLink } from './Connection.js';
 import { PendingWork } from './PendingWork.js';
 import { type EngineSettings, resolveEngineOptions } from './resolveEngineOptions.js';
 import { Shard } from './Shard.js';
 import { SymbolBook } from './SymbolBook.js';
+import { shardOf } from './shardOf.js';
 import { TokenBucket } from './TokenBucket.js';
 import type { ConnectOptions, Fanout, FanoutOptions } from './types.js';
 import { WindowGovernor } from './WindowGovernor.js';

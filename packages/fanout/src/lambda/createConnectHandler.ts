@@ -1,7 +1,7 @@
 import { applyConnectQuery, type ProtocolLimits } from '@market-stream/core';
 import { BEARER_PROTOCOL, extractToken } from '../auth/extractToken.js';
 import { SERVERLESS_DEFAULTS } from '../defaults.js';
-import { shardOf } from '../stores/shardOf.js';
+import { shardOf } from '../engine/shardOf.js';
 import type { ConnectionStore, DeliveryMode } from '../types.js';
 import type { WebSocketEvent, WebSocketResult } from './webSocketEvents.js';
 

@@ -6,7 +6,7 @@ import {
   type ServerMessage,
 } from '@market-stream/core';
 import { SERVERLESS_DEFAULTS } from '../defaults.js';
-import { shardOf } from '../stores/shardOf.js';
+import { shardOf } from '../engine/shardOf.js';
 import type { ConnectionStore, Transport } from '../types.js';
 import type { LatestTradeStore } from './LatestTradeStore.js';
 import type { WebSocketEvent, WebSocketResult } from './webSocketEvents.js';

@@ -7,9 +7,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { SERVERLESS_DEFAULTS } from '../defaults.js';
+import { shardOf } from '../engine/shardOf.js';
 import { ConnectionStoreError } from '../errors.js';
 import type { ConnectionRecord, ConnectionStore, DeliveryMode } from '../types.js';
-import { shardOf } from './shardOf.js';
 
 /**
  * Options of {@link DynamoConnectionStore}.

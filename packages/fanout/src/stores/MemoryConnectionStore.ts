@@ -1,6 +1,6 @@
 import { ENGINE_DEFAULTS } from '../defaults.js';
+import { shardOf } from '../engine/shardOf.js';
 import type { ConnectionRecord, ConnectionStore } from '../types.js';
-import { shardOf } from './shardOf.js';
 
 /**
  * A {@link ConnectionStore} in process memory: the registry of a single server, and of tests.

@@ -3,9 +3,9 @@ import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { tradeFactory } from '../../../../tests/helpers/factories.js';
 import { createFanout } from '../../src/engine/createFanout.js';
+import { shardOf } from '../../src/engine/shardOf.js';
 import type { FanoutOptions } from '../../src/engine/types.js';
 import { MemoryConnectionStore } from '../../src/stores/MemoryConnectionStore.js';
-import { shardOf } from '../../src/stores/shardOf.js';
 import { advanceTo, RecordingTransport, virtualScheduler } from './engine.helpers.js';
 
 function setup(options: Partial<FanoutOptions> = {}) {
