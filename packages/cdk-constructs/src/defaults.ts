@@ -86,6 +86,8 @@ export const DEFAULTS = Object.freeze({
     desiredCount: 1,
   }),
   historyApi: Object.freeze({
+    memoryMiB: 256,
+    timeoutSeconds: 10,
     tradesLimit: 50,
     barsLimit: 60,
     maxLimit: 1000,

@@ -14,13 +14,13 @@ export type {
   ContainerFanoutServiceProps,
   FanoutScalingMetric,
 } from './fanout/ContainerFanoutServiceProps.js';
-export type { FanoutJwtAuth, ServerlessFanoutProps } from './fanout/ServerlessFanout.js';
 export { ServerlessFanout } from './fanout/ServerlessFanout.js';
+export type { FanoutJwtAuth, ServerlessFanoutProps } from './fanout/ServerlessFanoutProps.js';
 export type { FargateServiceCommonProps } from './fargate/FargateServiceCommonProps.js';
 export type { TradeHistoryTableProps } from './history/TradeHistoryTable.js';
 export { TradeHistoryTable } from './history/TradeHistoryTable.js';
-export type { TradeProcessorProps } from './processor/TradeProcessor.js';
 export { TradeProcessor } from './processor/TradeProcessor.js';
+export type { TradeProcessorProps } from './processor/TradeProcessorProps.js';
 export type { TradeProducerServiceProps } from './producer/TradeProducerService.js';
 export { TradeProducerService } from './producer/TradeProducerService.js';
 export type { TradeStreamProps } from './stream/TradeStream.js';

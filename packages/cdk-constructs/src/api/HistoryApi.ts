@@ -1,9 +1,9 @@
 import { lambdaEnvironment } from '@market-stream/core';
-import { Duration, Fn, Stack } from 'aws-cdk-lib';
+import { Duration, Fn } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -14,8 +14,11 @@ import {
   acknowledgeWildcards,
   DATA_GRANT_ALLOWANCES,
 } from '../internal/acknowledge.js';
+import { apiGatewayMetric } from '../internal/apiGatewayMetric.js';
 import { BundledFunction } from '../internal/BundledFunction.js';
+import { functionSettings } from '../internal/functionSettings.js';
 import { logRetention } from '../internal/logRetention.js';
+import { createThresholdAlarm } from '../internal/thresholdAlarm.js';
 
 /**
  * Props of {@link HistoryApi}.
@@ -103,9 +106,7 @@ export class HistoryApi extends Construct {
       handler: 'history',
       description: 'market-stream history API: /api/trades and /api/bars',
       environment: lambdaEnvironment({ historyTable: props.historyTable.tableName }),
-      memorySize: 256,
-      timeout: Duration.seconds(10),
-      runtime: props.runtime,
+      ...functionSettings(DEFAULTS.historyApi, { runtime: props.runtime }),
     }).function;
     props.historyTable.grant(this.function, 'dynamodb:Query');
     acknowledgeWildcards(this, DATA_GRANT_ALLOWANCES);
@@ -166,13 +167,12 @@ export class HistoryApi extends Construct {
     }
 
     if (props.alarms ?? true) {
-      this.serverErrorAlarm = this.metricServerErrors().createAlarm(this, 'ServerErrorAlarm', {
-        alarmDescription: 'The history API answers 5xx',
-        threshold: 5,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+      this.serverErrorAlarm = createThresholdAlarm(
+        this,
+        'ServerErrorAlarm',
+        this.metricServerErrors(),
+        { description: 'The history API answers 5xx', threshold: 5, evaluationPeriods: 1 },
+      );
     }
   }
 
@@ -205,13 +205,11 @@ export class HistoryApi extends Construct {
   }
 
   private apiMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'AWS/ApiGateway',
+    return apiGatewayMetric(
+      this,
       metricName,
-      dimensionsMap: { ApiId: this.httpApi.apiId, Stage: '$default' },
-      statistic: 'Sum',
-      region: Stack.of(this).region,
-      ...props,
-    });
+      { apiId: this.httpApi.apiId, stage: '$default' },
+      props,
+    );
   }
 }

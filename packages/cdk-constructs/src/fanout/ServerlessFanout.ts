@@ -1,8 +1,7 @@
-import { CONNECTIONS_TABLE_KEYS, LAMBDA_ENV, lambdaEnvironment } from '@market-stream/core';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { LAMBDA_ENV, lambdaEnvironment } from '@market-stream/core';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,118 +9,21 @@ import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.js';
 import { ConstructPropsError } from '../errors.js';
 import {
-  acknowledge,
   acknowledgeWildcards,
   DATA_GRANT_ALLOWANCES,
   MANAGE_CONNECTIONS_ALLOWANCE,
 } from '../internal/acknowledge.js';
-import { BundledFunction } from '../internal/BundledFunction.js';
+import { apiGatewayMetric } from '../internal/apiGatewayMetric.js';
+import { createConnectionHandlers } from '../internal/connectionHandlers.js';
+import { createConnectionTable } from '../internal/connectionTable.js';
 import { acknowledgeWebSocketRoutes } from '../internal/suppressions.js';
-import { cdkTableKeys } from '../internal/tableKeys.js';
+import { createThresholdAlarm } from '../internal/thresholdAlarm.js';
 import {
   createApiGatewayCloudWatchRole,
   createWebSocketApi,
   createWebSocketStage,
 } from '../internal/webSocketApi.js';
-
-/**
- * Token checking on `$connect` by the connect handler itself (a JWT in `?token=`). A token is
- * accepted only with a valid signature from the JWKS, an `exp` claim that has not passed, the
- * configured `aud` and (when given) `iss`.
- *
- * @example
- * ```ts
- * import type { FanoutJwtAuth } from '@market-stream/cdk-constructs';
- *
- * const jwt: FanoutJwtAuth = { jwksUrl: 'https://auth.example.com/.well-known/jwks.json', audience: 'ticker' };
- * ```
- */
-export interface FanoutJwtAuth {
-  /** JWKS URL the token's signature is checked against (`JWT_JWKS_URL`). */
-  readonly jwksUrl: string;
-  /**
-   * Required `iss` claim (`JWT_ISSUER`).
-   * @default - not checked
-   */
-  readonly issuer?: string;
-  /**
-   * Required `aud` claim (`JWT_AUDIENCE`). Required: a JWKS is usually an identity provider's,
-   * signing tokens for other applications too, and the audience is what says a token was issued
-   * for this feed.
-   */
-  readonly audience: string;
-}
-
-/**
- * Props of {@link ServerlessFanout}. Give `existingConnectionTable` or `connectionTableProps`,
- * not both.
- *
- * @example
- * ```ts
- * import type { ServerlessFanoutProps } from '@market-stream/cdk-constructs';
- *
- * const props: ServerlessFanoutProps = { connectionShards: 32, mode: 'all', stageName: 'prod' };
- * ```
- */
-export interface ServerlessFanoutProps {
-  /**
-   * Use this connection table (`pk`/`sk` strings, TTL `ttl`) instead of creating one.
-   * @default - a new table
-   */
-  readonly existingConnectionTable?: dynamodb.ITable;
-  /**
-   * Settings of the new connection table, merged over the defaults; the key schema is fixed.
-   * @default - on-demand, AWS managed KMS encryption, TTL on `ttl`, destroyed with the stack
-   * (connections are ephemeral)
-   */
-  readonly connectionTableProps?: Omit<dynamodb.TableProps, 'partitionKey' | 'sortKey'>;
-  /**
-   * Connection shards (`CONNECTION_SHARDS`): the processor queries and sends per shard in parallel.
-   * @default 16
-   */
-  readonly connectionShards?: number;
-  /**
-   * Delivery mode (`FANOUT_MODE`): `latest` conflates per symbol per flush, `all` sends every trade.
-   * @default 'latest'
-   */
-  readonly mode?: 'latest' | 'all';
-  /**
-   * An API Gateway authorizer on `$connect` (e.g. `WebSocketLambdaAuthorizer`).
-   * @default - none
-   */
-  readonly authorizer?: apigwv2.IWebSocketRouteAuthorizer;
-  /**
-   * JWT checking in the connect handler.
-   * @default - none: the feed is public market data
-   */
-  readonly jwt?: FanoutJwtAuth;
-  /**
-   * Stage name; part of every URL.
-   * @default 'live'
-   */
-  readonly stageName?: string;
-  /**
-   * Stage throttling, steady requests per second and burst.
-   * @default { rateLimit: 1000, burstLimit: 2000 }
-   */
-  readonly throttle?: apigwv2.ThrottleSettings;
-  /**
-   * Write JSON access logs of the stage to a CloudWatch log group.
-   * @default true
-   */
-  readonly accessLogs?: boolean;
-  /**
-   * Set the account's API Gateway CloudWatch role (an account-wide, per-region setting that
-   * WebSocket access logging needs). Turn off when the account already has it.
-   * @default true
-   */
-  readonly createCloudWatchRole?: boolean;
-  /**
-   * Create the integration-error alarm.
-   * @default true
-   */
-  readonly alarms?: boolean;
-}
+import type { ServerlessFanoutProps } from './ServerlessFanoutProps.js';
 
 /** The client actions routed to the message handler (besides `$default`). */
 const MESSAGE_ACTIONS = ['subscribe', 'unsubscribe', 'ping'] as const;
@@ -210,12 +112,18 @@ export class ServerlessFanout extends Construct {
     super(scope, id);
     this.connectionShards = checkProps(props);
     this.mode = props.mode ?? DEFAULTS.fanout.mode;
-    this.connectionTable = props.existingConnectionTable ?? this.createConnectionTable(props);
+    this.connectionTable =
+      props.existingConnectionTable ?? createConnectionTable(this, props.connectionTableProps);
     ({
       connect: this.connectHandler,
       disconnect: this.disconnectHandler,
       message: this.messageHandler,
-    } = this.createHandlers(props.jwt));
+    } = createConnectionHandlers(this, {
+      connectionTable: this.connectionTable,
+      connectionShards: this.connectionShards,
+      mode: this.mode,
+      jwt: props.jwt,
+    }));
 
     this.webSocketApi = createWebSocketApi(this, {
       description: 'market-stream trades over WebSocket',
@@ -244,81 +152,13 @@ export class ServerlessFanout extends Construct {
     acknowledgeWebSocketRoutes(this.webSocketApi, MESSAGE_ACTIONS, connectRouteReason(props));
     acknowledgeWildcards(this, [MANAGE_CONNECTIONS_ALLOWANCE, ...DATA_GRANT_ALLOWANCES]);
     if (props.alarms ?? true) {
-      this.integrationErrorAlarm = this.createIntegrationErrorAlarm();
+      this.integrationErrorAlarm = createThresholdAlarm(
+        this,
+        'IntegrationErrorAlarm',
+        this.metricIntegrationErrors(),
+        { description: 'WebSocket route handlers are failing', threshold: 5, evaluationPeriods: 1 },
+      );
     }
-  }
-
-  /** The new connection table (`Connections`): ephemeral records, so destroyed with the stack. */
-  private createConnectionTable(props: ServerlessFanoutProps): dynamodb.Table {
-    const table = new dynamodb.Table(this, 'Connections', {
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      timeToLiveAttribute: 'ttl',
-      removalPolicy: RemovalPolicy.DESTROY,
-      ...props.connectionTableProps,
-      ...cdkTableKeys(CONNECTIONS_TABLE_KEYS),
-    });
-    acknowledge(
-      table,
-      'AwsSolutions-DDB3',
-      'Connection records are ephemeral (API Gateway closes connections after 2 hours); there is nothing to recover.',
-    );
-    return table;
-  }
-
-  /** The `connect`, `disconnect` and `message` handlers, each reading and writing the table. */
-  private createHandlers(
-    jwt: FanoutJwtAuth | undefined,
-  ): Record<'connect' | 'disconnect' | 'message', lambda.Function> {
-    const base = lambdaEnvironment({
-      connectionsTable: this.connectionTable.tableName,
-      shards: this.connectionShards,
-      mode: this.mode,
-    });
-    const handlerDefaults = {
-      memorySize: DEFAULTS.fanout.handlerMemoryMiB,
-      timeout: Duration.seconds(DEFAULTS.fanout.handlerTimeoutSeconds),
-    };
-    const jwtEnvironment = lambdaEnvironment({
-      jwtJwksUrl: jwt?.jwksUrl,
-      jwtIssuer: jwt?.issuer,
-      jwtAudience: jwt?.audience,
-    });
-    const handlers = {
-      connect: new BundledFunction(this, 'Connect', {
-        handler: 'connect',
-        description: 'market-stream $connect: registers the connection in its shard',
-        environment: { ...base, ...jwtEnvironment },
-        ...handlerDefaults,
-      }).function,
-      disconnect: new BundledFunction(this, 'Disconnect', {
-        handler: 'disconnect',
-        description: 'market-stream $disconnect: removes the connection',
-        environment: base,
-        ...handlerDefaults,
-      }).function,
-      message: new BundledFunction(this, 'Message', {
-        handler: 'message',
-        description: 'market-stream subscribe / unsubscribe / ping',
-        environment: base,
-        ...handlerDefaults,
-      }).function,
-    };
-    for (const fn of [handlers.connect, handlers.disconnect, handlers.message]) {
-      this.connectionTable.grantReadWriteData(fn);
-    }
-    return handlers;
-  }
-
-  /** Fires on 5 or more integration errors in a period. */
-  private createIntegrationErrorAlarm(): cloudwatch.Alarm {
-    return this.metricIntegrationErrors().createAlarm(this, 'IntegrationErrorAlarm', {
-      alarmDescription: 'WebSocket route handlers are failing',
-      threshold: 5,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
   }
 
   /** The `wss://` URL clients connect to. */
@@ -402,13 +242,11 @@ export class ServerlessFanout extends Construct {
   }
 
   private stageMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'AWS/ApiGateway',
+    return apiGatewayMetric(
+      this,
       metricName,
-      dimensionsMap: { ApiId: this.webSocketApi.apiId, Stage: this.stage.stageName },
-      statistic: 'Sum',
-      region: Stack.of(this).region,
-      ...props,
-    });
+      { apiId: this.webSocketApi.apiId, stage: this.stage.stageName },
+      props,
+    );
   }
 }

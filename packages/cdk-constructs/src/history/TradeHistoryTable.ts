@@ -1,12 +1,13 @@
 import { HISTORY_TABLE_KEYS } from '@market-stream/core';
 import { Duration } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.js';
 import { ConstructPropsError } from '../errors.js';
 import { cdkTableKeys } from '../internal/tableKeys.js';
+import { createThresholdAlarm } from '../internal/thresholdAlarm.js';
 
 /**
  * Props of {@link TradeHistoryTable}. Give `existingTable` or `tableProps`, not both.
@@ -88,16 +89,11 @@ export class TradeHistoryTable extends Construct {
         ...cdkTableKeys(HISTORY_TABLE_KEYS),
       });
     if (props.alarms ?? true) {
-      this.writeThrottleAlarm = this.metricWriteThrottles().createAlarm(
+      this.writeThrottleAlarm = createThresholdAlarm(
         this,
         'WriteThrottleAlarm',
-        {
-          alarmDescription: 'Trade history writes are throttled',
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        },
+        this.metricWriteThrottles(),
+        { description: 'Trade history writes are throttled', threshold: 1, evaluationPeriods: 1 },
       );
     }
   }

@@ -4,17 +4,19 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { DEFAULTS } from '../defaults.js';
+import type { TradeProcessorProps } from '../processor/TradeProcessorProps.js';
 
 /** The tunable settings of {@link createKinesisEventSource}; unset ones take the defaults. */
-export interface KinesisEventSourceSettings {
-  readonly batchSize?: number;
-  readonly maxBatchingWindow?: Duration;
-  readonly retryAttempts?: number;
-  readonly bisectBatchOnError?: boolean;
-  readonly parallelizationFactor?: number;
-  readonly startingPosition?: lambda.StartingPosition;
-  readonly maxRecordAge?: Duration;
-}
+export type KinesisEventSourceSettings = Pick<
+  TradeProcessorProps,
+  | 'batchSize'
+  | 'maxBatchingWindow'
+  | 'retryAttempts'
+  | 'bisectBatchOnError'
+  | 'parallelizationFactor'
+  | 'startingPosition'
+  | 'maxRecordAge'
+>;
 
 /**
  * A Kinesis event source on `stream` with partial batch responses on, bisect-on-error by

@@ -1,144 +1,26 @@
-import { LAMBDA_ENV, lambdaEnvironment } from '@market-stream/core';
+import { lambdaEnvironment } from '@market-stream/core';
 import { Duration } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.js';
 import { ConstructPropsError } from '../errors.js';
-import type { ServerlessFanout } from '../fanout/ServerlessFanout.js';
 import {
   acknowledgeWildcards,
   DATA_GRANT_ALLOWANCES,
   MANAGE_CONNECTIONS_ALLOWANCE,
 } from '../internal/acknowledge.js';
 import { BundledFunction } from '../internal/BundledFunction.js';
+import { type FunctionSettings, functionSettings } from '../internal/functionSettings.js';
 import { createKinesisEventSource } from '../internal/kinesisEventSource.js';
 import { createOnFailureQueue } from '../internal/onFailureQueue.js';
-
-/**
- * Props of {@link TradeProcessor}. Give `existingDeadLetterQueue` or `deadLetterQueueProps`, not
- * both; give `historyTable`, `fanout` or both.
- *
- * @example
- * ```ts
- * import type { TradeProcessorProps } from '@market-stream/cdk-constructs';
- *
- * const props: TradeProcessorProps = { stream: trades.stream, historyTable: history.table, batchSize: 500 };
- * ```
- */
-export interface TradeProcessorProps {
-  /** The stream of trades (e.g. `tradeStream.stream`). */
-  readonly stream: kinesis.IStream;
-  /**
-   * Write every trade to this history table (`HISTORY_TABLE`).
-   * @default - no history
-   */
-  readonly historyTable?: dynamodb.ITable;
-  /**
-   * Send every trade to the subscribed connections of this serverless fan-out.
-   * @default - no fan-out from the processor (the container topology reads the stream itself)
-   */
-  readonly fanout?: ServerlessFanout;
-  /**
-   * With `fanout`: send through a per-shard broadcaster function (the `broadcaster` handler) that
-   * the processor invokes once per connection shard, so each shard's sends get a function's own
-   * time and concurrency — for large deployments.
-   * @default false — the processor sends to every shard itself
-   */
-  readonly shardBroadcaster?: boolean;
-  /**
-   * With `shardBroadcaster`: how often Lambda retries a broadcaster invocation that failed (0–2).
-   * A retry comes a minute or more later, after newer batches, and clients drop trades older
-   * than what they hold — so it would only reorder; a failed shard goes to the broadcast
-   * on-failure queue instead, and its clients see a `seq` gap.
-   * @default 0
-   */
-  readonly broadcasterRetryAttempts?: number;
-  /**
-   * With `shardBroadcaster`: how long a broadcaster invocation may wait in Lambda's asynchronous
-   * queue (60 s–6 h) before it goes to the broadcast on-failure queue instead of delivering
-   * stale prices.
-   * @default Duration.seconds(60) — the shortest Lambda allows
-   */
-  readonly broadcasterMaxEventAge?: Duration;
-  /**
-   * Most records per invocation (1–10,000).
-   * @default 100
-   */
-  readonly batchSize?: number;
-  /**
-   * How long to gather records before invoking (0–300 s).
-   * @default Duration.seconds(0) — a ticker wants trades now
-   */
-  readonly maxBatchingWindow?: Duration;
-  /**
-   * Retries of a failing batch before its records are reported to the on-failure queue (0–10,000).
-   * @default 3
-   */
-  readonly retryAttempts?: number;
-  /**
-   * Split a failing batch in two and retry the halves, isolating a poison record.
-   * @default true
-   */
-  readonly bisectBatchOnError?: boolean;
-  /**
-   * Batches processed concurrently per shard (1–10); order is kept per partition key (symbol).
-   * @default 1
-   */
-  readonly parallelizationFactor?: number;
-  /**
-   * Where reading starts on first deployment.
-   * @default lambda.StartingPosition.LATEST
-   */
-  readonly startingPosition?: lambda.StartingPosition;
-  /**
-   * Drop (to the on-failure queue) records older than this.
-   * @default - records are retried until `retryAttempts` or expiry
-   */
-  readonly maxRecordAge?: Duration;
-  /**
-   * Use this queue as the on-failure destination instead of creating one.
-   * @default - a new queue
-   */
-  readonly existingDeadLetterQueue?: sqs.IQueue;
-  /**
-   * Settings of the new on-failure queue, merged over the defaults.
-   * @default - SQS-managed encryption, TLS enforced, 14-day retention
-   */
-  readonly deadLetterQueueProps?: sqs.QueueProps;
-  /**
-   * Function memory in MiB (CPU scales with it; fan-out is CPU bound).
-   * @default 1024
-   */
-  readonly memorySize?: number;
-  /**
-   * Function timeout.
-   * @default Duration.seconds(60)
-   */
-  readonly timeout?: Duration;
-  /**
-   * Lambda runtime.
-   * @default lambda.Runtime.NODEJS_24_X
-   */
-  readonly runtime?: lambda.Runtime;
-  /**
-   * Log retention of the function's log group.
-   * @default logs.RetentionDays.ONE_MONTH
-   */
-  readonly logRetention?: logs.RetentionDays;
-  /**
-   * Create the error and on-failure alarms.
-   * @default true
-   */
-  readonly alarms?: boolean;
-}
+import { createShardBroadcaster } from '../internal/shardBroadcaster.js';
+import { createThresholdAlarm } from '../internal/thresholdAlarm.js';
+import type { TradeProcessorProps } from './TradeProcessorProps.js';
 
 /**
  * Checks the props.
@@ -156,14 +38,31 @@ function checkProps(props: TradeProcessorProps): void {
   }
 }
 
-/** The function settings the processor and the broadcaster share. */
-function functionSettings(props: TradeProcessorProps) {
-  return {
-    memorySize: props.memorySize ?? DEFAULTS.processor.memoryMiB,
-    timeout: props.timeout ?? Duration.seconds(DEFAULTS.processor.timeoutSeconds),
-    runtime: props.runtime,
-    logRetention: props.logRetention,
-  };
+/**
+ * The processor function (`Handler`): the fan-out `processor` handler, or without a fan-out
+ * (the container topology, whose nodes read the stream themselves) the history-only `recorder`.
+ */
+function createProcessorFunction(
+  scope: Construct,
+  props: TradeProcessorProps,
+  settings: FunctionSettings,
+): BundledFunction {
+  return new BundledFunction(scope, 'Handler', {
+    ...(props.fanout
+      ? {
+          handler: 'processor' as const,
+          description: 'market-stream processor: history and fan-out of the trade stream',
+        }
+      : {
+          handler: 'recorder' as const,
+          description: 'market-stream recorder: trade history from the stream',
+        }),
+    environment: {
+      ...props.fanout?.publisherEnvironment(),
+      ...lambdaEnvironment({ historyTable: props.historyTable?.tableName }),
+    },
+    ...settings,
+  });
 }
 
 /**
@@ -225,12 +124,22 @@ export class TradeProcessor extends Construct {
   constructor(scope: Construct, id: string, props: TradeProcessorProps) {
     super(scope, id);
     checkProps(props);
-    ({ function: this.function, logGroup: this.logGroup } = this.createFunction(props));
+    const settings = functionSettings(DEFAULTS.processor, props);
+    ({ function: this.function, logGroup: this.logGroup } = createProcessorFunction(
+      this,
+      props,
+      settings,
+    ));
     props.historyTable?.grantWriteData(this.function);
     props.fanout?.grantPublish(this.function);
     if (props.shardBroadcaster && props.fanout) {
-      this.broadcaster = this.createBroadcaster(props.fanout, props);
-      this.broadcastFailureQueue = this.configureBroadcasterInvokes(this.broadcaster, props);
+      ({ broadcaster: this.broadcaster, failureQueue: this.broadcastFailureQueue } =
+        createShardBroadcaster(this, {
+          ...props,
+          fanout: props.fanout,
+          processor: this.function,
+          settings,
+        }));
     }
 
     this.deadLetterQueue =
@@ -254,110 +163,35 @@ export class TradeProcessor extends Construct {
     ]);
 
     if (props.alarms ?? true) {
-      ({
-        errorsAlarm: this.errorsAlarm,
-        deadLetterAlarm: this.deadLetterAlarm,
-        broadcastFailureAlarm: this.broadcastFailureAlarm,
-      } = this.createAlarms());
-    }
-  }
-
-  /**
-   * The processor function (`Handler`): the fan-out `processor` handler, or without a fan-out
-   * (the container topology, whose nodes read the stream themselves) the history-only `recorder`.
-   */
-  private createFunction(props: TradeProcessorProps): BundledFunction {
-    return new BundledFunction(this, 'Handler', {
-      ...(props.fanout
-        ? {
-            handler: 'processor' as const,
-            description: 'market-stream processor: history and fan-out of the trade stream',
-          }
-        : {
-            handler: 'recorder' as const,
-            description: 'market-stream recorder: trade history from the stream',
-          }),
-      environment: {
-        ...props.fanout?.publisherEnvironment(),
-        ...lambdaEnvironment({ historyTable: props.historyTable?.tableName }),
-      },
-      ...functionSettings(props),
-    });
-  }
-
-  /** The per-shard broadcaster (`Broadcaster`), publishing to `fanout` and invoked by the processor. */
-  private createBroadcaster(fanout: ServerlessFanout, props: TradeProcessorProps): lambda.Function {
-    const broadcaster = new BundledFunction(this, 'Broadcaster', {
-      handler: 'broadcaster',
-      description: 'market-stream broadcaster: sends one connection shard its trades',
-      environment: fanout.publisherEnvironment(),
-      ...functionSettings(props),
-    }).function;
-    fanout.grantPublish(broadcaster);
-    broadcaster.grantInvoke(this.function);
-    this.function.addEnvironment(LAMBDA_ENV.broadcasterFunction, broadcaster.functionName);
-    return broadcaster;
-  }
-
-  /** Bounds the broadcaster's asynchronous invocations and gives them an on-failure queue. */
-  private configureBroadcasterInvokes(
-    broadcaster: lambda.Function,
-    props: TradeProcessorProps,
-  ): sqs.Queue {
-    const retryAttempts =
-      props.broadcasterRetryAttempts ?? DEFAULTS.processor.broadcasterRetryAttempts;
-    if (!Number.isInteger(retryAttempts) || retryAttempts < 0 || retryAttempts > 2) {
-      throw new ConstructPropsError('TradeProcessor', 'broadcasterRetryAttempts must be 0, 1 or 2');
-    }
-    const queue = createOnFailureQueue(
-      this,
-      'BroadcastOnFailure',
-      "the broadcaster's asynchronous invocations",
-    );
-    broadcaster.configureAsyncInvoke({
-      retryAttempts,
-      maxEventAge:
-        props.broadcasterMaxEventAge ??
-        Duration.seconds(DEFAULTS.processor.broadcasterMaxEventAgeSeconds),
-      onFailure: new SqsDestination(queue),
-    });
-    return queue;
-  }
-
-  /** The errors and on-failure alarms, and the broadcast on-failure alarm with a broadcaster. */
-  private createAlarms(): {
-    errorsAlarm: cloudwatch.Alarm;
-    deadLetterAlarm: cloudwatch.Alarm;
-    broadcastFailureAlarm?: cloudwatch.Alarm;
-  } {
-    const errorsAlarm = this.metricErrors().createAlarm(this, 'ErrorsAlarm', {
-      alarmDescription: 'The trade processor is failing batches',
-      threshold: 1,
-      evaluationPeriods: 3,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    const deadLetterAlarm = this.metricDeadLetters().createAlarm(this, 'DeadLetterAlarm', {
-      alarmDescription: 'Trade batches gave up after retries (see the on-failure queue)',
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    if (!this.broadcastFailureQueue) return { errorsAlarm, deadLetterAlarm };
-    const broadcastFailureAlarm = this.metricBroadcastFailures().createAlarm(
-      this,
-      'BroadcastFailureAlarm',
-      {
-        alarmDescription:
-          'A connection shard missed a batch: its broadcaster failed (see the broadcast on-failure queue)',
+      this.errorsAlarm = createThresholdAlarm(this, 'ErrorsAlarm', this.metricErrors(), {
+        description: 'The trade processor is failing batches',
         threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      },
-    );
-    return { errorsAlarm, deadLetterAlarm, broadcastFailureAlarm };
+        evaluationPeriods: 3,
+      });
+      this.deadLetterAlarm = createThresholdAlarm(
+        this,
+        'DeadLetterAlarm',
+        this.metricDeadLetters(),
+        {
+          description: 'Trade batches gave up after retries (see the on-failure queue)',
+          threshold: 1,
+          evaluationPeriods: 1,
+        },
+      );
+      if (this.broadcastFailureQueue) {
+        this.broadcastFailureAlarm = createThresholdAlarm(
+          this,
+          'BroadcastFailureAlarm',
+          this.metricBroadcastFailures(),
+          {
+            description:
+              'A connection shard missed a batch: its broadcaster failed (see the broadcast on-failure queue)',
+            threshold: 1,
+            evaluationPeriods: 1,
+          },
+        );
+      }
+    }
   }
 
   /**

@@ -1,10 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.js';
 import { ConstructPropsError } from '../errors.js';
+import { createThresholdAlarm } from '../internal/thresholdAlarm.js';
 
 /**
  * Props of {@link TradeStream}. Give `existingStream` or `streamProps`, not both.
@@ -99,31 +100,37 @@ export class TradeStream extends Construct {
     if (props.alarms ?? true) {
       const threshold =
         props.iteratorAgeAlarmThreshold ?? Duration.millis(DEFAULTS.stream.iteratorAgeAlarmMs);
-      this.iteratorAgeAlarm = this.metricIteratorAge().createAlarm(this, 'IteratorAgeAlarm', {
-        alarmDescription: `Trades wait longer than ${threshold.toHumanString()} to be read`,
-        threshold: threshold.toMilliseconds(),
-        evaluationPeriods: 3,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      this.writeThrottleAlarm = this.metricWriteThrottles().createAlarm(
+      this.iteratorAgeAlarm = createThresholdAlarm(
         this,
-        'WriteThrottleAlarm',
+        'IteratorAgeAlarm',
+        this.metricIteratorAge(),
         {
-          alarmDescription: 'Producers are throttled writing trades',
-          threshold: DEFAULTS.stream.throttleAlarmCount,
-          evaluationPeriods: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          description: `Trades wait longer than ${threshold.toHumanString()} to be read`,
+          threshold: threshold.toMilliseconds(),
+          evaluationPeriods: 3,
+          strictlyAbove: true,
         },
       );
-      this.readThrottleAlarm = this.metricReadThrottles().createAlarm(this, 'ReadThrottleAlarm', {
-        alarmDescription: 'Consumers are throttled reading trades',
-        threshold: DEFAULTS.stream.throttleAlarmCount,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+      this.writeThrottleAlarm = createThresholdAlarm(
+        this,
+        'WriteThrottleAlarm',
+        this.metricWriteThrottles(),
+        {
+          description: 'Producers are throttled writing trades',
+          threshold: DEFAULTS.stream.throttleAlarmCount,
+          evaluationPeriods: 1,
+        },
+      );
+      this.readThrottleAlarm = createThresholdAlarm(
+        this,
+        'ReadThrottleAlarm',
+        this.metricReadThrottles(),
+        {
+          description: 'Consumers are throttled reading trades',
+          threshold: DEFAULTS.stream.throttleAlarmCount,
+          evaluationPeriods: 1,
+        },
+      );
     }
   }
 
