@@ -17,6 +17,10 @@ export const DEFAULTS = Object.freeze({
    * `DEFAULT_SYMBOLS` of `@market-stream/core` (20 symbols).
    */
   tickers: DEFAULT_SYMBOLS,
+  /** Every construct creates its alarms; `alarms: false` turns them off. */
+  alarms: true,
+  /** API stages (the WebSocket fan-out's, the history API's) write JSON access logs. */
+  accessLogs: true,
   stream: Object.freeze({
     /** Kinesis keeps records 24 hours (the cheapest retention). */
     retentionHours: 24,
@@ -32,6 +36,11 @@ export const DEFAULTS = Object.freeze({
   lambda: Object.freeze({
     /** CloudWatch Logs retention of every function, container and access log, in days. */
     logRetentionDays: 30,
+    /**
+     * The `lambda.Runtime` of every function: Node 24 is the newest runtime aws-cdk-lib knows
+     * (cdk-nag AwsSolutions-L1); the bundles target Node 20, so any runtime from 20 up runs them.
+     */
+    runtime: 'NODEJS_24_X' as const,
   }),
   processor: Object.freeze({
     batchSize: 100,
@@ -39,6 +48,12 @@ export const DEFAULTS = Object.freeze({
     maxBatchingWindowSeconds: 0,
     retryAttempts: 3,
     parallelizationFactor: 1,
+    /** Split a failing batch in two to isolate a poison record. */
+    bisectBatchOnError: true,
+    /** The `lambda.StartingPosition` on first deployment: a ticker wants new trades. */
+    startingPosition: 'LATEST' as const,
+    /** The processor sends to every connection shard itself. */
+    shardBroadcaster: false,
     memoryMiB: 1024,
     timeoutSeconds: 60,
     /** SQS keeps failed-batch notices this long (the SQS maximum). */
@@ -56,6 +71,8 @@ export const DEFAULTS = Object.freeze({
     throttleBurstLimit: 2000,
     handlerMemoryMiB: 512,
     handlerTimeoutSeconds: 10,
+    /** Set the account's API Gateway CloudWatch role, which WebSocket access logs need. */
+    createCloudWatchRole: true,
   }),
   containers: Object.freeze({
     port: 8080,
@@ -95,6 +112,12 @@ export const DEFAULTS = Object.freeze({
     maxBarTrades: 10_000,
     throttleRateLimit: 100,
     throttleBurstLimit: 200,
+  }),
+  website: Object.freeze({
+    /** The `cloudfront.PriceClass` of the distribution: North America and Europe. */
+    priceClass: 'PRICE_CLASS_100' as const,
+    /** The `RemovalPolicy` of the site bucket. */
+    removalPolicy: 'RETAIN' as const,
   }),
   logs: Object.freeze({
     /** S3 access-log, CloudFront-log and ALB-log objects expire after this many days. */

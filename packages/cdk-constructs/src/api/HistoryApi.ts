@@ -51,17 +51,17 @@ export interface HistoryApiProps {
   readonly throttle?: apigwv2.ThrottleSettings;
   /**
    * Write JSON access logs to CloudWatch.
-   * @default true
+   * @default true (`DEFAULTS.accessLogs`)
    */
   readonly accessLogs?: boolean;
   /**
    * Lambda runtime.
-   * @default lambda.Runtime.NODEJS_24_X
+   * @default lambda.Runtime.NODEJS_24_X (`DEFAULTS.lambda.runtime`)
    */
   readonly runtime?: lambda.Runtime;
   /**
    * Create the server-error alarm.
-   * @default true
+   * @default true (`DEFAULTS.alarms`)
    */
   readonly alarms?: boolean;
 }
@@ -124,7 +124,7 @@ export class HistoryApi extends Construct {
           }
         : {}),
     });
-    if (props.accessLogs ?? true) {
+    if (props.accessLogs ?? DEFAULTS.accessLogs) {
       this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
         retention: logRetention(),
       });
@@ -166,7 +166,7 @@ export class HistoryApi extends Construct {
       }
     }
 
-    if (props.alarms ?? true) {
+    if (props.alarms ?? DEFAULTS.alarms) {
       this.serverErrorAlarm = createThresholdAlarm(
         this,
         'ServerErrorAlarm',

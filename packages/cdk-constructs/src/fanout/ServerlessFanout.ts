@@ -140,9 +140,12 @@ export class ServerlessFanout extends Construct {
         rateLimit: DEFAULTS.fanout.throttleRateLimit,
         burstLimit: DEFAULTS.fanout.throttleBurstLimit,
       },
-      accessLogs: props.accessLogs ?? true,
+      accessLogs: props.accessLogs ?? DEFAULTS.accessLogs,
     }));
-    if (this.accessLogGroup && (props.createCloudWatchRole ?? true)) {
+    if (
+      this.accessLogGroup &&
+      (props.createCloudWatchRole ?? DEFAULTS.fanout.createCloudWatchRole)
+    ) {
       this.cloudWatchRole = createApiGatewayCloudWatchRole(this, this.stage);
     }
 
@@ -151,7 +154,7 @@ export class ServerlessFanout extends Construct {
 
     acknowledgeWebSocketRoutes(this.webSocketApi, MESSAGE_ACTIONS, connectRouteReason(props));
     acknowledgeWildcards(this, [MANAGE_CONNECTIONS_ALLOWANCE, ...DATA_GRANT_ALLOWANCES]);
-    if (props.alarms ?? true) {
+    if (props.alarms ?? DEFAULTS.alarms) {
       this.integrationErrorAlarm = createThresholdAlarm(
         this,
         'IntegrationErrorAlarm',

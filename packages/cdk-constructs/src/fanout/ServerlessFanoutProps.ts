@@ -84,18 +84,18 @@ export interface ServerlessFanoutProps {
   readonly throttle?: apigwv2.ThrottleSettings;
   /**
    * Write JSON access logs of the stage to a CloudWatch log group.
-   * @default true
+   * @default true (`DEFAULTS.accessLogs`)
    */
   readonly accessLogs?: boolean;
   /**
    * Set the account's API Gateway CloudWatch role (an account-wide, per-region setting that
    * WebSocket access logging needs). Turn off when the account already has it.
-   * @default true
+   * @default true (`DEFAULTS.fanout.createCloudWatchRole`)
    */
   readonly createCloudWatchRole?: boolean;
   /**
    * Create the integration-error alarm.
-   * @default true
+   * @default true (`DEFAULTS.alarms`)
    */
   readonly alarms?: boolean;
 }

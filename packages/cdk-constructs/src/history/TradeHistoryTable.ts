@@ -36,7 +36,7 @@ export interface TradeHistoryTableProps {
   readonly tableProps?: Omit<dynamodb.TableProps, 'partitionKey' | 'sortKey'>;
   /**
    * Create the write-throttle alarm.
-   * @default true
+   * @default true (`DEFAULTS.alarms`)
    */
   readonly alarms?: boolean;
 }
@@ -88,7 +88,7 @@ export class TradeHistoryTable extends Construct {
         ...props.tableProps,
         ...cdkTableKeys(HISTORY_TABLE_KEYS),
       });
-    if (props.alarms ?? true) {
+    if (props.alarms ?? DEFAULTS.alarms) {
       this.writeThrottleAlarm = createThresholdAlarm(
         this,
         'WriteThrottleAlarm',

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DEFAULTS } from '../defaults.js';
 import { type HandlerName, handlerCode } from './handlerCode.js';
 import { logRetention } from './logRetention.js';
 
@@ -39,9 +40,7 @@ export class BundledFunction extends Construct {
     this.logGroup.grantWrite(this.role);
     this.function = new lambda.Function(this, 'Function', {
       description: props.description,
-      // Node 24 is the newest runtime aws-cdk-lib knows (cdk-nag AwsSolutions-L1); the bundles
-      // target Node 20, so any runtime from 20 up runs them.
-      runtime: props.runtime ?? lambda.Runtime.NODEJS_24_X,
+      runtime: props.runtime ?? lambda.Runtime[DEFAULTS.lambda.runtime],
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
       code: handlerCode(props.handler),

@@ -33,12 +33,13 @@ export function createKinesisEventSource(
   settings: KinesisEventSourceSettings,
 ): KinesisEventSource {
   return new KinesisEventSource(stream, {
-    startingPosition: settings.startingPosition ?? lambda.StartingPosition.LATEST,
+    startingPosition:
+      settings.startingPosition ?? lambda.StartingPosition[DEFAULTS.processor.startingPosition],
     batchSize: settings.batchSize ?? DEFAULTS.processor.batchSize,
     maxBatchingWindow:
       settings.maxBatchingWindow ?? Duration.seconds(DEFAULTS.processor.maxBatchingWindowSeconds),
     retryAttempts: settings.retryAttempts ?? DEFAULTS.processor.retryAttempts,
-    bisectBatchOnError: settings.bisectBatchOnError ?? true,
+    bisectBatchOnError: settings.bisectBatchOnError ?? DEFAULTS.processor.bisectBatchOnError,
     parallelizationFactor:
       settings.parallelizationFactor ?? DEFAULTS.processor.parallelizationFactor,
     reportBatchItemFailures: true,

@@ -132,7 +132,7 @@ export class TradeProcessor extends Construct {
     ));
     props.historyTable?.grantWriteData(this.function);
     props.fanout?.grantPublish(this.function);
-    if (props.shardBroadcaster && props.fanout) {
+    if ((props.shardBroadcaster ?? DEFAULTS.processor.shardBroadcaster) && props.fanout) {
       ({ broadcaster: this.broadcaster, failureQueue: this.broadcastFailureQueue } =
         createShardBroadcaster(this, {
           ...props,
@@ -162,7 +162,7 @@ export class TradeProcessor extends Construct {
       },
     ]);
 
-    if (props.alarms ?? true) {
+    if (props.alarms ?? DEFAULTS.alarms) {
       this.errorsAlarm = createThresholdAlarm(this, 'ErrorsAlarm', this.metricErrors(), {
         description: 'The trade processor is failing batches',
         threshold: 1,

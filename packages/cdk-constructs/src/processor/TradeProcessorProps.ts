@@ -34,7 +34,8 @@ export interface TradeProcessorProps {
    * With `fanout`: send through a per-shard broadcaster function (the `broadcaster` handler) that
    * the processor invokes once per connection shard, so each shard's sends get a function's own
    * time and concurrency — for large deployments.
-   * @default false — the processor sends to every shard itself
+   * @default false (`DEFAULTS.processor.shardBroadcaster`) — the processor sends to every shard
+   * itself
    */
   readonly shardBroadcaster?: boolean;
   /**
@@ -69,7 +70,7 @@ export interface TradeProcessorProps {
   readonly retryAttempts?: number;
   /**
    * Split a failing batch in two and retry the halves, isolating a poison record.
-   * @default true
+   * @default true (`DEFAULTS.processor.bisectBatchOnError`)
    */
   readonly bisectBatchOnError?: boolean;
   /**
@@ -79,7 +80,7 @@ export interface TradeProcessorProps {
   readonly parallelizationFactor?: number;
   /**
    * Where reading starts on first deployment.
-   * @default lambda.StartingPosition.LATEST
+   * @default lambda.StartingPosition.LATEST (`DEFAULTS.processor.startingPosition`)
    */
   readonly startingPosition?: lambda.StartingPosition;
   /**
@@ -109,7 +110,7 @@ export interface TradeProcessorProps {
   readonly timeout?: Duration;
   /**
    * Lambda runtime.
-   * @default lambda.Runtime.NODEJS_24_X
+   * @default lambda.Runtime.NODEJS_24_X (`DEFAULTS.lambda.runtime`)
    */
   readonly runtime?: lambda.Runtime;
   /**
@@ -119,7 +120,7 @@ export interface TradeProcessorProps {
   readonly logRetention?: logs.RetentionDays;
   /**
    * Create the error and on-failure alarms.
-   * @default true
+   * @default true (`DEFAULTS.alarms`)
    */
   readonly alarms?: boolean;
 }

@@ -38,7 +38,7 @@ export interface TradeStreamProps {
   readonly streamProps?: kinesis.StreamProps;
   /**
    * Create the iterator-age and throttling alarms. Add actions with `alarm.addAlarmAction()`.
-   * @default true
+   * @default true (`DEFAULTS.alarms`)
    */
   readonly alarms?: boolean;
   /**
@@ -97,7 +97,7 @@ export class TradeStream extends Construct {
         ...props.streamProps,
       });
 
-    if (props.alarms ?? true) {
+    if (props.alarms ?? DEFAULTS.alarms) {
       const threshold =
         props.iteratorAgeAlarmThreshold ?? Duration.millis(DEFAULTS.stream.iteratorAgeAlarmMs);
       this.iteratorAgeAlarm = createThresholdAlarm(

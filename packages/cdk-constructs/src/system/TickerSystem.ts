@@ -64,7 +64,7 @@ export interface TickerContainerFanoutOptions extends TickerImageSource {
   readonly maxCapacity?: number;
   /**
    * Scaling signal.
-   * @default 'connections'
+   * @default 'connections' (`DEFAULTS.containers.scaleOn`)
    */
   readonly scaleOn?: FanoutScalingMetric;
 }
@@ -118,13 +118,13 @@ export interface TickerSystemProps {
   readonly streamProps?: kinesis.StreamProps;
   /**
    * Create the alarms of every part.
-   * @default true
+   * @default true (`DEFAULTS.alarms`)
    */
   readonly alarms?: boolean;
   /**
    * Serverless topology: set the account's API Gateway CloudWatch role (needed once per account
    * and region for WebSocket access logs). Turn off when the account already has it.
-   * @default true
+   * @default true (`DEFAULTS.fanout.createCloudWatchRole`)
    */
   readonly createApiGatewayCloudWatchRole?: boolean;
 }
@@ -187,7 +187,7 @@ export class TickerSystem extends Construct {
         "fanout: 'containers' needs containerFanout: { dockerfileDirectory } or { image }",
       );
     }
-    const alarms = props.alarms ?? true;
+    const alarms = props.alarms ?? DEFAULTS.alarms;
     const tickers = props.tickers ?? DEFAULTS.tickers;
     this.accessLogBucket = createLogBucket(this, 'AccessLogs');
     this.stream = new TradeStream(this, 'Stream', {
@@ -199,7 +199,8 @@ export class TickerSystem extends Construct {
     if (props.fanout === 'serverless') {
       this.serverlessFanout = new ServerlessFanout(this, 'Fanout', {
         mode: props.mode,
-        createCloudWatchRole: props.createApiGatewayCloudWatchRole ?? true,
+        createCloudWatchRole:
+          props.createApiGatewayCloudWatchRole ?? DEFAULTS.fanout.createCloudWatchRole,
         alarms,
       });
     }

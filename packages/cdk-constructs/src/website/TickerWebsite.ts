@@ -73,12 +73,12 @@ export interface TickerWebsiteProps {
   readonly domainNames?: string[];
   /**
    * Edge locations used.
-   * @default cloudfront.PriceClass.PRICE_CLASS_100
+   * @default cloudfront.PriceClass.PRICE_CLASS_100 (`DEFAULTS.website.priceClass`)
    */
   readonly priceClass?: cloudfront.PriceClass;
   /**
    * What happens to the site bucket when the stack is deleted.
-   * @default RemovalPolicy.RETAIN
+   * @default RemovalPolicy.RETAIN (`DEFAULTS.website.removalPolicy`)
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -138,7 +138,7 @@ export class TickerWebsite extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: this.accessLogBucket,
       serverAccessLogsPrefix: 'site/',
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy[DEFAULTS.website.removalPolicy],
     });
 
     const uncached = {
@@ -176,7 +176,7 @@ export class TickerWebsite extends Construct {
         compress: true,
       },
       additionalBehaviors,
-      priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_100,
+      priceClass: props.priceClass ?? cloudfront.PriceClass[DEFAULTS.website.priceClass],
       minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       enableLogging: true,
