@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/lambda.ts'],
+  entry: ['src/index.ts', 'src/lambda.ts', 'src/local.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

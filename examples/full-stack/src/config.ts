@@ -16,6 +16,11 @@ export interface SystemConfig {
   mode: 'latest' | 'all';
   /** Skip the Kinesis and DynamoDB emulators (`--in-memory`, `IN_MEMORY=1`). */
   inMemory: boolean;
+  /**
+   * How the pipeline reads the stream (`--read`, `KINESIS_READ`): `push` through an enhanced
+   * fan-out consumer (SubscribeToShard), or `poll` with GetRecords. @default 'push'
+   */
+  read?: 'push' | 'poll';
   /** Seed for reproducible prices (`--seed`, `SIM_SEED`). */
   seed: number | undefined;
   /**
@@ -34,7 +39,7 @@ export interface SystemConfig {
 
 const HELP = `Usage: pnpm start [-- options]
 
-Runs the whole ticker system on this machine: simulator → Kinesis (kinesalite) → processor →
+Runs the whole ticker system on this machine: simulator → Kinesis (local, push) → processor →
 DynamoDB history (dynalite) and the fan-out engine → WebSocket → the ticker page.
 
 Options (environment variable in brackets):
@@ -46,6 +51,7 @@ Options (environment variable in brackets):
   --mode <name>     latest | all (fan-out delivery)        [FANOUT_MODE] default latest
   --seed <n>        seed for reproducible prices           [SIM_SEED]
   --in-memory       no emulators: trades go straight to the fan-out [IN_MEMORY=1]
+  --read <how>      push (enhanced fan-out) | poll (GetRecords) [KINESIS_READ] default push
   --ingest-token <t> bearer token POST /api/ingest requires [INGEST_TOKEN]
                     default: none on a loopback host, a generated one elsewhere
   -h, --help        this text
@@ -68,6 +74,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): SystemConfig
       mode: { type: 'string' },
       seed: { type: 'string' },
       'in-memory': { type: 'boolean' },
+      read: { type: 'string' },
       'ingest-token': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -92,6 +99,10 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): SystemConfig
   if (mode !== 'latest' && mode !== 'all')
     throw new Error(`--mode must be latest or all, not "${mode}"`);
   const seedText = values.seed ?? env.SIM_SEED;
+  const read = values.read ?? env.KINESIS_READ ?? 'push';
+  if (read !== 'push' && read !== 'poll') {
+    throw new Error(`--read must be push or poll, not "${read}"`);
+  }
 
   return {
     port: integer('port', values.port ?? env.PORT ?? '3000', 0, 65_535),
@@ -101,6 +112,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): SystemConfig
     model,
     mode,
     inMemory: values['in-memory'] ?? ['1', 'true'].includes(env.IN_MEMORY ?? ''),
+    read,
     seed: seedText === undefined ? undefined : integer('seed', seedText, 0, 2 ** 32 - 1),
     ingestToken: (values['ingest-token'] ?? env.INGEST_TOKEN) || undefined,
   };

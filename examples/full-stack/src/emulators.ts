@@ -7,11 +7,9 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { HISTORY_TABLE_KEYS } from '@market-stream/sinks';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { startLocalKinesis } from '@market-stream/sinks/local';
 // @ts-expect-error dynalite ships no types
 import dynalite from 'dynalite';
-// @ts-expect-error kinesalite ships no types
-import kinesalite from 'kinesalite';
 
 /** The embedded AWS stand-ins and real SDK v3 clients pointed at them. */
 export interface Emulators {
@@ -34,32 +32,22 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const region = 'us-east-1';
 
 /**
- * Starts kinesalite and dynalite in this process on loopback ports, creates the trade stream and
+ * Starts the local Kinesis endpoint of `@market-stream/sinks/local` (kinesalite with enhanced
+ * fan-out in front) and dynalite in this process on loopback ports, creates the trade stream and
  * the history table (the key design of `@market-stream/sinks`), and returns real AWS SDK v3
- * clients for them — the same code paths as on AWS.
+ * clients for them, with their default handlers — the same code paths as on AWS.
  */
 export async function startEmulators({ shards = 2 }: { shards?: number } = {}): Promise<Emulators> {
-  const kinesisServer = kinesalite({
-    createStreamMs: 0,
-    deleteStreamMs: 0,
-    updateStreamMs: 0,
-    shardLimit: 50,
-  }) as Listening;
+  const localKinesis = await startLocalKinesis({ streamStateMs: 0, consumerActivationMs: 0 });
   const dynamoServer = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
   }) as Listening;
-  const kinesisEndpoint = await listen(kinesisServer);
   const dynamoEndpoint = await listen(dynamoServer);
 
-  // kinesalite speaks HTTP/1.1 only; the SDK's default handler for Kinesis would try HTTP/2.
-  const kinesis = new KinesisClient({
-    endpoint: kinesisEndpoint,
-    region,
-    credentials,
-    requestHandler: new NodeHttpHandler(),
-  });
+  // The SDK's default handler for Kinesis speaks HTTP/2, as SubscribeToShard needs.
+  const kinesis = new KinesisClient({ endpoint: localKinesis.endpoint, region, credentials });
   const dynamoClient = new DynamoDBClient({ endpoint: dynamoEndpoint, region, credentials });
   const dynamo = DynamoDBDocumentClient.from(dynamoClient, {
     marshallOptions: { removeUndefinedValues: true },
@@ -93,7 +81,7 @@ export async function startEmulators({ shards = 2 }: { shards?: number } = {}): 
     async close() {
       kinesis.destroy();
       dynamoClient.destroy();
-      await Promise.all([close(kinesisServer), close(dynamoServer)]);
+      await Promise.all([localKinesis.close(), close(dynamoServer)]);
     },
   };
 }

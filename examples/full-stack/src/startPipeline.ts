@@ -68,9 +68,10 @@ export interface Pipeline {
  */
 export async function startPipeline(
   produced$: Observable<Trade>,
-  config: Pick<SystemConfig, 'inMemory' | 'tuning'>,
+  config: Pick<SystemConfig, 'inMemory' | 'tuning'> & Partial<Pick<SystemConfig, 'read'>>,
   stats: PipelineStats,
 ): Promise<{ pipeline: Pipeline; producerDone: Promise<void> }> {
+  const read = config.read ?? 'push';
   const maxLag = config.tuning?.maxPipelineLag ?? MAX_PIPELINE_LAG;
   const buffer =
     config.tuning?.sinkBufferRecords === undefined
@@ -124,8 +125,9 @@ export async function startPipeline(
     client: aws.kinesis,
     streamName: aws.streamName,
     from: 'trim-horizon',
-    pollIntervalMs: 100,
-    maxIdlePollIntervalMs: 200,
+    ...(read === 'push'
+      ? { consumer: { name: 'full-stack' } }
+      : { pollIntervalMs: 100, maxIdlePollIntervalMs: 200 }),
   }).pipe(
     tap({ next: () => stats.read(1), error: (error) => stats.fatal('reader', error) }),
     share(),

@@ -86,7 +86,9 @@ export async function startTickerSystem(config: SystemConfig): Promise<TickerSys
         body: {
           status: down === undefined ? 'ok' : 'down',
           ...(down === undefined ? {} : { reason: down }),
-          pipeline: config.inMemory ? 'in-memory' : 'kinesalite → dynalite',
+          pipeline: config.inMemory
+            ? 'in-memory'
+            : `local Kinesis (${config.read ?? 'push'}) → dynalite`,
           symbols: symbols.length,
           ...stats.snapshot(),
           ...fanoutHealth(fanoutServer),

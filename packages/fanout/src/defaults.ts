@@ -107,6 +107,8 @@ export const ENGINE_DEFAULTS = Object.freeze({
    * idle longest, or is dropped (`symbol_limit`).
    */
   maxSymbols: 10_000,
+  /** How far back `metrics.snapshot().latencyMs` looks, ms (the Prometheus histogram counts all). */
+  latencyWindowMs: 30_000,
   /**
    * Least time between two `onError` reports of the same kind (per symbol for a sequence gap,
    * per engine for the symbol limit), ms, so a flood of bad trades cannot flood `onError`.

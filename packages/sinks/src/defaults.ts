@@ -24,6 +24,8 @@ export const KINESIS_MAX_RECORD_BYTES = 1_048_576;
  */
 export const SINK_DEFAULTS = Object.freeze({
   lingerMs: 100,
+  /** Linger only while a request is in flight (see `SinkOptions.lingerWhenIdle`; `toSqs`: true). */
+  lingerWhenIdle: false,
   concurrency: 4,
   maxBufferedRecords: 100_000,
   overflow: 'error' as const,
@@ -31,6 +33,21 @@ export const SINK_DEFAULTS = Object.freeze({
   maxAttempts: 8,
   backoffBaseMs: 100,
   backoffMaxMs: 10_000,
+});
+
+/**
+ * Defaults of `toSqs` where they differ from `SINK_DEFAULTS`: SQS bills per request (each 64 KB
+ * chunk), so its batches linger even when the sink is idle.
+ *
+ * @example
+ * ```ts
+ * import { SQS_DEFAULTS } from '@market-stream/sinks';
+ *
+ * SQS_DEFAULTS.lingerWhenIdle; // true
+ * ```
+ */
+export const SQS_DEFAULTS = Object.freeze({
+  lingerWhenIdle: true,
 });
 
 /**
@@ -121,6 +138,8 @@ export const FROM_KINESIS_DEFAULTS = Object.freeze({
   backoffBaseMs: 100,
   backoffMaxMs: 5_000,
   maxRetries: 10,
+  /** How long a push reader waits for its stream consumer to become `ACTIVE`. */
+  consumerActivationTimeoutMs: 120_000,
 });
 
 /**

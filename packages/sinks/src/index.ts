@@ -20,6 +20,7 @@ export {
   KINESIS_MAX_RECORD_BYTES,
   SINK_DEFAULTS,
   SQS_DEAD_LETTER_DEFAULTS,
+  SQS_DEFAULTS,
   SQS_LIMITS,
 } from './defaults.js';
 export type { DynamoHistoryWriterOptions } from './dynamo/dynamoHistoryWriter.js';

@@ -145,6 +145,16 @@ export interface SinkOptions<R> {
    */
   lingerMs?: number;
   /**
+   * Whether a batch waits out `lingerMs` when no request is in flight. `false`: records leave at
+   * once when the sink is idle, and only those that arrive while a request is in flight wait (up
+   * to `lingerMs`) to fill the next one, so a quiet stream pays no linger and a busy one still
+   * batches. `true`: every batch lingers, the fewest requests whatever the rate, which is what
+   * SQS bills by.
+   * @default false for `toKinesis` and `toDynamo` (billed per record or item, not per request);
+   *   true for `toSqs` (billed per request)
+   */
+  lingerWhenIdle?: boolean;
+  /**
    * Requests in flight at once.
    * @default 4
    */

@@ -30,7 +30,7 @@ const PONG = encodeServerMessage({ type: 'pong' });
  * `createFanout`.
  */
 export class FanoutEngine implements Fanout {
-  readonly metrics = new FanoutMetrics();
+  readonly metrics: FanoutMetrics;
   readonly store: ConnectionStore;
   private readonly transport: Transport;
   private readonly settings: EngineSettings;
@@ -50,6 +50,7 @@ export class FanoutEngine implements Fanout {
     this.transport = options.transport;
     this.store = options.store ?? new MemoryConnectionStore({ shards: settings.shards });
     const { scheduler, onError } = settings;
+    this.metrics = new FanoutMetrics({ now: () => scheduler.now() });
     const governor = new WindowGovernor({
       baseMs: settings.flushIntervalMs,
       maxMs: settings.maxFlushIntervalMs,

@@ -144,7 +144,7 @@ export class Shard {
       const isNewest = newest.get(trade.symbol) === trade.seq;
       const receivers = counts.all + (isNewest ? counts.latest : 0);
       if (!isNewest && counts.latest > 0) metrics.drop('conflated', counts.latest);
-      metrics.latency.observe(now - trade.timestamp, receivers);
+      metrics.observeLatency(now - trade.timestamp, receivers);
     }
   }
 }

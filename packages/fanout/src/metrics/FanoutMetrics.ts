@@ -1,5 +1,7 @@
 import type { ErrorCode } from '@market-stream/core';
+import { ENGINE_DEFAULTS } from '../defaults.js';
 import { Histogram } from './Histogram.js';
+import { WindowedHistogram } from './WindowedHistogram.js';
 
 /**
  * Why something was not delivered, as counted in {@link FanoutMetrics}`.drops`:
@@ -65,11 +67,29 @@ export interface FanoutMetricsSnapshot {
   flushIntervalMs: number;
   /** Shard flushes so far and an estimate of their duration quantiles, in ms. */
   flushMs: { count: number; p50: number; p99: number };
-  /** Trade timestamp to send, per delivered trade and connection, quantile estimates in ms. */
+  /**
+   * Trade timestamp to send, per delivered trade and connection, over the last
+   * `latencyWindowMs` (30 s by default): count and quantile estimates in ms (10 ms resolution
+   * up to 250 ms).
+   */
   latencyMs: { count: number; p50: number; p99: number };
 }
 
-const LATENCY_BOUNDS_MS = [1, 2, 5, 10, 20, 50, 75, 100, 150, 250, 500, 1_000, 2_500, 5_000];
+/** 10 ms resolution up to 250 ms (where a ticker's latency budget lies), coarser past it. */
+const LATENCY_BOUNDS_MS = [
+  1,
+  2,
+  5,
+  ...Array.from({ length: 25 }, (_, i) => (i + 1) * 10),
+  300,
+  400,
+  500,
+  750,
+  1_000,
+  2_500,
+  5_000,
+  10_000,
+];
 const FLUSH_BOUNDS_MS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250];
 
 /**
@@ -117,8 +137,35 @@ export class FanoutMetrics {
   readonly errors: Partial<Record<ErrorCode, number>> = {};
   /** Duration of each shard flush, ms. */
   readonly flushDuration = new Histogram(FLUSH_BOUNDS_MS);
-  /** Trade timestamp to send, ms, one observation per trade per receiving connection. */
+  /**
+   * Trade timestamp to send, ms, one observation per trade per receiving connection, since the
+   * start (Prometheus); `snapshot()` reports the last `latencyWindowMs` only.
+   */
   readonly latency = new Histogram(LATENCY_BOUNDS_MS);
+  private readonly recentLatency: WindowedHistogram;
+
+  /**
+   * @param options - `now`: the clock latency is observed on (the engine passes its
+   *   scheduler's); `latencyWindowMs`: how far back `snapshot().latencyMs` looks.
+   */
+  constructor(options: { now?: () => number; latencyWindowMs?: number } = {}) {
+    this.recentLatency = new WindowedHistogram(LATENCY_BOUNDS_MS, {
+      windowMs: options.latencyWindowMs ?? ENGINE_DEFAULTS.latencyWindowMs,
+      slots: 6,
+      now: options.now ?? Date.now,
+    });
+  }
+
+  /**
+   * Records one trade's latency, `receivers` times (once per connection it went to).
+   *
+   * @param ms - Trade timestamp to send.
+   * @param receivers - Connections that received it.
+   */
+  observeLatency(ms: number, receivers: number): void {
+    this.latency.observe(ms, receivers);
+    this.recentLatency.observe(ms, receivers);
+  }
 
   /**
    * Counts `count` drops for `reason`.
@@ -161,11 +208,10 @@ export class FanoutMetrics {
         p50: this.flushDuration.quantile(0.5),
         p99: this.flushDuration.quantile(0.99),
       },
-      latencyMs: {
-        count: this.latency.count,
-        p50: this.latency.quantile(0.5),
-        p99: this.latency.quantile(0.99),
-      },
+      latencyMs: (() => {
+        const { count, values } = this.recentLatency.summary([0.5, 0.99]);
+        return { count, p50: values[0]!, p99: values[1]! };
+      })(),
     };
   }
 

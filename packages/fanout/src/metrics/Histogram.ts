@@ -1,3 +1,5 @@
+import { bucketOf } from './bucketOf.js';
+
 /**
  * A cumulative histogram over fixed bucket bounds, in the shape Prometheus exposes: counts per
  * upper bound, a sum and a count. Memory is fixed by the bounds; observing is O(buckets).
@@ -35,9 +37,7 @@ export class Histogram {
    */
   observe(value: number, weight = 1): void {
     if (!(weight > 0) || !Number.isFinite(value)) return;
-    let bucket = 0;
-    while (bucket < this.bounds.length && value > this.bounds[bucket]!) bucket++;
-    this.counts[bucket]! += weight;
+    this.counts[bucketOf(this.bounds, value)]! += weight;
     this.total += weight;
     this.sumOfValues += value * weight;
   }

@@ -49,4 +49,19 @@ describe('FanoutMetrics', () => {
     expect(text).toContain('ms_latency_ms_bucket{le="+Inf"} 1');
     expect(text.endsWith('\n')).toBe(true);
   });
+
+  it('reports latency at 10 ms resolution over the last 30 s, forgetting older observations', () => {
+    let now = 0;
+    const metrics = new FanoutMetrics({ now: () => now, latencyWindowMs: 30_000 });
+    metrics.observeLatency(480, 10); // a start-up transient
+    now = 20_000;
+    metrics.observeLatency(23, 99);
+    metrics.observeLatency(71, 1);
+
+    expect(metrics.snapshot().latencyMs).toEqual({ count: 110, p50: 30, p99: 500 });
+
+    now = 40_000; // the transient is more than 30 s old
+    expect(metrics.snapshot().latencyMs).toEqual({ count: 100, p50: 30, p99: 30 });
+    expect(metrics.latency.count).toBe(110); // Prometheus keeps counting everything
+  });
 });

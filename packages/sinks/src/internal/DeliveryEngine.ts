@@ -31,6 +31,8 @@ export class DeliveryEngine<R, P> {
   /** Closed before everything held had left (teardown or a fatal error), not completed. */
   private stoppedEarly = false;
   private pumping = false;
+  /** The linger timer just fired: records of an idle sink may leave (see `lingering()`). */
+  private tickPassed = false;
   /** The count `onBuffered` was last given, so it hears of changes only. */
   private reportedBuffered = 0;
   private readonly totals = { delivered: 0, retried: 0, failed: 0 };
@@ -41,7 +43,10 @@ export class DeliveryEngine<R, P> {
     private readonly subscriber: Subscriber<DeliveryReport>,
   ) {
     this.lanes = new Lanes(transport, options.ordering === 'per-key');
-    this.linger = new LingerTimer(options.scheduler, () => this.pump());
+    this.linger = new LingerTimer(options.scheduler, () => {
+      this.tickPassed = true;
+      this.pump();
+    });
   }
 
   /** Whether the engine has stopped: a record given now can only go to `onUnsent`. */
@@ -102,10 +107,10 @@ export class DeliveryEngine<R, P> {
   private pump(): void {
     if (this.pumping || this.closed) return;
     this.pumping = true;
-    const { concurrency, lingerMs, scheduler } = this.options;
+    const { concurrency, scheduler } = this.options;
     const { lanes } = this;
     while (this.inFlight.size < concurrency && lanes.readyLanes > 0) {
-      if (!lanes.full && !this.completing && scheduler.now() - lanes.oldestReady < lingerMs) break;
+      if (!lanes.full && !this.completing && !this.due()) break;
       const batch = lanes.build();
       if (batch.length === 0) break;
       this.dispatch(batch);
@@ -113,9 +118,28 @@ export class DeliveryEngine<R, P> {
     if (lanes.readyLanes === 0) {
       this.linger.cancel();
     } else if (this.inFlight.size < concurrency && !this.completing) {
-      this.linger.arm(lanes.oldestReady + lingerMs);
+      this.linger.arm(
+        this.lingering() ? lanes.oldestReady + this.options.lingerMs : scheduler.now(),
+      );
     }
+    this.tickPassed = false;
     this.pumping = false;
+  }
+
+  /**
+   * Whether ready records wait for company: while a request is in flight or a retry waits for
+   * its backoff (or always, with `lingerWhenIdle`), up to `lingerMs`. An idle sink sends on the
+   * next tick instead, so a synchronous burst still leaves together but a quiet stream pays no
+   * linger.
+   */
+  private lingering(): boolean {
+    return this.options.lingerWhenIdle || this.inFlight.size > 0 || this.waiting.size > 0;
+  }
+
+  /** Whether the oldest ready record is due to leave. */
+  private due(): boolean {
+    const lingered = this.options.scheduler.now() - this.lanes.oldestReady >= this.options.lingerMs;
+    return lingered || (this.tickPassed && !this.lingering());
   }
 
   private dispatch(batch: Entry<R, P>[]): void {

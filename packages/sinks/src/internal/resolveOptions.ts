@@ -29,6 +29,7 @@ export type Resolved<R> = Required<
 export function resolveOptions<R>(options: SinkOptions<R>): Resolved<R> {
   const resolved: Resolved<R> = {
     lingerMs: options.lingerMs ?? SINK_DEFAULTS.lingerMs,
+    lingerWhenIdle: options.lingerWhenIdle ?? SINK_DEFAULTS.lingerWhenIdle,
     concurrency: options.concurrency ?? SINK_DEFAULTS.concurrency,
     maxBufferedRecords: options.maxBufferedRecords ?? SINK_DEFAULTS.maxBufferedRecords,
     overflow: options.overflow ?? SINK_DEFAULTS.overflow,

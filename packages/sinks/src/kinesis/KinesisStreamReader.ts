@@ -1,6 +1,7 @@
 import type { KinesisClient, Shard, ShardIteratorType } from '@aws-sdk/client-kinesis';
 import type { Trade } from '@market-stream/core';
 import type { Subscriber } from 'rxjs';
+import { FROM_KINESIS_DEFAULTS } from '../defaults.js';
 import { KinesisReadError } from '../errors.js';
 import { fullJitterDelay } from '../internal/backoff.js';
 import { isTransientError } from '../internal/transientError.js';
@@ -11,16 +12,18 @@ import type {
   KinesisPositions,
   KinesisStartPosition,
 } from './readerTypes.js';
-import { type IteratorStart, readShard, type ShardReaderContext } from './shardReader.js';
+import { type IteratorStart, readShard } from './shardReader.js';
+import { acquireConsumer, releaseConsumer, type StreamConsumer } from './streamConsumer.js';
+import { type PushReaderContext, subscribeShard } from './subscribeShard.js';
 
 /**
  * `fromKinesis` options with every default applied.
  * @internal
  */
 export type ResolvedFromKinesisOptions = Required<
-  Omit<FromKinesisOptions, 'onInvalid' | 'onPositions'>
+  Omit<FromKinesisOptions, 'onInvalid' | 'onPositions' | 'consumer'>
 > &
-  Pick<FromKinesisOptions, 'onInvalid' | 'onPositions'>;
+  Pick<FromKinesisOptions, 'onInvalid' | 'onPositions' | 'consumer'>;
 
 /** Thrown inside the reader once it stops, so every loop unwinds quietly. */
 class ReaderStopped extends Error {}
@@ -33,8 +36,10 @@ class ReaderStopped extends Error {}
  * in flight on {@link stop}.
  * @internal
  */
-export class KinesisStreamReader implements ShardReaderContext {
+export class KinesisStreamReader implements PushReaderContext {
   readonly streamName: string;
+  readonly backoffBaseMs: number;
+  readonly backoffMaxMs: number;
   readonly recordsPerCall: number;
   readonly pollIntervalMs: number;
   readonly maxIdlePollIntervalMs: number;
@@ -51,6 +56,8 @@ export class KinesisStreamReader implements ShardReaderContext {
   private readonly resumeFrom: KinesisPositions | undefined;
   private positionsChanged = false;
   private reading = 0;
+  /** The enhanced fan-out consumer, once acquired (push mode only). */
+  private consumer: Promise<StreamConsumer | undefined> | undefined;
 
   constructor(
     private readonly options: ResolvedFromKinesisOptions,
@@ -62,6 +69,8 @@ export class KinesisStreamReader implements ShardReaderContext {
     this.pollIntervalMs = options.pollIntervalMs;
     this.maxIdlePollIntervalMs = options.maxIdlePollIntervalMs;
     this.maxRetries = options.maxRetries;
+    this.backoffBaseMs = options.backoffBaseMs;
+    this.backoffMaxMs = options.backoffMaxMs;
     this.resumeFrom = isPositions(options.from) ? options.from : undefined;
     Object.assign(this.positions, this.resumeFrom);
   }
@@ -69,6 +78,9 @@ export class KinesisStreamReader implements ShardReaderContext {
   /** Discovers the shards and starts reading; errors go to the subscriber. */
   async start(): Promise<void> {
     try {
+      if (this.options.consumer !== undefined && (await this.consumerArn(false)) === undefined) {
+        return;
+      }
       await this.refreshShards();
       if (this.options.from === 'latest') {
         // A shard closed before we start holds nothing newer than now.
@@ -94,6 +106,25 @@ export class KinesisStreamReader implements ShardReaderContext {
     }
     this.sleeps.clear();
     this.reportPositions();
+    if (this.options.consumer?.deregister) void this.releaseConsumer();
+  }
+
+  consumerArn(renew: boolean): Promise<string | undefined> {
+    const name = this.options.consumer?.name ?? '';
+    if (renew || this.consumer === undefined) {
+      this.consumer = acquireConsumer(this, name, {
+        pollMs: this.options.backoffBaseMs,
+        timeoutMs:
+          this.options.consumer?.activationTimeoutMs ??
+          FROM_KINESIS_DEFAULTS.consumerActivationTimeoutMs,
+      });
+    }
+    return this.consumer.then((consumer) => consumer?.consumerArn);
+  }
+
+  sendOnce<T>(command: { input: unknown }): Promise<T> {
+    if (this.stopped) return Promise.reject(new ReaderStopped());
+    return this.client.send(command as never, { abortSignal: this.abort.signal }) as Promise<T>;
   }
 
   async send<T>(command: { input: unknown }, shardId?: string): Promise<T> {
@@ -199,7 +230,9 @@ export class KinesisStreamReader implements ShardReaderContext {
 
   private async readOne(shardId: string, start: IteratorStart): Promise<void> {
     try {
-      const closed = await readShard(this, shardId, start);
+      const closed = this.options.consumer
+        ? await subscribeShard(this, shardId, start)
+        : await readShard(this, shardId, start);
       if (!closed || this.stopped) return;
       this.finished.add(shardId);
       await this.discoverChildren(shardId);
@@ -233,6 +266,13 @@ export class KinesisStreamReader implements ShardReaderContext {
       );
       if (!(await this.sleep(delay))) return;
     }
+  }
+
+  /** Deregisters the consumer if this reader registered it (a stopped reader cannot abort it). */
+  private async releaseConsumer(): Promise<void> {
+    const consumer = await this.consumer?.catch(() => undefined);
+    if (consumer?.registered)
+      await releaseConsumer((command) => this.client.send(command), consumer);
   }
 
   private fail(error: unknown): void {

@@ -118,6 +118,18 @@ export interface FromKinesisOptions {
    * @default 5000
    */
   backoffMaxMs?: number;
+  /**
+   * Read by push (enhanced fan-out) through the stream consumer `name`, instead of polling: the
+   * reader registers it (or reuses the one that exists) and waits until it is `ACTIVE`, then
+   * subscribes to every shard with `SubscribeToShard` and renews each subscription from its
+   * continuation sequence number. Each consumer gets its own 2 MB/s per shard at ~70 ms, where
+   * polling consumers share 5 calls/s per shard; it is billed per consumer-shard-hour and per
+   * GB. `deregister: true` deregisters it when the reader stops, if this reader registered it.
+   * `activationTimeoutMs` bounds the wait for `ACTIVE`. `pollIntervalMs`,
+   * `maxIdlePollIntervalMs` and `recordsPerCall` do not apply.
+   * @default undefined (polling with GetRecords)
+   */
+  consumer?: { name: string; deregister?: boolean; activationTimeoutMs?: number };
   /** Called for each record that is not a valid trade; the reader carries on. */
   onInvalid?: (record: InvalidKinesisRecord) => void;
   /**

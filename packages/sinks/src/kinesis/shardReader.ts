@@ -5,31 +5,22 @@ import {
   type GetShardIteratorCommandInput,
   type GetShardIteratorCommandOutput,
 } from '@aws-sdk/client-kinesis';
-import type { Trade } from '@market-stream/core';
-import { deaggregate } from './aggregation/deaggregate.js';
-import { decodeTradeJson } from './decodeTradeJson.js';
-import type { InvalidKinesisRecord } from './readerTypes.js';
+import { emitRecords, type RecordSink } from './emitRecords.js';
 
 /**
  * What a shard reader needs from the stream reader that runs it.
  * @internal
  */
-export interface ShardReaderContext {
+export interface ShardReaderContext extends RecordSink {
   readonly streamName: string;
   readonly recordsPerCall: number;
   readonly pollIntervalMs: number;
   readonly maxIdlePollIntervalMs: number;
   readonly maxRetries: number;
-  /** Whether the reader was stopped (unsubscribed or failed). */
-  readonly stopped: boolean;
   /** Sends with retries of transient failures; rejects when stopped or out of retries. */
   send<T>(command: { input: unknown }, shardId: string): Promise<T>;
   /** Waits `ms`; resolves early (with `false`) when the reader stops. */
   sleep(ms: number): Promise<boolean>;
-  emit(trade: Trade): void;
-  invalid(record: InvalidKinesisRecord): void;
-  /** Every user record of the shard up to `sequenceNumber` was emitted. */
-  checkpoint(shardId: string, sequenceNumber: string): void;
   /** A GetRecords answer was fully emitted: time to tell `onPositions`. */
   batchDone(): void;
 }
@@ -96,34 +87,9 @@ export async function readShard(
     expiredInARow = 0;
 
     const records = output.Records ?? [];
-    for (const record of records) {
-      const sequenceNumber = record.SequenceNumber ?? '';
-      const users = deaggregate({
-        partitionKey: record.PartitionKey ?? '',
-        data: record.Data ?? new Uint8Array(),
-        sequenceNumber,
-      });
-      for (let i = 0; i < users.length; i++) {
-        const user = users[i]!;
-        const decoded = decodeTradeJson(user.data);
-        if (decoded.ok) context.emit(decoded.trade);
-        else {
-          context.invalid({
-            shardId,
-            sequenceNumber,
-            subSequenceNumber: user.subSequenceNumber,
-            partitionKey: user.partitionKey,
-            data: user.data,
-            error: decoded.error,
-          });
-        }
-        // Stopped part-way through an aggregate: its position is not reached.
-        if (context.stopped && i < users.length - 1) return false;
-      }
-      lastSequenceNumber = sequenceNumber;
-      context.checkpoint(shardId, sequenceNumber);
-      if (context.stopped) return false;
-    }
+    const emitted = emitRecords(context, shardId, records);
+    if (emitted.last !== undefined) lastSequenceNumber = emitted.last;
+    if (emitted.stopped) return false;
     if (records.length > 0) context.batchDone();
 
     iterator = output.NextShardIterator;

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { type Trade, tradeKey } from '@market-stream/core';
 import type { OperatorFunction } from 'rxjs';
-import { SQS_LIMITS } from '../defaults.js';
+import { SQS_DEFAULTS, SQS_LIMITS } from '../defaults.js';
 import { InvalidSinkOptionsError, RecordRejectedError, RecordTooLargeError } from '../errors.js';
 import { deliver } from '../internal/deliver.js';
 import { describeRecord } from '../internal/describeRecord.js';
@@ -131,6 +131,7 @@ export function toSqs<T = Trade>(options: ToSqsOptions<T>): OperatorFunction<T, 
   return deliver(transport, {
     ...options,
     ordering: options.ordering ?? (fifo ? 'per-key' : 'none'),
+    lingerWhenIdle: options.lingerWhenIdle ?? SQS_DEFAULTS.lingerWhenIdle,
   });
 }
 

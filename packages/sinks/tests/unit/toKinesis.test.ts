@@ -87,11 +87,11 @@ describe('toKinesis()', () => {
     expect(fake.decode().map(tradeKey).sort()).toEqual(trades.map(tradeKey).sort());
   });
 
-  it('waits lingerMs for a fuller batch, then sends what it has', async () => {
+  it('with lingerWhenIdle, waits lingerMs for a fuller batch, then sends what it has', async () => {
     const clock = new VirtualClock();
     const fake = fakeKinesis();
     const source = new Subject<Trade>();
-    run(source, clock, fake, { lingerMs: 100 });
+    run(source, clock, fake, { lingerMs: 100, lingerWhenIdle: true });
 
     source.next(tradeFactory({ symbol: 'AAPL', seq: 1 }));
     await clock.advance(60);
@@ -102,6 +102,24 @@ describe('toKinesis()', () => {
     await clock.advance(1);
     expect(fake.calls).toHaveLength(1);
     expect(fake.calls[0]!.Records).toHaveLength(2);
+  });
+
+  it('sends at once when idle and batches only what arrives while a request is in flight', async () => {
+    const clock = new VirtualClock();
+    const fake = fakeKinesis({ clock, latencyMs: 30 });
+    const source = new Subject<Trade>();
+    run(source, clock, fake, { lingerMs: 100, concurrency: 1 });
+
+    source.next(tradeFactory({ symbol: 'AAPL', seq: 1 }));
+    await clock.advance(0);
+    expect(fake.calls.map((call) => call.Records?.length)).toEqual([1]);
+
+    source.next(tradeFactory({ symbol: 'MSFT', seq: 1 }));
+    source.next(tradeFactory({ symbol: 'TSLA', seq: 1 }));
+    await clock.advance(29);
+    expect(fake.calls).toHaveLength(1);
+    await clock.advance(1);
+    expect(fake.calls.map((call) => call.Records?.length)).toEqual([1, 2]);
   });
 
   it('keeps every request under 5 MiB counting partition keys', async () => {
