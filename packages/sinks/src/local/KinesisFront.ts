@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { type IncomingMessage, request, type ServerResponse } from 'node:http';
-import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { ConsumerRegistry, type LocalConsumer } from './ConsumerRegistry.js';
+import {
+  forwardRequest,
+  type FrontRequest as Request,
+  type FrontResponse as Response,
+  replyError,
+  replyJson,
+} from './httpReplies.js';
 import { callKinesalite, KinesisApiError } from './kinesaliteCall.js';
 import { ShardSubscription } from './ShardSubscription.js';
-
-type Request = IncomingMessage | Http2ServerRequest;
-type Response = ServerResponse | Http2ServerResponse;
 
 /** How the local endpoint behaves; see `LocalKinesisOptions`. */
 export interface FrontSettings {
@@ -64,7 +66,9 @@ export class KinesisFront {
       const target = String(req.headers['x-amz-target'] ?? '');
       const operation = target.slice(target.indexOf('.') + 1);
       if (!OWN.has(operation)) {
-        this.forward(req, res, body, operation);
+        forwardRequest(this.kinesalite, req, res, body, (status) => {
+          if (status < 300) this.afterForward(operation, body);
+        });
         return;
       }
       let input: Record<string, unknown>;
@@ -72,11 +76,11 @@ export class KinesisFront {
         input =
           body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as Record<string, unknown>);
       } catch {
-        this.fail(res, new KinesisApiError('SerializationException', 'The body is not JSON'));
+        replyError(res, new KinesisApiError('SerializationException', 'The body is not JSON'));
         return;
       }
       this.own(operation, input, res).catch((error: unknown) =>
-        this.fail(
+        replyError(
           res,
           error instanceof KinesisApiError
             ? error
@@ -122,21 +126,21 @@ export class KinesisFront {
           String(input.StreamARN),
           requireName(input.ConsumerName),
         );
-        this.reply(res, { Consumer: consumer });
+        replyJson(res, { Consumer: consumer });
         return;
       }
       case 'DescribeStreamConsumer':
-        this.reply(res, { ConsumerDescription: this.consumers.describe(consumerInput) });
+        replyJson(res, { ConsumerDescription: this.consumers.describe(consumerInput) });
         return;
       case 'ListStreamConsumers': {
         await this.streamNameOf(String(input.StreamARN ?? ''));
         const consumers = this.consumers.list(String(input.StreamARN));
-        this.reply(res, { Consumers: consumers.map(({ StreamARN: _, ...rest }) => rest) });
+        replyJson(res, { Consumers: consumers.map(({ StreamARN: _, ...rest }) => rest) });
         return;
       }
       case 'DeregisterStreamConsumer':
         this.consumers.deregister(consumerInput);
-        this.reply(res, {});
+        replyJson(res, {});
         return;
       default:
         await this.subscribe(input, res);
@@ -225,40 +229,6 @@ export class KinesisFront {
     return name;
   }
 
-  /** Passes a request to kinesalite unchanged and its answer back. */
-  private forward(req: Request, res: Response, body: Buffer, operation: string): void {
-    const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (name.startsWith(':') || value === undefined || name === 'connection' || name === 'host')
-        continue;
-      headers[name] = value;
-    }
-    headers['content-length'] = String(body.length);
-    const upstream = request(
-      `${this.kinesalite}/`,
-      { method: req.method ?? 'POST', headers },
-      (answer) => {
-        const chunks: Buffer[] = [];
-        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-        answer.on('end', () => {
-          const text = Buffer.concat(chunks);
-          const status = answer.statusCode ?? 500;
-          res.writeHead(status, {
-            'content-type': answer.headers['content-type'] ?? 'application/x-amz-json-1.1',
-            'content-length': String(text.length),
-            'x-amzn-requestid': String(answer.headers['x-amzn-requestid'] ?? randomUUID()),
-          });
-          res.end(text);
-          if (status < 300) this.afterForward(operation, body);
-        });
-      },
-    );
-    upstream.on('error', (error) =>
-      this.fail(res, new KinesisApiError('InternalFailure', error.message, 500)),
-    );
-    upstream.end(body);
-  }
-
   /** A write wakes its stream's subscriptions; a deleted stream takes its consumers along. */
   private afterForward(operation: string, body: Buffer): void {
     if (operation !== 'PutRecord' && operation !== 'PutRecords' && operation !== 'DeleteStream')
@@ -278,34 +248,6 @@ export class KinesisFront {
     for (const subscription of this.subscriptions) {
       if (subscription.key.streamName === name) subscription.wake();
     }
-  }
-
-  private reply(res: Response, body: unknown): void {
-    const text = Buffer.from(JSON.stringify(body), 'utf8');
-    res.writeHead(200, {
-      'content-type': 'application/x-amz-json-1.1',
-      'content-length': String(text.length),
-      'x-amzn-requestid': randomUUID(),
-    });
-    res.end(text);
-  }
-
-  private fail(res: Response, error: KinesisApiError): void {
-    if (res.headersSent) {
-      res.end();
-      return;
-    }
-    const text = Buffer.from(
-      JSON.stringify({ __type: error.type, message: error.message }),
-      'utf8',
-    );
-    res.writeHead(error.status, {
-      'content-type': 'application/x-amz-json-1.1',
-      'content-length': String(text.length),
-      'x-amzn-errortype': error.type,
-      'x-amzn-requestid': randomUUID(),
-    });
-    res.end(text);
   }
 }
 
