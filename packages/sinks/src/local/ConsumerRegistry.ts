@@ -1,4 +1,5 @@
 import { KinesisApiError } from './kinesaliteCall.js';
+import { Timers } from './Timers.js';
 
 /** A registered stream consumer, as DescribeStreamConsumer describes it. */
 export interface LocalConsumer {
@@ -20,7 +21,7 @@ const MAX_CONSUMERS_PER_STREAM = 20;
  */
 export class ConsumerRegistry {
   private readonly consumers = new Map<string, LocalConsumer>();
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly timers = new Timers();
 
   constructor(
     private readonly options: {
@@ -51,7 +52,7 @@ export class ConsumerRegistry {
       StreamARN: streamArn,
     };
     this.consumers.set(consumer.ConsumerARN, consumer);
-    this.later(this.options.activationMs, () => {
+    this.timers.later(this.options.activationMs, () => {
       if (consumer.ConsumerStatus === 'CREATING') consumer.ConsumerStatus = 'ACTIVE';
     });
     return { ...consumer };
@@ -85,7 +86,7 @@ export class ConsumerRegistry {
     const consumer = this.consumers.get(this.describe(input).ConsumerARN)!;
     if (consumer.ConsumerStatus === 'DELETING') return;
     consumer.ConsumerStatus = 'DELETING';
-    this.later(this.options.deletionMs, () => {
+    this.timers.later(this.options.deletionMs, () => {
       this.consumers.delete(consumer.ConsumerARN);
       this.options.onDeleted(consumer.ConsumerARN);
     });
@@ -107,7 +108,6 @@ export class ConsumerRegistry {
   }
 
   close(): void {
-    for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
 
@@ -116,13 +116,5 @@ export class ConsumerRegistry {
       if (consumer.StreamARN === streamArn && consumer.ConsumerName === name) return consumer;
     }
     return undefined;
-  }
-
-  private later(ms: number, action: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      action();
-    }, ms);
-    this.timers.add(timer);
   }
 }

@@ -1,5 +1,6 @@
 import { encodeEvent, encodeException } from './eventStream.js';
 import { callKinesalite, KinesisApiError } from './kinesaliteCall.js';
+import { Timers } from './Timers.js';
 
 /** Where a subscription writes its event stream: an HTTP/2 (or HTTP/1.1) response. */
 export interface EventSink {
@@ -37,7 +38,7 @@ export class ShardSubscription {
   private ended = false;
   private lastEventAt = Date.now();
   private wakeUp: (() => void) | undefined;
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly timers = new Timers();
 
   constructor(
     private readonly out: EventSink,
@@ -61,7 +62,7 @@ export class ShardSubscription {
   start(): void {
     this.out.once('close', () => this.end());
     this.out.write(encodeEvent('initial-response', {}));
-    this.later(this.options.durationMs, () => this.end());
+    this.timers.later(this.options.durationMs, () => this.end());
     void this.pump();
   }
 
@@ -74,7 +75,6 @@ export class ShardSubscription {
   end(error?: KinesisApiError): void {
     if (this.ended) return;
     this.ended = true;
-    for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.wakeUp?.();
     try {
@@ -176,26 +176,16 @@ export class ShardSubscription {
     });
   }
 
+  /** Waits `ms`, or until woken by a write (or the end). */
   private idle(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
-        clearTimeout(timer);
-        self.timers.delete(timer);
-        self.wakeUp = undefined;
+      const cancel = this.timers.later(ms, () => done());
+      const done = () => {
+        cancel();
+        this.wakeUp = undefined;
         resolve();
-      }
-      this.timers.add(timer);
+      };
       this.wakeUp = done;
     });
-  }
-
-  private later(ms: number, action: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      action();
-    }, ms);
-    this.timers.add(timer);
   }
 }
