@@ -1,5 +1,6 @@
 import {
   CreateStreamCommand,
+  DeregisterStreamConsumerCommand,
   DescribeStreamConsumerCommand,
   DescribeStreamSummaryCommand,
   KinesisClient,
@@ -317,5 +318,67 @@ describe('fromKinesis({ consumer }) — push through enhanced fan-out', () => {
       ).map((consumer) => consumer.ConsumerName);
     await until(async () => !(await names()).includes('owned'), 'the owned consumer to go');
     expect(await names()).toEqual(['kept']);
+  });
+
+  it('waits out a consumer that is DELETING, registers it again and reads', async () => {
+    const { streamName, streamArn } = await newStream(1);
+    const { Consumer } = await client.send(
+      new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'reborn' }),
+    );
+    await until(
+      async () =>
+        (
+          await client.send(
+            new DescribeStreamConsumerCommand({ ConsumerARN: Consumer!.ConsumerARN }),
+          )
+        ).ConsumerDescription?.ConsumerStatus === 'ACTIVE',
+      'the consumer to be ACTIVE',
+    );
+    await client.send(new DeregisterStreamConsumerCommand({ ConsumerARN: Consumer!.ConsumerARN }));
+    const sent = tradeSequence(['AAPL'], 3);
+    await putTrades(client, streamName, sent);
+
+    const received = await firstValueFrom(
+      read({ streamName, from: 'trim-horizon', consumer: { name: 'reborn' } }, sent.length),
+    );
+
+    expect(received).toEqual(sent);
+    const { Consumers } = await client.send(
+      new ListStreamConsumersCommand({ StreamARN: streamArn }),
+    );
+    expect(
+      Consumers?.map((c) => [c.ConsumerName, c.ConsumerARN === Consumer!.ConsumerARN]),
+    ).toEqual([['reborn', false]]);
+  });
+
+  it('fails with a KinesisReadError when its consumer stays CREATING past activationTimeoutMs', async () => {
+    const slow = await startLocalKinesis({ consumerActivationMs: 60_000 });
+    const slowClient = new KinesisClient({
+      endpoint: slow.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    try {
+      await slowClient.send(new CreateStreamCommand({ StreamName: 'stuck', ShardCount: 1 }));
+      await waitForActive(slowClient, 'stuck');
+
+      const reading = firstValueFrom(
+        fromKinesis({
+          client: slowClient,
+          streamName: 'stuck',
+          consumer: { name: 'stuck', activationTimeoutMs: 300 },
+          ...QUICK,
+        }),
+      );
+
+      await expect(reading).rejects.toMatchObject({
+        name: 'KinesisReadError',
+        code: 'KINESIS_READ_FAILED',
+        message: expect.stringContaining('CREATING'),
+      });
+    } finally {
+      slowClient.destroy();
+      await slow.close();
+    }
   });
 });
