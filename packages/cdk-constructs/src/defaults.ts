@@ -1,4 +1,5 @@
 import { DEFAULT_SYMBOLS } from '@market-stream/core';
+import type { StreamReadMode } from './stream/StreamReadMode.js';
 
 /**
  * Every default of the constructs, written once (plain values: the Lambda bundles import this
@@ -43,6 +44,11 @@ export const DEFAULTS = Object.freeze({
     runtime: 'NODEJS_24_X' as const,
   }),
   processor: Object.freeze({
+    /**
+     * The processor reads through an enhanced fan-out consumer: records by push (~70 ms), not
+     * Lambda's once-per-second polling.
+     */
+    readMode: 'push' as StreamReadMode,
     batchSize: 100,
     /** 0 s: a ticker wants the trade now, not in a fuller batch later. */
     maxBatchingWindowSeconds: 0,
@@ -75,13 +81,24 @@ export const DEFAULTS = Object.freeze({
     createCloudWatchRole: true,
   }),
   containers: Object.freeze({
+    /**
+     * Each fan-out node reads through an enhanced fan-out consumer of its own (2 MB/s per shard
+     * each, ~70 ms), instead of sharing every shard's 5 GetRecords calls/s with the other nodes.
+     */
+    readMode: 'push' as StreamReadMode,
     port: 8080,
     webSocketPath: '/ws',
     healthCheckPath: '/healthz',
     cpu: 512,
     memoryMiB: 1024,
     minCapacity: 2,
+    /** Reading by push, capped by the consumers the stream has free (20 per stream, less others'). */
     maxCapacity: 20,
+    /**
+     * Reading by push, a deployment stops old nodes before it starts new ones, half at a time, so
+     * the tasks never hold more stream consumers than the desired count.
+     */
+    pushDeployment: Object.freeze({ minHealthyPercent: 50, maxHealthyPercent: 100 }),
     /** ALB idle timeout: the WebSocket ping interval must be shorter. */
     idleTimeoutSeconds: 300,
     /** New WebSocket connections per task per minute before scaling out. */

@@ -23,6 +23,8 @@ export { TradeProcessor } from './processor/TradeProcessor.js';
 export type { TradeProcessorProps } from './processor/TradeProcessorProps.js';
 export type { TradeProducerServiceProps } from './producer/TradeProducerService.js';
 export { TradeProducerService } from './producer/TradeProducerService.js';
+export type { StreamReadMode } from './stream/StreamReadMode.js';
+export { STREAM_CONSUMER_LIMIT } from './stream/StreamReadMode.js';
 export type { TradeStreamProps } from './stream/TradeStream.js';
 export { TradeStream } from './stream/TradeStream.js';
 export type {

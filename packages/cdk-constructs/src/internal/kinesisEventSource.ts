@@ -1,8 +1,14 @@
-import { Duration } from 'aws-cdk-lib';
-import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import { Duration, Names } from 'aws-cdk-lib';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import {
+  KinesisConsumerEventSource,
+  KinesisEventSource,
+  type KinesisEventSourceProps,
+  SqsDlq,
+} from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.js';
 import type { TradeProcessorProps } from '../processor/TradeProcessorProps.js';
 
@@ -16,23 +22,37 @@ export type KinesisEventSourceSettings = Pick<
   | 'parallelizationFactor'
   | 'startingPosition'
   | 'maxRecordAge'
+  | 'readMode'
 >;
 
+/** What {@link createKinesisEventSource} builds. */
+export interface KinesisEventSourceParts {
+  /** The event source, on the consumer when reading by push, else on the stream. */
+  readonly eventSource: KinesisEventSource | KinesisConsumerEventSource;
+  /** The enhanced fan-out consumer (`Consumer`); undefined when reading by polling. */
+  readonly consumer?: kinesis.StreamConsumer;
+}
+
 /**
- * A Kinesis event source on `stream` with partial batch responses on, bisect-on-error by
- * default, and `onFailure` as the destination of batches that gave up.
+ * A Kinesis event source with partial batch responses on, bisect-on-error by default, and
+ * `onFailure` as the destination of batches that gave up. With `readMode: 'push'` (the default)
+ * it reads through a new enhanced fan-out consumer of `stream` (`Consumer`, named after its
+ * construct path), so Lambda receives records by push; with `'poll'` it is Lambda's standard
+ * source, polling each shard once per second. Every other setting is the same in both modes.
  *
  * @example
  * ```ts
- * fn.addEventSource(createKinesisEventSource(stream, queue, { batchSize: 200 }));
+ * const { eventSource } = createKinesisEventSource(this, stream, queue, { batchSize: 200 });
+ * fn.addEventSource(eventSource);
  * ```
  */
 export function createKinesisEventSource(
+  scope: Construct,
   stream: kinesis.IStream,
   onFailure: sqs.IQueue,
   settings: KinesisEventSourceSettings,
-): KinesisEventSource {
-  return new KinesisEventSource(stream, {
+): KinesisEventSourceParts {
+  const props: KinesisEventSourceProps = {
     startingPosition:
       settings.startingPosition ?? lambda.StartingPosition[DEFAULTS.processor.startingPosition],
     batchSize: settings.batchSize ?? DEFAULTS.processor.batchSize,
@@ -45,5 +65,14 @@ export function createKinesisEventSource(
     reportBatchItemFailures: true,
     onFailure: new SqsDlq(onFailure),
     ...(settings.maxRecordAge ? { maxRecordAge: settings.maxRecordAge } : {}),
+  };
+  if ((settings.readMode ?? DEFAULTS.processor.readMode) === 'poll') {
+    return { eventSource: new KinesisEventSource(stream, props) };
+  }
+  const consumer = new kinesis.StreamConsumer(scope, 'Consumer', {
+    stream,
+    // Consumer names are unique per stream; the construct path keeps two processors apart.
+    streamConsumerName: Names.uniqueResourceName(scope, { maxLength: 128 }),
   });
+  return { eventSource: new KinesisConsumerEventSource(consumer, props), consumer };
 }

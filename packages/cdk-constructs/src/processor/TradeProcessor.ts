@@ -2,8 +2,12 @@ import { lambdaEnvironment } from '@market-stream/core';
 import { Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type {
+  KinesisConsumerEventSource,
+  KinesisEventSource,
+} from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -75,6 +79,12 @@ function createProcessorFunction(
  * retried; bisect-on-error isolates a poison record; after `retryAttempts` the failed batch's
  * shard and sequence range goes to the SQS on-failure queue (never silent loss, the records can
  * be re-read while the stream retains them). Per-shard order is kept (parallelization 1).
+ * Reading: by default through an enhanced fan-out consumer of its own (`consumer`, one of the
+ * stream's 20), so records arrive by push at ~70 ms instead of Lambda's once-per-second poll;
+ * `readMode: 'poll'` keeps the standard event source. The role gets what the CDK grants a
+ * consumer event source: `DescribeStreamConsumer` and `SubscribeToShard` on that consumer, and
+ * the stream's read actions (named, on the stream), which Lambda's documented Kinesis
+ * permissions include for either source.
  * With `shardBroadcaster`, a broadcaster invocation that fails or waits too long in Lambda's
  * asynchronous queue is not retried out of order but sent to `broadcastFailureQueue` (alarmed).
  *
@@ -105,8 +115,10 @@ export class TradeProcessor extends Construct {
   readonly broadcastFailureQueue?: sqs.Queue;
   /** Fires when a broadcast lands in its on-failure queue; undefined without one or `alarms: false`. */
   readonly broadcastFailureAlarm?: cloudwatch.Alarm;
-  /** The Kinesis event source mapping. */
-  readonly eventSource: KinesisEventSource;
+  /** The Kinesis event source: on `consumer` when reading by push, else on the stream. */
+  readonly eventSource: KinesisEventSource | KinesisConsumerEventSource;
+  /** The enhanced fan-out consumer the function reads through; undefined with `readMode: 'poll'`. */
+  readonly consumer?: kinesis.StreamConsumer;
   /** The on-failure destination of the event source mapping. */
   readonly deadLetterQueue: sqs.IQueue;
   /** Fires when the function errors; undefined when `alarms: false`. */
@@ -150,7 +162,12 @@ export class TradeProcessor extends Construct {
         'the Kinesis event source mapping',
         props.deadLetterQueueProps,
       );
-    this.eventSource = createKinesisEventSource(props.stream, this.deadLetterQueue, props);
+    ({ eventSource: this.eventSource, consumer: this.consumer } = createKinesisEventSource(
+      this,
+      props.stream,
+      this.deadLetterQueue,
+      props,
+    ));
     this.function.addEventSource(this.eventSource);
     acknowledgeWildcards(this, [
       MANAGE_CONNECTIONS_ALLOWANCE,

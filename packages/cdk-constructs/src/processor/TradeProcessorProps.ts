@@ -5,6 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { ServerlessFanout } from '../fanout/ServerlessFanout.js';
+import type { StreamReadMode } from '../stream/StreamReadMode.js';
 
 /**
  * Props of {@link TradeProcessor}. Give `existingDeadLetterQueue` or `deadLetterQueueProps`, not
@@ -53,6 +54,16 @@ export interface TradeProcessorProps {
    * @default Duration.seconds(60) — the shortest Lambda allows
    */
   readonly broadcasterMaxEventAge?: Duration;
+  /**
+   * How the function reads the stream. `'push'` registers an enhanced fan-out consumer of the
+   * stream (`consumer`) and maps the function to it (`KinesisConsumerEventSource`): records
+   * arrive by push at ~70 ms with 2 MB/s per shard of their own, billed per consumer-shard-hour
+   * and per GB, and the consumer takes one of the stream's 20. `'poll'` keeps Lambda's standard
+   * event source, which polls each shard once per second and shares the shard's 5 reads/s with
+   * every other polling reader. Every other setting applies alike.
+   * @default 'push' (`DEFAULTS.processor.readMode`)
+   */
+  readonly readMode?: StreamReadMode;
   /**
    * Most records per invocation (1–10,000).
    * @default 100

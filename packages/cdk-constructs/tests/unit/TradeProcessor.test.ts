@@ -12,6 +12,7 @@ import {
 import {
   actionsOfPolicy,
   ensureHandlerBundles,
+  iamStatements,
   nagFindings,
   newStack,
   SYNTH_TIMEOUT,
@@ -43,9 +44,17 @@ describe('TradeProcessor', { timeout: SYNTH_TIMEOUT }, () => {
       template = templateOf(stack);
     }, SYNTH_TIMEOUT);
 
-    it('maps the stream with partial batch responses, bisect on error and a retry limit', () => {
+    it('reads by push: maps its enhanced fan-out consumer with partial batch responses, bisect on error and a retry limit', () => {
+      template.resourceCountIs('AWS::Kinesis::StreamConsumer', 1);
+      template.hasResourceProperties('AWS::Kinesis::StreamConsumer', {
+        ConsumerName: Match.stringLikeRegexp('^TestProcessor'),
+        StreamARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TradesStream'), 'Arn'] },
+      });
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-        EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TradesStream'), 'Arn'] },
+        EventSourceArn: {
+          'Fn::GetAtt': [Match.stringLikeRegexp('^ProcessorConsumer'), 'ConsumerARN'],
+        },
         FunctionName: { Ref: Match.stringLikeRegexp('^ProcessorHandlerFunction') },
         StartingPosition: 'LATEST',
         BatchSize: 250,
@@ -173,6 +182,32 @@ describe('TradeProcessor', { timeout: SYNTH_TIMEOUT }, () => {
       expect(actions.filter((action) => action.includes('*'))).toEqual([]);
     });
 
+    it('may describe and subscribe through its own consumer only, and register or deregister none', () => {
+      const statements = iamStatements(template).filter((statement) =>
+        statement.policy.startsWith('ProcessorHandlerRoleDefaultPolicy'),
+      );
+      const onConsumer = statements.filter((statement) =>
+        statement.resources.some((resource) => JSON.stringify(resource).includes('ConsumerARN')),
+      );
+
+      expect(onConsumer).toEqual([
+        {
+          policy: expect.any(String),
+          actions: ['kinesis:DescribeStreamConsumer', 'kinesis:SubscribeToShard'],
+          resources: [
+            { 'Fn::GetAtt': [expect.stringMatching(/^ProcessorConsumer/), 'ConsumerARN'] },
+          ],
+        },
+      ]);
+      const actions = statements.flatMap((statement) => statement.actions);
+      expect(actions).not.toContain('kinesis:RegisterStreamConsumer');
+      expect(actions).not.toContain('kinesis:DeregisterStreamConsumer');
+      const resources = statements.flatMap((statement) => statement.resources);
+      expect(
+        resources.filter((resource) => JSON.stringify(resource).includes('/consumer/')),
+      ).toEqual([]);
+    });
+
     it('alarms on function errors and on batches in the on-failure queue', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Lambda',
@@ -184,6 +219,43 @@ describe('TradeProcessor', { timeout: SYNTH_TIMEOUT }, () => {
         Threshold: 1,
       });
     });
+  });
+
+  it("with readMode: 'poll', keeps the standard event source on the stream and registers no consumer", () => {
+    // Arrange
+    const { stack } = newStack();
+    const trades = new TradeStream(stack, 'Trades', { alarms: false });
+    const history = new TradeHistoryTable(stack, 'History', { alarms: false });
+
+    // Act
+    const processor = new TradeProcessor(stack, 'Processor', {
+      stream: trades.stream,
+      historyTable: history.table,
+      batchSize: 250,
+      maxBatchingWindow: Duration.seconds(1),
+      retryAttempts: 5,
+      readMode: 'poll',
+      alarms: false,
+    });
+
+    // Assert
+    const template = templateOf(stack);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TradesStream'), 'Arn'] },
+      FunctionName: { Ref: Match.stringLikeRegexp('^ProcessorHandlerFunction') },
+      StartingPosition: 'LATEST',
+      BatchSize: 250,
+      MaximumBatchingWindowInSeconds: 1,
+      MaximumRetryAttempts: 5,
+      BisectBatchOnFunctionError: true,
+      ParallelizationFactor: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.resourceCountIs('AWS::Kinesis::StreamConsumer', 0);
+    expect(processor.consumer).toBeUndefined();
+    expect(actionsOfPolicy(template, 'ProcessorHandlerRoleDefaultPolicy')).toEqual(
+      expect.arrayContaining(['kinesis:GetRecords', 'kinesis:GetShardIterator']),
+    );
   });
 
   it('without a fan-out runs the history-only recorder with an existing queue', () => {
