@@ -209,6 +209,8 @@ export const PLAN_DEFAULTS = Object.freeze({
     /** Nodes kept for availability (two zones). */
     minNodes: 2,
   }),
+  /** How each topology reads the stream in the latency estimate: by push (enhanced fan-out). */
+  streamRead: 'push' as const,
 });
 
 /**

@@ -18,7 +18,8 @@ const BYTES_PER_LCU_HOUR = 1e9;
  * @param traffic - What the workload sends.
  * @param container - Node sizing; missing fields read as `PLAN_DEFAULTS.container`.
  * @param prices - List prices.
- * @returns The node count, the cost lines and their sum.
+ * @returns The node count, the cost lines and their sum (the latency is estimated apart, by
+ *   `estimateContainersLatency`).
  *
  * @example
  * ```ts
@@ -29,7 +30,7 @@ export function estimateContainersCost(
   traffic: Traffic,
   container: Partial<ContainerSizing> | undefined,
   prices: PriceTable,
-): FanoutPlan['containers'] {
+): Omit<FanoutPlan['containers'], 'latency'> {
   const sizing = { ...PLAN_DEFAULTS.container, ...container };
   const { connections, tradesMessagesPerSecond, averageMessageBytes } = traffic;
 

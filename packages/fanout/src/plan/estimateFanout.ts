@@ -1,4 +1,6 @@
+import { PLAN_DEFAULTS } from '../defaults.js';
 import { estimateContainersCost } from './estimateContainersCost.js';
+import { estimateContainersLatency, estimateServerlessLatency } from './estimateLatency.js';
 import { estimateServerlessCost } from './estimateServerlessCost.js';
 import { estimateTraffic } from './estimateTraffic.js';
 import type { FanoutPlan, FanoutTopology, PlanFanoutOptions } from './planFanoutTypes.js';
@@ -8,8 +10,8 @@ import { PRICE_TABLE } from './prices.js';
 export type FanoutEstimate = Omit<FanoutPlan, 'switchToContainersAtConnections'>;
 
 /**
- * Estimates one workload: its traffic, what each topology costs, and the cheaper topology that
- * fits the limits, with the reason in words.
+ * Estimates one workload: its traffic, what each topology costs and how late it delivers, and
+ * the cheaper topology that fits the limits, with the reason in words.
  *
  * @param options - The workload, already validated.
  * @returns Every figure of the plan but the switch point.
@@ -23,8 +25,17 @@ export function estimateFanout(options: PlanFanoutOptions): FanoutEstimate {
   const prices = options.prices ?? PRICE_TABLE;
   const limit = prices.limits.connectionsRequestsPerSecond.value;
   const traffic = estimateTraffic(options, prices);
-  const serverless = estimateServerlessCost(traffic, options.shards, prices);
-  const containers = estimateContainersCost(traffic, options.container, prices);
+  const read = options.streamRead ?? PLAN_DEFAULTS.streamRead;
+  const serverlessCost = estimateServerlessCost(traffic, options.shards, prices);
+  const containersCost = estimateContainersCost(traffic, options.container, prices);
+  const serverless = {
+    ...serverlessCost,
+    latency: estimateServerlessLatency(traffic, read, prices),
+  };
+  const containers = {
+    ...containersCost,
+    latency: estimateContainersLatency(traffic, containersCost.nodes, read, prices),
+  };
   const { requestsPerSecond } = traffic;
 
   const recommendation: FanoutTopology =

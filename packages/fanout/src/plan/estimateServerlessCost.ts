@@ -7,10 +7,6 @@ import type { PriceTable } from './prices.js';
 const FIRST_TIER_MESSAGES = 1e9;
 /** Memory of each Lambda function, GB (512 MB). */
 const LAMBDA_MEMORY_GB = 0.5;
-/** Duration of one processor invocation before it sends anything, seconds. */
-const PROCESSOR_BASE_SECONDS = 0.03;
-/** Duration of one round of concurrent PostToConnection requests, seconds. */
-const SEND_ROUND_SECONDS = 0.02;
 /** Duration of one `$default` (ping) or `$connect`/`$disconnect` invocation, seconds. */
 const HANDLER_SECONDS = 0.02;
 /** Bytes of one connection item as a shard Query reads it. */
@@ -27,7 +23,8 @@ const READ_UNIT_BYTES = 8192;
  * @param traffic - What the workload sends.
  * @param shards - Connection shards; `undefined` reads as `PLAN_DEFAULTS.shards`.
  * @param prices - List prices and limits.
- * @returns The cost lines, their sum and whether the `@connections` rate fits the account limit.
+ * @returns The cost lines, their sum and whether the `@connections` rate fits the account limit
+ *   (the latency is estimated apart, by `estimateServerlessLatency`).
  *
  * @example
  * ```ts
@@ -38,7 +35,7 @@ export function estimateServerlessCost(
   traffic: Traffic,
   shards: number | undefined,
   prices: PriceTable,
-): FanoutPlan['serverless'] {
+): Omit<FanoutPlan['serverless'], 'latency'> {
   const { connections, window, tradesMessagesPerSecond, pongsPerSecond, reconnectsPerSecond } =
     traffic;
   const { messagesPerMonth } = traffic;
@@ -52,9 +49,12 @@ export function estimateServerlessCost(
     (traffic.connectionMinutesPerMonth / 1e6) * prices.apiGateway.connectionMinutesPerMillion.value;
 
   const processorPerSecond = 1 / window;
+  // The processor's duration: its start, then its rounds of concurrent sends (`prices.latency`).
   const processorSeconds =
-    PROCESSOR_BASE_SECONDS +
-    (tradesMessagesPerSecond * window * SEND_ROUND_SECONDS) / SERVERLESS_DEFAULTS.concurrency;
+    (prices.latency.lambdaProcessorMs.value +
+      (tradesMessagesPerSecond * window * prices.latency.connectionsPostRoundMs.value) /
+        SERVERLESS_DEFAULTS.concurrency) /
+    1000;
   const handlerPerSecond = pongsPerSecond + 2 * reconnectsPerSecond;
   const lambdaGbSeconds =
     (processorPerSecond * processorSeconds + handlerPerSecond * HANDLER_SECONDS) *

@@ -65,6 +65,14 @@ export interface PlanFanoutOptions {
   /** Container sizing; see the defaults on each field (`PLAN_DEFAULTS.container`). */
   container?: Partial<ContainerSizing>;
   /**
+   * How each topology reads the stream, for the latency estimate: `push` through enhanced
+   * fan-out consumers (the Lambda processor through its own consumer, each container node
+   * through one of its own), `poll` with GetRecords (the Lambda standard iterator; each node a
+   * polling consumer). Enhanced fan-out's own charges are not in the costs.
+   * @default 'push' (`PLAN_DEFAULTS.streamRead`)
+   */
+  streamRead?: 'push' | 'poll';
+  /**
    * List prices and limits.
    * @default PRICE_TABLE
    */
@@ -132,6 +140,19 @@ export interface FanoutPlan {
     dataTransfer: number;
     /** Whether the `@connections` rate stays under the account limit. */
     withinLimit: boolean;
+    /**
+     * Modelled trade-to-send latency, ms: the stream to the processor (pushed ~70 ms, or the
+     * standard iterator's once-a-second poll), the processor, then its rounds of
+     * PostToConnection. The client's own network leg is not included.
+     */
+    latency: {
+      /** Sum of the stages' p50. */
+      p50Ms: number;
+      /** Sum of the stages' p99: above the p99 of the sum, as worst cases rarely coincide. */
+      p99Ms: number;
+      /** The stages in the order a trade passes them. */
+      stages: Array<{ stage: string; p50Ms: number; p99Ms: number }>;
+    };
   };
   /** Container topology, USD per month. */
   containers: {
@@ -140,6 +161,12 @@ export interface FanoutPlan {
     fargate: number;
     loadBalancer: number;
     dataTransfer: number;
+    /**
+     * Modelled trade-to-send latency, ms: the stream to each node (pushed ~70 ms, or polled
+     * with every node a consumer: ~200 ms with one, ~1 s with five), then the wait for the
+     * engine's flush window. The client's own network leg is not included.
+     */
+    latency: FanoutPlan['serverless']['latency'];
   };
   /** The cheaper topology that fits the limits. */
   recommendation: FanoutTopology;

@@ -31,11 +31,20 @@ const API_GATEWAY_QUOTAS =
 const WEBSOCKET_QUOTAS =
   'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html';
 const AS_OF = '2026-11-21';
+const KINESIS_CONSUMERS = 'https://docs.aws.amazon.com/streams/latest/dev/enhanced-consumers.html';
+const LAMBDA_KINESIS = 'https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html';
+const WEBSOCKET_METRICS =
+  'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-logging.html';
+const LAMBDA_METRICS = 'https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html';
+const LATENCY_AS_OF = '2026-12-01';
+const PROPAGATION_TABLE =
+  'the table "Differences between shared throughput consumer and enhanced fan-out consumer"; AWS gives averages only';
 
 /**
- * The list prices (us-east-1, on-demand, no free tier, no Savings Plans) and AWS limits
- * {@link planFanout} uses: ONE table, each figure with its source and the date it was looked
- * up. Prices change — check the source pages before you rely on a figure, or pass your own
+ * The list prices (us-east-1, on-demand, no free tier, no Savings Plans), AWS limits and
+ * latency figures {@link planFanout} uses: ONE table, each figure with its source and the date it
+ * was looked up. The two latency figures AWS does not publish (`lambdaProcessorMs`,
+ * `connectionsPostRoundMs`) are marked as this model's assumptions in their `note`. Prices change — check the source pages before you rely on a figure, or pass your own
  * table to `planFanout({ prices })`.
  *
  * @example
@@ -44,6 +53,7 @@ const AS_OF = '2026-11-21';
  *
  * PRICE_TABLE.limits.connectionsRequestsPerSecond.value; // 10000
  * PRICE_TABLE.apiGateway.messagesPerMillion.value; // 1
+ * PRICE_TABLE.latency.kinesisEnhancedFanOutMs.value; // 70
  * ```
  */
 export const PRICE_TABLE = {
@@ -134,6 +144,50 @@ export const PRICE_TABLE = {
       source: 'https://aws.amazon.com/ec2/pricing/on-demand/',
       asOf: AS_OF,
       note: 'applies alike to API Gateway and to load balancer traffic',
+    },
+  },
+  latency: {
+    kinesisPollingOneConsumerMs: {
+      value: 200,
+      unit: 'ms average propagation delay (PutRecords to GetRecords) with one polling consumer of the stream',
+      source: KINESIS_CONSUMERS,
+      asOf: LATENCY_AS_OF,
+      note: PROPAGATION_TABLE,
+    },
+    kinesisPollingFiveConsumersMs: {
+      value: 1_000,
+      unit: 'ms average propagation delay (PutRecords to GetRecords) with five polling consumers of the stream',
+      source: KINESIS_CONSUMERS,
+      asOf: LATENCY_AS_OF,
+      note: PROPAGATION_TABLE,
+    },
+    kinesisEnhancedFanOutMs: {
+      value: 70,
+      unit: 'ms average propagation delay (PutRecords to SubscribeToShard) per enhanced fan-out consumer, one consumer or five',
+      source: KINESIS_CONSUMERS,
+      asOf: LATENCY_AS_OF,
+      note: PROPAGATION_TABLE,
+    },
+    lambdaStandardPollIntervalMs: {
+      value: 1_000,
+      unit: 'ms between polls of each shard by a Lambda event source mapping with a standard iterator',
+      source: LAMBDA_KINESIS,
+      asOf: LATENCY_AS_OF,
+      note: '"polls each shard … at a base rate of once per second" (also in the DynamoDB guide, CostOptimization_StreamsUsage); through an enhanced fan-out consumer, records are pushed over HTTP/2 instead',
+    },
+    lambdaProcessorMs: {
+      value: 30,
+      unit: 'ms of one processor invocation before its first send (start, the shard Query)',
+      source: LAMBDA_METRICS,
+      asOf: LATENCY_AS_OF,
+      note: "this model's assumption, not an AWS figure (AWS publishes none): measure yours with the processor's Duration metric; it also prices the processor's GB-seconds",
+    },
+    connectionsPostRoundMs: {
+      value: 20,
+      unit: 'ms per round of concurrent PostToConnection requests from the processor',
+      source: WEBSOCKET_METRICS,
+      asOf: LATENCY_AS_OF,
+      note: "this model's assumption, not an AWS figure: AWS publishes no @connections latency (IntegrationLatency is suppressed for callbacks); it also prices the processor's GB-seconds",
     },
   },
   limits: {

@@ -5,7 +5,7 @@ import type { PlanFanoutOptions } from './planFanoutTypes.js';
  *
  * @param options - The options as given.
  * @throws RangeError when a count or rate is negative or not finite, the window is not
- *   positive, or `symbols` is below 1.
+ *   positive, `symbols` is below 1, or `streamRead` is neither `push` nor `poll`.
  *
  * @example
  * ```ts
@@ -24,5 +24,9 @@ export function validatePlanOptions(options: PlanFanoutOptions): void {
   }
   if (options.symbols !== undefined && !(options.symbols >= 1)) {
     throw new RangeError(`symbols must be ≥ 1, got ${options.symbols}`);
+  }
+  const read = options.streamRead;
+  if (read !== undefined && read !== 'push' && read !== 'poll') {
+    throw new RangeError(`streamRead must be 'push' or 'poll', got ${String(read)}`);
   }
 }
