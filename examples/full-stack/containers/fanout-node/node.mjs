@@ -1,17 +1,27 @@
 // A container fan-out node: every node reads the whole stream and serves its own WebSocket
 // clients on PORT at /ws; the load balancer health-checks /healthz. Configured by
-// ContainerFanoutService through the environment. `node node.mjs` runs it; tests import
-// `startFanoutNode` and run it in-process against kinesalite.
+// ContainerFanoutService through the environment: with STREAM_CONSUMER_PREFIX set, the node
+// reads by push through an enhanced fan-out consumer of its own, `<prefix>-<ECS task id>`,
+// registered at start and deregistered when it stops; without it, it polls. `node node.mjs` runs
+// it; tests import `startFanoutNode` and run it in-process against kinesalite (or the project's
+// local Kinesis endpoint for push).
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  DeregisterStreamConsumerCommand,
+  DescribeStreamSummaryCommand,
+  KinesisClient,
+} from '@aws-sdk/client-kinesis';
 import { serveFanout } from '@market-stream/fanout';
 import { fromKinesis } from '@market-stream/sinks';
 import { share, tap } from 'rxjs';
 
 /**
  * Starts a fan-out node: reads `streamName` from its latest records and serves WebSocket
- * clients at `/ws`, `GET /healthz` (JSON) and `GET /metrics` (Prometheus text).
+ * clients at `/ws`, `GET /healthz` (JSON) and `GET /metrics` (Prometheus text). With
+ * `consumerName` it reads by push (enhanced fan-out) through that stream consumer, registering
+ * it, and `close()` deregisters it before it resolves; without, it polls with GetRecords.
  *
  * A node whose stream source fails (an error, e.g. the stream was deleted or access was
  * revoked, or the end of the stream) is of no use to its clients and will not recover by
@@ -28,11 +38,13 @@ import { share, tap } from 'rxjs';
  * @param {string} [options.host='0.0.0.0'] - Interface to listen on.
  * @param {'all' | 'latest'} [options.mode='latest'] - Delivery mode (`FANOUT_MODE`).
  * @param {KinesisClient} [options.kinesis] - The Kinesis client (default: from the environment).
+ * @param {string} [options.consumerName] - Read by push through this stream consumer, unique to
+ *   this node (see `consumerNameFor`); it counts against the stream's 20 consumers.
  * @returns {Promise<{ port: number, failed: Promise<string>, close(): Promise<void> }>}
  *
  * @example
- * const node = await startFanoutNode({ streamName: 'trades', port: 8080 });
- * node.failed.then(() => process.exit(1));
+ * const node = await startFanoutNode({ streamName: 'trades', port: 8080, consumerName: 'nodes-1' });
+ * node.failed.then(() => node.close()).finally(() => process.exit(1));
  */
 export async function startFanoutNode({
   streamName,
@@ -40,6 +52,7 @@ export async function startFanoutNode({
   host = '0.0.0.0',
   mode = 'latest',
   kinesis = new KinesisClient({}),
+  consumerName,
 }) {
   let down; // why the node is down, once it is
   let fanout;
@@ -61,7 +74,12 @@ export async function startFanoutNode({
     closing.then(() => reportFailure(down));
   };
 
-  const trades$ = fromKinesis({ client: kinesis, streamName, from: 'latest' }).pipe(
+  const trades$ = fromKinesis({
+    client: kinesis,
+    streamName,
+    from: 'latest',
+    ...(consumerName ? { consumer: { name: consumerName, deregister: true } } : {}),
+  }).pipe(
     tap({
       error: (error) => fail(`source error: ${describe(error)}`),
       complete: () => fail('source ended: every shard of the stream is closed'),
@@ -101,17 +119,85 @@ export async function startFanoutNode({
   });
   // The source may have failed before serveFanout returned.
   if (down !== undefined) shutDown();
-  log('info', 'fan-out node ready', { port: server.address().port, mode });
+  log('info', 'fan-out node ready', {
+    port: server.address().port,
+    mode,
+    read: consumerName ? `push (consumer ${consumerName})` : 'poll',
+  });
 
+  let closing;
   return {
     port: server.address().port,
     failed,
-    close: async () => {
-      await fanout.close();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(() => resolve()));
+    close: () => {
+      closing ??= (async () => {
+        await fanout.close();
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(() => resolve()));
+        if (consumerName) await deregisterConsumer(kinesis, streamName, consumerName);
+      })();
+      return closing;
     },
   };
+}
+
+/**
+ * A stream consumer name unique to this task: `<prefix>-<ECS task id>` from the task metadata
+ * endpoint (so a leftover consumer names the task that left it), or `<prefix>-<random id>`
+ * outside ECS. Kinesis allows `[a-zA-Z0-9_.-]`, at most 128 characters.
+ *
+ * @param {string} prefix - `STREAM_CONSUMER_PREFIX`.
+ * @returns {Promise<string>}
+ *
+ * @example
+ * const name = await consumerNameFor(process.env.STREAM_CONSUMER_PREFIX);
+ */
+export async function consumerNameFor(prefix) {
+  let id;
+  const metadata = process.env.ECS_CONTAINER_METADATA_URI_V4;
+  if (metadata) {
+    try {
+      const task = await (await fetch(`${metadata}/task`)).json();
+      id = String(task.TaskARN ?? '')
+        .split('/')
+        .pop();
+    } catch (error) {
+      log('warn', 'no ECS task id; naming the consumer with a random id', {
+        reason: describe(error),
+      });
+    }
+  }
+  id ||= randomUUID().replaceAll('-', '');
+  return `${prefix}-${id}`.replace(/[^a-zA-Z0-9_.-]/g, '-').slice(0, 128);
+}
+
+/**
+ * Deregisters this node's consumer and waits for the answer, so the task does not exit with
+ * the request in flight and leave the consumer (billed per shard-hour, one of the stream's 20)
+ * behind. The reader's own `deregister: true` may have done it already: "not found" and
+ * "being deleted" are success here.
+ */
+async function deregisterConsumer(kinesis, streamName, consumerName) {
+  try {
+    const summary = await kinesis.send(
+      new DescribeStreamSummaryCommand({ StreamName: streamName }),
+    );
+    await kinesis.send(
+      new DeregisterStreamConsumerCommand({
+        StreamARN: summary.StreamDescriptionSummary?.StreamARN,
+        ConsumerName: consumerName,
+      }),
+    );
+    log('info', 'stream consumer deregistered', { consumer: consumerName });
+  } catch (error) {
+    if (error?.name === 'ResourceNotFoundException' || error?.name === 'ResourceInUseException') {
+      return;
+    }
+    log('error', 'could not deregister the stream consumer; deregister it by hand', {
+      consumer: consumerName,
+      reason: describe(error),
+    });
+  }
 }
 
 function refuseUpgrade(_request, socket) {
@@ -132,13 +218,17 @@ function log(level, msg, fields = {}) {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const streamName = process.env.STREAM_NAME;
   if (!streamName) throw new Error('STREAM_NAME is required');
+  const prefix = process.env.STREAM_CONSUMER_PREFIX;
   const node = await startFanoutNode({
     streamName,
     port: Number(process.env.PORT ?? 8080),
     mode: process.env.FANOUT_MODE === 'all' ? 'all' : 'latest',
+    consumerName: prefix ? await consumerNameFor(prefix) : undefined,
   });
-  // Non-zero: ECS counts the task as failed and starts a replacement.
-  node.failed.then(() => process.exit(1));
-  // ECS stops a task with SIGTERM: close clients with 1001 so they reconnect to another node.
-  process.once('SIGTERM', () => node.close().then(() => process.exit(0)));
+  // Non-zero: ECS counts the task as failed and starts a replacement (with a consumer of its
+  // own, so this one is deregistered first).
+  node.failed.then(() => node.close()).finally(() => process.exit(1));
+  // ECS stops a task with SIGTERM: close clients with 1001 so they reconnect to another node,
+  // and deregister the consumer, well within ECS's 30 s before SIGKILL.
+  process.once('SIGTERM', () => node.close().finally(() => process.exit(0)));
 }

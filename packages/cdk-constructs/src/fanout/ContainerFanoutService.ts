@@ -7,10 +7,17 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.js';
-import { ConstructPropsError } from '../errors.js';
+import { acknowledgeWildcards } from '../internal/acknowledge.js';
 import { createFanoutScaling } from '../internal/fanoutScaling.js';
 import { createFargateService } from '../internal/fargateService.js';
+import { resolveNodeCapacity } from '../internal/nodeCapacity.js';
 import { acknowledgeFargateTask } from '../internal/suppressions.js';
+import {
+  grantTaskConsumers,
+  STREAM_CONSUMER_PREFIX_ENV,
+  taskConsumerAllowance,
+  taskConsumerPrefix,
+} from '../internal/taskConsumers.js';
 import { createWebSocketLoadBalancer } from '../internal/webSocketLoadBalancer.js';
 import { addWebSocketTargets } from '../internal/webSocketTargetGroup.js';
 import type { ContainerFanoutServiceProps } from './ContainerFanoutServiceProps.js';
@@ -20,17 +27,33 @@ import type { ContainerFanoutServiceProps } from './ContainerFanoutServiceProps.
  * trade stream itself and serves its own WebSocket clients, so capacity grows with tasks — the
  * topology for tens of thousands of clients and more.
  *
- * The container receives `STREAM_NAME`, `PORT`, `FANOUT_MODE` (and `HISTORY_TABLE`); it must
- * serve WebSockets on `/ws` and `GET /healthz` (a node whose source failed should answer 503
- * there, or exit). The ALB keeps idle WebSockets for `idleTimeout`; no stickiness is needed
- * because every node carries every symbol. Scaling tracks new connections per task or CPU.
+ * The container receives `STREAM_NAME`, `PORT`, `FANOUT_MODE` (and `HISTORY_TABLE`, and
+ * `STREAM_CONSUMER_PREFIX` when reading by push); it must serve WebSockets on `/ws` and
+ * `GET /healthz` (a node whose source failed should answer 503 there, or exit). The ALB keeps
+ * idle WebSockets for `idleTimeout`; no stickiness is needed because every node carries every
+ * symbol. Scaling tracks new connections per task or CPU.
+ *
+ * Reading (`readMode`, default `'push'`): each task registers an enhanced fan-out consumer of its
+ * own, `<consumerNamePrefix>-<ECS task id>`, reads by push through it and deregisters it when it
+ * stops (SIGTERM, or its source failed). Chosen over a fixed pool of consumers because a task
+ * must own its consumer — a second subscriber to the same consumer and shard takes the
+ * subscription over — and ECS gives tasks no stable index to claim a pool slot by, so a pool
+ * would need a lease table; per-task consumers need none, and a node is billed only while it
+ * runs. The costs: the stream allows 20 consumers, so `maxCapacity` is at most
+ * 20 − `otherStreamConsumers` (more is a `ConstructPropsError`); deployments replace tasks half
+ * at a time (minimum healthy 50 %, maximum 100 %) so the tasks never hold more consumers than
+ * `maxCapacity`, which needs `minCapacity` ≥ 2; a task killed without SIGTERM (out of memory)
+ * leaves its consumer registered — find it by `consumerNamePrefix` with ListStreamConsumers.
+ * `readMode: 'poll'` has every node poll every shard instead, sharing its 5 reads/s: past ~5
+ * nodes per shard reads throttle (watch `TradeStream.readThrottleAlarm`).
+ *
  * Guarantees: by default only CloudFront's origin-facing servers reach the load balancer; it
  * forwards only the WebSocket path `/ws` to the nodes and answers 404 for anything else, so
  * `/metrics` and `/healthz` stay internal (health checks go to the tasks directly); access logs
  * on, also in environment-agnostic stacks; tasks in private subnets reachable only from the load
- * balancer; stream read-only access; container logs with bounded retention.
- * Limit: every node polls every shard, and Kinesis allows 5 reads/s per shard, so past ~5 nodes
- * per shard reads throttle — watch `TradeStream.readThrottleAlarm`.
+ * balancer; read-only stream access — reading by push, only the consumer actions on this stream
+ * and on consumers named `<consumerNamePrefix>-*` (no GetRecords); container logs with bounded
+ * retention.
  *
  * @example
  * ```ts
@@ -38,8 +61,9 @@ import type { ContainerFanoutServiceProps } from './ContainerFanoutServiceProps.
  *
  * const nodes = new ContainerFanoutService(stack, 'FanoutNodes', {
  *   stream: trades.stream,
- *   dockerfileDirectory: 'examples/full-stack/fanout-node',
- *   maxCapacity: 50,
+ *   dockerfileDirectory: 'examples/full-stack/containers/fanout-node',
+ *   otherStreamConsumers: processor.consumer ? 1 : 0,
+ *   maxCapacity: 12,
  * });
  * new CfnOutput(stack, 'LoadBalancer', { value: nodes.loadBalancer.loadBalancerDnsName });
  * ```
@@ -68,21 +92,24 @@ export class ContainerFanoutService extends Construct {
   readonly logGroup: logs.LogGroup;
   /** The load balancer's access-log bucket. */
   readonly accessLogBucket: s3.IBucket;
+  /**
+   * The name prefix of the tasks' stream consumers (`<prefix>-<ECS task id>`); undefined with
+   * `readMode: 'poll'`.
+   */
+  readonly consumerNamePrefix?: string;
 
   /**
    * @param scope - The parent construct.
    * @param id - The construct id.
    * @param props - See {@link ContainerFanoutServiceProps}.
-   * @throws ConstructPropsError on a missing image or conflicting props.
+   * @throws ConstructPropsError on a missing image or conflicting props, or reading by push, a
+   * `maxCapacity` above the stream's free consumers or a `minCapacity` below 2.
    */
   constructor(scope: Construct, id: string, props: ContainerFanoutServiceProps) {
     super(scope, id);
     const d = DEFAULTS.containers;
-    const minCapacity = props.minCapacity ?? d.minCapacity;
-    const maxCapacity = props.maxCapacity ?? d.maxCapacity;
-    if (!(minCapacity >= 1 && maxCapacity >= minCapacity)) {
-      throw new ConstructPropsError('ContainerFanoutService', 'need 1 ≤ minCapacity ≤ maxCapacity');
-    }
+    const { minCapacity, maxCapacity, push } = resolveNodeCapacity(props);
+    this.consumerNamePrefix = push ? taskConsumerPrefix(this) : undefined;
 
     // The fan-out node reads the serverless handlers' names for the settings they share.
     ({
@@ -102,11 +129,20 @@ export class ContainerFanoutService extends Construct {
         ...lambdaEnvironment({ mode: props.mode ?? DEFAULTS.fanout.mode }),
         ...props.environment,
         ...lambdaEnvironment({ historyTable: props.historyTable?.tableName }),
+        ...(this.consumerNamePrefix
+          ? { [STREAM_CONSUMER_PREFIX_ENV]: this.consumerNamePrefix }
+          : {}),
       },
       portMappings: [{ containerPort: d.port }],
       desiredCount: minCapacity,
+      ...(push ? { deployment: d.pushDeployment } : {}),
     }));
-    props.stream.grantRead(this.taskDefinition.taskRole);
+    if (this.consumerNamePrefix) {
+      grantTaskConsumers(this.taskDefinition.taskRole, props.stream, this.consumerNamePrefix);
+      acknowledgeWildcards(this, [taskConsumerAllowance(this.consumerNamePrefix)]);
+    } else {
+      props.stream.grantRead(this.taskDefinition.taskRole);
+    }
     props.historyTable?.grant(this.taskDefinition.taskRole, 'dynamodb:Query');
 
     ({
@@ -125,7 +161,7 @@ export class ContainerFanoutService extends Construct {
     acknowledgeFargateTask(
       this,
       this.taskDefinition,
-      'The environment holds non-secret configuration only: stream and table names, port, mode.',
+      'The environment holds non-secret configuration only: stream and table names, port, mode, consumer name prefix.',
     );
   }
 

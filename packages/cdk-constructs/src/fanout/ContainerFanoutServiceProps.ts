@@ -6,6 +6,7 @@ import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { FargateServiceCommonProps } from '../fargate/FargateServiceCommonProps.js';
+import type { StreamReadMode } from '../stream/StreamReadMode.js';
 
 /**
  * How {@link ContainerFanoutService} scales: `connections` tracks new WebSocket connections per
@@ -65,13 +66,30 @@ export interface ContainerFanoutServiceProps extends FargateServiceCommonProps {
    */
   readonly memoryLimitMiB?: number;
   /**
-   * Fewest tasks.
+   * How the nodes read the stream. `'push'`: each task registers an enhanced fan-out consumer of
+   * its own (`STREAM_CONSUMER_PREFIX`, named `<prefix>-<task id>`) and deregisters it on SIGTERM;
+   * every node gets 2 MB/s per shard at ~70 ms, billed per consumer-shard-hour and per GB, and
+   * the stream allows 20 consumers (see `maxCapacity`). `'poll'`: every node polls every shard
+   * with GetRecords, sharing its 5 reads/s — past ~5 nodes per shard reads throttle.
+   * @default 'push' (`DEFAULTS.containers.readMode`)
+   */
+  readonly readMode?: StreamReadMode;
+  /**
+   * Enhanced fan-out consumers of the stream registered by other readers (e.g. 1 for a
+   * {@link TradeProcessor} reading by push); they count against the stream's 20 with the nodes'.
+   * @default 0
+   */
+  readonly otherStreamConsumers?: number;
+  /**
+   * Fewest tasks; at least 2 with `readMode: 'push'`.
    * @default 2
    */
   readonly minCapacity?: number;
   /**
-   * Most tasks.
-   * @default 20
+   * Most tasks. With `readMode: 'push'` each task holds a consumer, so at most
+   * 20 − `otherStreamConsumers`; more is a `ConstructPropsError`.
+   * @default 20 (`DEFAULTS.containers.maxCapacity`), or 20 − `otherStreamConsumers` when reading
+   * by push and that is less
    */
   readonly maxCapacity?: number;
   /**

@@ -45,6 +45,12 @@ export interface FargateServiceSource extends FargateServiceCommonProps {
 export interface FargateServiceProps extends Omit<FargateTaskProps, 'image'> {
   /** Tasks to run. */
   readonly desiredCount: number;
+  /**
+   * Most tasks during a deployment, in percent of the desired count, with the fewest that must
+   * stay running.
+   * @default - ECS's own (200 and 50 percent of the desired count)
+   */
+  readonly deployment?: { readonly minHealthyPercent: number; readonly maxHealthyPercent: number };
 }
 
 /** What {@link createFargateService} builds. */
@@ -83,6 +89,7 @@ export function createFargateService(
     assignPublicIp: false,
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     circuitBreaker: { rollback: true },
+    ...props.deployment,
   });
   return { cluster, ...task, service };
 }

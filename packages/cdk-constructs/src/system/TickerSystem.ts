@@ -15,6 +15,7 @@ import { createVpc } from '../internal/cluster.js';
 import { createLogBucket } from '../internal/logBucket.js';
 import { TradeProcessor } from '../processor/TradeProcessor.js';
 import { TradeProducerService } from '../producer/TradeProducerService.js';
+import type { StreamReadMode } from '../stream/StreamReadMode.js';
 import { TradeStream } from '../stream/TradeStream.js';
 import { TickerWebsite } from '../website/TickerWebsite.js';
 
@@ -48,7 +49,7 @@ export interface TickerImageSource {
  * ```ts
  * import type { TickerContainerFanoutOptions } from '@market-stream/cdk-constructs';
  *
- * const nodes: TickerContainerFanoutOptions = { dockerfileDirectory: 'fanout-node', maxCapacity: 50 };
+ * const nodes: TickerContainerFanoutOptions = { dockerfileDirectory: 'fanout-node', maxCapacity: 10 };
  * ```
  */
 export interface TickerContainerFanoutOptions extends TickerImageSource {
@@ -58,8 +59,9 @@ export interface TickerContainerFanoutOptions extends TickerImageSource {
    */
   readonly minCapacity?: number;
   /**
-   * Most tasks.
-   * @default 20
+   * Most tasks. Reading by push, each node holds one of the stream's 20 consumers and the
+   * processor one more, so at most 19.
+   * @default 19 reading by push (20 − the processor's consumer), 20 polling
    */
   readonly maxCapacity?: number;
   /**
@@ -111,6 +113,12 @@ export interface TickerSystemProps {
    * @default 'latest'
    */
   readonly mode?: 'latest' | 'all';
+  /**
+   * How the processor and the container fan-out nodes read the stream: `'push'` through an
+   * enhanced fan-out consumer each (see {@link StreamReadMode}), `'poll'` with GetRecords.
+   * @default 'push' (`DEFAULTS.processor.readMode`, `DEFAULTS.containers.readMode`)
+   */
+  readonly readMode?: StreamReadMode;
   /**
    * Stream settings, see {@link TradeStreamProps.streamProps}.
    * @default - on-demand, KMS, 24 h
@@ -208,6 +216,7 @@ export class TickerSystem extends Construct {
       stream: this.stream.stream,
       historyTable: this.history.table,
       fanout: this.serverlessFanout,
+      readMode: props.readMode,
       alarms,
     });
     this.historyApi = new HistoryApi(this, 'HistoryApi', {
@@ -237,6 +246,8 @@ export class TickerSystem extends Construct {
         cluster: this.cluster,
         historyTable: this.history.table,
         mode: props.mode,
+        readMode: props.readMode,
+        otherStreamConsumers: this.processor.consumer ? 1 : 0,
         accessLogBucket: this.accessLogBucket,
         ...props.containerFanout,
       });

@@ -1,16 +1,20 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ConstructPropsError,
   ContainerFanoutService,
+  type ContainerFanoutServiceProps,
   TradeHistoryTable,
   TradeStream,
 } from '../../src/index.js';
 import {
   actionsOfPolicy,
   CONTAINER_FIXTURE,
+  iamStatements,
   nagFindings,
   newStack,
   SYNTH_TIMEOUT,
@@ -36,7 +40,7 @@ describe('ContainerFanoutService', { timeout: SYNTH_TIMEOUT }, () => {
     template = templateOf(stack);
   }, SYNTH_TIMEOUT);
 
-  it('runs ARM64 fan-out nodes that read the stream, on port 8080', () => {
+  it('runs ARM64 fan-out nodes that read the stream by push, on port 8080', () => {
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
       RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
       ContainerDefinitions: [
@@ -46,14 +50,153 @@ describe('ContainerFanoutService', { timeout: SYNTH_TIMEOUT }, () => {
             { Name: 'STREAM_NAME', Value: { Ref: Match.stringLikeRegexp('^TradesStream') } },
             { Name: 'PORT', Value: '8080' },
             { Name: 'FANOUT_MODE', Value: 'latest' },
+            { Name: 'STREAM_CONSUMER_PREFIX', Value: nodes.consumerNamePrefix },
           ]),
         }),
       ],
     });
+    expect(nodes.consumerNamePrefix).toMatch(/^TestNodes[A-Za-z0-9]+$/);
     const actions = actionsOfPolicy(template, 'NodesTaskTaskRoleDefaultPolicy');
-    expect(actions).toEqual(expect.arrayContaining(['kinesis:GetRecords', 'dynamodb:Query']));
+    expect(actions).toEqual(expect.arrayContaining(['kinesis:SubscribeToShard', 'dynamodb:Query']));
     expect(actions).not.toContain('kinesis:PutRecords');
     expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+  });
+
+  it('lets each task register, use and deregister only consumers of this stream named <prefix>-*, and read no records by polling', () => {
+    const streamArn = { 'Fn::GetAtt': [expect.stringMatching(/^TradesStream/), 'Arn'] };
+    const kinesisStatements = iamStatements(template).filter(
+      (statement) =>
+        statement.policy.startsWith('NodesTaskTaskRoleDefaultPolicy') &&
+        statement.actions.some((action) => action.startsWith('kinesis:')),
+    );
+
+    expect(kinesisStatements).toEqual([
+      {
+        policy: expect.any(String),
+        actions: [
+          'kinesis:DescribeStreamSummary',
+          'kinesis:ListShards',
+          'kinesis:RegisterStreamConsumer',
+        ],
+        resources: [streamArn],
+      },
+      {
+        policy: expect.any(String),
+        actions: [
+          'kinesis:DescribeStreamConsumer',
+          'kinesis:SubscribeToShard',
+          'kinesis:DeregisterStreamConsumer',
+        ],
+        resources: [{ 'Fn::Join': ['', [streamArn, `/consumer/${nodes.consumerNamePrefix}-*`]] }],
+      },
+    ]);
+  });
+
+  it('replaces tasks half at a time, stopping before starting, so the tasks never hold more consumers than desired', () => {
+    template.hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: Match.objectLike({
+        MinimumHealthyPercent: 50,
+        MaximumPercent: 100,
+      }),
+    });
+  });
+
+  it("with readMode: 'poll', reads the stream with GetRecords and registers no consumer", () => {
+    // Arrange
+    const { stack } = newStack();
+    const trades = new TradeStream(stack, 'Trades', { alarms: false });
+    const history = new TradeHistoryTable(stack, 'History', { alarms: false });
+
+    // Act
+    const polling = new ContainerFanoutService(stack, 'Nodes', {
+      stream: trades.stream,
+      historyTable: history.table,
+      dockerfileDirectory: CONTAINER_FIXTURE,
+      readMode: 'poll',
+      maxCapacity: 30,
+    });
+
+    // Assert
+    const polled = templateOf(stack);
+    const actions = actionsOfPolicy(polled, 'NodesTaskTaskRoleDefaultPolicy');
+    expect(actions).toEqual(expect.arrayContaining(['kinesis:GetRecords', 'dynamodb:Query']));
+    expect(actions).not.toContain('kinesis:PutRecords');
+    expect(actions).not.toContain('kinesis:RegisterStreamConsumer');
+    expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+    expect(polling.consumerNamePrefix).toBeUndefined();
+    const [task] = Object.values(polled.findResources('AWS::ECS::TaskDefinition'));
+    const names = task?.Properties.ContainerDefinitions[0].Environment.map(
+      (variable: { Name: string }) => variable.Name,
+    );
+    expect(names).toContain('STREAM_NAME');
+    expect(names).not.toContain('STREAM_CONSUMER_PREFIX');
+    polled.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MaxCapacity: 30,
+    });
+  });
+
+  it('refuses more push nodes than the stream has consumers free, saying what to do instead', () => {
+    // Arrange: each attempt in a stack of its own.
+    const attempt = (props: Partial<ContainerFanoutServiceProps>) => () => {
+      const { stack } = newStack();
+      const trades = new TradeStream(stack, 'Trades', { alarms: false });
+      const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/example/fanout:1');
+      return new ContainerFanoutService(stack, 'Nodes', { stream: trades.stream, image, ...props });
+    };
+
+    // Act
+    const tooMany = attempt({ maxCapacity: 21 });
+    const tooManyWithProcessor = attempt({ otherStreamConsumers: 1, maxCapacity: 20 });
+    const single = attempt({ minCapacity: 1 });
+
+    // Assert
+    expect(tooMany).toThrow(ConstructPropsError);
+    expect(tooMany).toThrow(
+      /maxCapacity 21 .*at most 20 nodes.*maxCapacity to 20 or fewer.*readMode: 'poll'/,
+    );
+    expect(tooManyWithProcessor).toThrow(/1 are taken by other readers.*at most 19 nodes/);
+    expect(single).toThrow(/needs minCapacity ≥ 2/);
+    expect(attempt({ readMode: 'poll', minCapacity: 1, maxCapacity: 50 })).not.toThrow();
+  });
+
+  it('takes as many push nodes as the stream has consumers free when maxCapacity is unset', () => {
+    // Arrange
+    const { stack } = newStack();
+    const trades = new TradeStream(stack, 'Trades', { alarms: false });
+
+    // Act
+    new ContainerFanoutService(stack, 'Nodes', {
+      stream: trades.stream,
+      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/fanout:1'),
+      otherStreamConsumers: 5,
+    });
+
+    // Assert
+    templateOf(stack).hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 2,
+      MaxCapacity: 15,
+    });
+  });
+
+  it("may decrypt with the stream's own KMS key when it has one", () => {
+    // Arrange
+    const { stack } = newStack();
+    const encryptionKey = new kms.Key(stack, 'StreamKey', { enableKeyRotation: true });
+    const trades = new TradeStream(stack, 'Trades', {
+      alarms: false,
+      streamProps: { encryption: kinesis.StreamEncryption.KMS, encryptionKey },
+    });
+
+    // Act
+    new ContainerFanoutService(stack, 'Nodes', {
+      stream: trades.stream,
+      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/fanout:1'),
+    });
+
+    // Assert
+    expect(actionsOfPolicy(templateOf(stack), 'NodesTaskTaskRoleDefaultPolicy')).toContain(
+      'kms:Decrypt',
+    );
   });
 
   it('sits behind an internet-facing ALB with a WebSocket idle timeout and access logs', () => {

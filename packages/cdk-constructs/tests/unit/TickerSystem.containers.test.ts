@@ -40,6 +40,43 @@ describe("TickerSystem (fanout: 'containers')", { timeout: SYNTH_TIMEOUT }, () =
     });
   });
 
+  it('reads by push: the processor through its consumer, each node through its own, 19 nodes at most', () => {
+    const { template, system } = synthesized;
+
+    template.resourceCountIs('AWS::Kinesis::StreamConsumer', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: {
+        'Fn::GetAtt': [Match.stringLikeRegexp('^TickerProcessorConsumer'), 'ConsumerARN'],
+      },
+    });
+    expect(system.processor.consumer).toBeDefined();
+    expect(system.containerFanout?.consumerNamePrefix).toBeDefined();
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 2,
+      MaxCapacity: 19,
+    });
+  });
+
+  it("with readMode: 'poll', registers no consumer and keeps 20 polling nodes", () => {
+    // Arrange
+    const { stack } = newStack();
+
+    // Act
+    const system = new TickerSystem(stack, 'Ticker', {
+      fanout: 'containers',
+      readMode: 'poll',
+      containerFanout: { dockerfileDirectory: CONTAINER_FIXTURE },
+    });
+
+    // Assert
+    const template = templateOf(stack);
+    template.resourceCountIs('AWS::Kinesis::StreamConsumer', 0);
+    expect(system.containerFanout?.consumerNamePrefix).toBeUndefined();
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MaxCapacity: 20,
+    });
+  });
+
   it('synthesizes in an environment-agnostic stack (no account or region) and passes cdk-nag', () => {
     // Arrange
     const app = new App();
