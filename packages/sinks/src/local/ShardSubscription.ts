@@ -38,6 +38,7 @@ export class ShardSubscription {
   private ended = false;
   private lastEventAt = Date.now();
   private wakeUp: (() => void) | undefined;
+  private wokenWhileReading = false;
   private readonly timers = new Timers();
 
   constructor(
@@ -68,6 +69,8 @@ export class ShardSubscription {
 
   /** A write reached the stream: read now instead of at the next poll. */
   wake(): void {
+    // Woken while reading: that read may have missed the write, so read again at once.
+    if (this.wakeUp === undefined) this.wokenWhileReading = true;
     this.wakeUp?.();
   }
 
@@ -93,6 +96,8 @@ export class ShardSubscription {
         NextShardIterator?: string;
         MillisBehindLatest?: number;
       };
+      // A write that lands from here on may not be in this read's answer.
+      this.wokenWhileReading = false;
       try {
         answer = await callKinesalite(this.options.kinesalite, 'GetRecords', {
           ShardIterator: this.iterator,
@@ -178,6 +183,10 @@ export class ShardSubscription {
 
   /** Waits `ms`, or until woken by a write (or the end). */
   private idle(ms: number): Promise<void> {
+    if (this.wokenWhileReading) {
+      this.wokenWhileReading = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const cancel = this.timers.later(ms, () => done());
       const done = () => {
