@@ -44,7 +44,7 @@ export function resolveNodeCapacity(props: ContainerFanoutServiceProps): NodeCap
       'ContainerFanoutService',
       `maxCapacity ${maxCapacity} is more nodes than the stream has enhanced fan-out consumers for: ` +
         `each node reading by push registers its own, Kinesis allows ${STREAM_CONSUMER_LIMIT} per stream ` +
-        `and ${others} are taken by other readers (otherStreamConsumers), so at most ${free} nodes. ` +
+        `and other readers hold ${others} (otherStreamConsumers), so at most ${free} nodes. ` +
         `Set maxCapacity to ${free} or fewer (give each node more cpu and memory to serve more ` +
         `clients), or readMode: 'poll' (nodes share each shard's 5 reads/s; about 5 nodes per ` +
         'shard before reads throttle).',

@@ -154,7 +154,9 @@ describe('ContainerFanoutService', { timeout: SYNTH_TIMEOUT }, () => {
     expect(tooMany).toThrow(
       /maxCapacity 21 .*at most 20 nodes.*maxCapacity to 20 or fewer.*readMode: 'poll'/,
     );
-    expect(tooManyWithProcessor).toThrow(/1 are taken by other readers.*at most 19 nodes/);
+    expect(tooManyWithProcessor).toThrow(
+      /other readers hold 1 \(otherStreamConsumers\).*at most 19 nodes/,
+    );
     expect(single).toThrow(/needs minCapacity ≥ 2/);
     expect(attempt({ readMode: 'poll', minCapacity: 1, maxCapacity: 50 })).not.toThrow();
   });

@@ -19,6 +19,21 @@ import {
   templateOf,
 } from './helpers/cdk.js';
 
+/**
+ * The event source mapping settings of a processor given `batchSize: 250`, `maxBatchingWindow`
+ * 1 s and `retryAttempts: 5`: the same whether it reads by push or by polling.
+ */
+const MAPPING_SETTINGS = {
+  FunctionName: { Ref: Match.stringLikeRegexp('^ProcessorHandlerFunction') },
+  StartingPosition: 'LATEST',
+  BatchSize: 250,
+  MaximumBatchingWindowInSeconds: 1,
+  MaximumRetryAttempts: 5,
+  BisectBatchOnFunctionError: true,
+  ParallelizationFactor: 1,
+  FunctionResponseTypes: ['ReportBatchItemFailures'],
+};
+
 describe('TradeProcessor', { timeout: SYNTH_TIMEOUT }, () => {
   beforeAll(ensureHandlerBundles, SYNTH_TIMEOUT);
 
@@ -55,14 +70,7 @@ describe('TradeProcessor', { timeout: SYNTH_TIMEOUT }, () => {
         EventSourceArn: {
           'Fn::GetAtt': [Match.stringLikeRegexp('^ProcessorConsumer'), 'ConsumerARN'],
         },
-        FunctionName: { Ref: Match.stringLikeRegexp('^ProcessorHandlerFunction') },
-        StartingPosition: 'LATEST',
-        BatchSize: 250,
-        MaximumBatchingWindowInSeconds: 1,
-        MaximumRetryAttempts: 5,
-        BisectBatchOnFunctionError: true,
-        ParallelizationFactor: 1,
-        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ...MAPPING_SETTINGS,
       });
     });
 
@@ -242,14 +250,7 @@ describe('TradeProcessor', { timeout: SYNTH_TIMEOUT }, () => {
     const template = templateOf(stack);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TradesStream'), 'Arn'] },
-      FunctionName: { Ref: Match.stringLikeRegexp('^ProcessorHandlerFunction') },
-      StartingPosition: 'LATEST',
-      BatchSize: 250,
-      MaximumBatchingWindowInSeconds: 1,
-      MaximumRetryAttempts: 5,
-      BisectBatchOnFunctionError: true,
-      ParallelizationFactor: 1,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ...MAPPING_SETTINGS,
     });
     template.resourceCountIs('AWS::Kinesis::StreamConsumer', 0);
     expect(processor.consumer).toBeUndefined();
