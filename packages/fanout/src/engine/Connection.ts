@@ -26,6 +26,8 @@ export interface ConnectionLink {
   };
   /** Where asynchronous sends and closes are kept until they settle (for `settled()`). */
   readonly work: PendingWork;
+  /** Scheduler time, ms: when a `trades` message left ({@link Connection.lastTradesAt}). */
+  readonly now: () => number;
   readonly onError: (error: unknown) => void;
   /** Hears every {@link ConnectionEvent}. */
   readonly report: (connection: Connection, event: ConnectionEvent) => void;
@@ -57,6 +59,9 @@ export class Connection implements ConnectionRecord {
   private floors: Map<string, number> | undefined;
   /** A send to this connection has not settled yet (asynchronous transports). */
   private inFlight = false;
+  private tradesSentAt = Number.NEGATIVE_INFINITY;
+  /** Its backlogged trades wait for its shard's next flush (a window has not passed yet). */
+  private holdTrades = false;
 
   constructor(
     readonly id: string,
@@ -75,6 +80,14 @@ export class Connection implements ConnectionRecord {
   /** The engine forgot it: from now on nothing is sent or queued. */
   forget(): void {
     this.forgotten = true;
+  }
+
+  /**
+   * When its last `trades` message was handed to the transport, in scheduler time: its shard
+   * sends it a trade at once only when this lies a whole window back.
+   */
+  get lastTradesAt(): number {
+    return this.tradesSentAt;
   }
 
   /** Whether the next flush must treat this connection on its own (a queue, backlog or floors). */
@@ -139,10 +152,13 @@ export class Connection implements ConnectionRecord {
     this.link.report(this, 'waiting');
   }
 
-  /** Sends a window's shared message, or backlogs its trades when it cannot take it now. */
+  /**
+   * Sends a shared `trades` message (a window's, or one trade sent at once), or backlogs its
+   * trades when it cannot take it now.
+   */
   deliverTrades(payload: string, trades: readonly Trade[]): void {
     if (this.queue.length === 0 && !this.hasTradeBacklog && !this.blocked()) {
-      this.send(payload);
+      this.sendTrades(payload);
       return;
     }
     this.backlog(trades);
@@ -151,9 +167,11 @@ export class Connection implements ConnectionRecord {
 
   /**
    * Takes a window on its own (a special connection): the trades past its floors join whatever
-   * waits, and all of it leaves as one message when it can.
+   * waits, and all of it leaves as one message when it can. With `hold`, the trades wait for a
+   * later window (its last `trades` message left less than a window ago); queued protocol
+   * messages still leave.
    */
-  takeWindow(trades: readonly Trade[]): void {
+  takeWindow(trades: readonly Trade[], hold = false): void {
     if (this.closed) return;
     let mine = trades;
     const floors = this.floors;
@@ -161,6 +179,7 @@ export class Connection implements ConnectionRecord {
       mine = trades.filter((trade) => trade.seq > (floors.get(trade.symbol) ?? 0));
       this.floors = undefined;
     }
+    this.holdTrades = hold;
     this.backlog(mine);
     this.drain();
   }
@@ -216,7 +235,14 @@ export class Connection implements ConnectionRecord {
       this.queuedChars -= payload.length;
       this.send(payload);
     }
-    if (!this.hasTradeBacklog || this.queue.length > 0 || this.closed || this.blocked()) return;
+    if (
+      this.holdTrades ||
+      !this.hasTradeBacklog ||
+      this.queue.length > 0 ||
+      this.closed ||
+      this.blocked()
+    )
+      return;
     const latest = this.pendingLatest;
     const all = this.pendingAll;
     this.pendingLatest = undefined;
@@ -230,7 +256,7 @@ export class Connection implements ConnectionRecord {
     } else if (all !== undefined && all.length > 0) {
       payload = buildDeliveries(all, [this], 'all')[0]?.payload;
     }
-    if (payload !== undefined) this.send(payload);
+    if (payload !== undefined) this.sendTrades(payload);
   }
 
   private blocked(): boolean {
@@ -252,6 +278,11 @@ export class Connection implements ConnectionRecord {
     } catch (error) {
       onError(error);
     }
+  }
+
+  private sendTrades(payload: string): void {
+    this.tradesSentAt = this.link.now();
+    this.send(payload);
   }
 
   private send(payload: string): void {

@@ -25,8 +25,8 @@ const PONG = encodeServerMessage({ type: 'pong' });
 
 /**
  * The engine behind {@link createFanout}. Data flows one way: a source trade passes the symbol
- * book, waits in the shards that want it, and leaves on a shard's flush through each connection
- * to the transport; a connection answers with one {@link ConnectionEvent}. Internal: use
+ * book, goes to the shards that want it and leaves through each connection to the transport, at
+ * once or on the shard's flush; a connection answers with one {@link ConnectionEvent}. Internal: use
  * `createFanout`.
  */
 export class FanoutEngine implements Fanout {
@@ -64,6 +64,7 @@ export class FanoutEngine implements Fanout {
       metrics: this.metrics,
       mode: settings.mode,
       maxPendingTrades: settings.maxPendingTrades,
+      directSend: settings.directSend,
     };
     this.shards = Array.from({ length: settings.shards }, (_, i) => new Shard(i, shardContext));
     this.book = new SymbolBook({
@@ -78,6 +79,7 @@ export class FanoutEngine implements Fanout {
       metrics: this.metrics,
       limits: settings,
       work: this.work,
+      now: () => scheduler.now(),
       onError,
       report: (connection, event) => this.hear(connection, event),
     };
