@@ -68,7 +68,10 @@ runSuite(async () => {
     fmt(rate),
     kind,
     fmt(median(runs.map((r) => r.updatesPerSecond))),
-    spread(runs.map((r) => r.serverCpu * 100), 1),
+    spread(
+      runs.map((r) => r.serverCpu * 100),
+      1,
+    ),
     spread(runs.map(cpuPerUpdate), 2),
     spread(runs.map((r) => r.p50)),
     spread(runs.map((r) => r.p99)),
