@@ -2,9 +2,9 @@ import { encodeServerMessage, type ProtocolOutcome, type Trade } from '@market-s
 import { SLOW_CONSUMER_CLOSE_CODE } from '../defaults.js';
 import type { FanoutMetrics } from '../metrics/FanoutMetrics.js';
 import type { ConnectionRecord, DeliveryMode, SendOutcome, Transport } from '../types.js';
-import { buildDeliveries } from './buildDeliveries.js';
 import type { PendingWork } from './PendingWork.js';
 import type { TokenBucket } from './TokenBucket.js';
+import { TradeBacklog } from './TradeBacklog.js';
 
 /**
  * What a connection tells its engine, the only way back from a send:
@@ -51,10 +51,8 @@ export class Connection implements ConnectionRecord {
   /** Messages the transport could not take yet, oldest first (bounded). */
   private readonly queue: string[] = [];
   private queuedChars = 0;
-  /** `latest` mode backlog: the newest undelivered trade per symbol, sent when writable. */
-  private pendingLatest: Map<string, Trade> | undefined;
-  /** `all` mode backlog: every undelivered trade, sent as one message when writable. */
-  private pendingAll: Trade[] | undefined;
+  /** Trades it could not take when they came, sent as one message when it can. */
+  private readonly trades: TradeBacklog;
   /** Per symbol, the `seq` its snapshot carried: trades up to it are not sent again. */
   private floors: Map<string, number> | undefined;
   /** A send to this connection has not settled yet (asynchronous transports). */
@@ -70,7 +68,9 @@ export class Connection implements ConnectionRecord {
     readonly mode: DeliveryMode,
     private readonly bucket: TokenBucket,
     private readonly link: ConnectionLink,
-  ) {}
+  ) {
+    this.trades = new TradeBacklog(mode, () => link.metrics.drop('conflated'));
+  }
 
   /** Whether the engine forgot it (gone, too slow, disconnected): nothing is sent any more. */
   get closed(): boolean {
@@ -111,11 +111,7 @@ export class Connection implements ConnectionRecord {
    * snapshot supersedes them), and floors of removed ones forgotten.
    */
   changeSymbols({ added, removed, symbols }: ProtocolOutcome): void {
-    for (const symbol of added) this.pendingLatest?.delete(symbol);
-    if (this.pendingAll !== undefined && added.length > 0) {
-      const dropped = new Set(added);
-      this.pendingAll = this.pendingAll.filter((trade) => !dropped.has(trade.symbol));
-    }
+    this.trades.forget(added);
     for (const symbol of removed) this.floors?.delete(symbol);
     for (const symbol of added) this.symbolSet.add(symbol);
     for (const symbol of removed) this.symbolSet.delete(symbol);
@@ -196,35 +192,18 @@ export class Connection implements ConnectionRecord {
   }
 
   private get hasTradeBacklog(): boolean {
-    return (this.pendingLatest?.size ?? 0) > 0 || (this.pendingAll?.length ?? 0) > 0;
+    return this.trades.size > 0;
   }
 
   /**
-   * Holds trades it cannot take now: in `latest` mode only the newest per symbol (fresh prices
-   * when it catches up); in `all` mode every one, up to `maxBacklogTrades`, past which it is
-   * closed with 1013.
+   * Holds trades it cannot take now (see {@link TradeBacklog}); past `maxBacklogTrades` in
+   * `all` mode it is closed with 1013.
    */
   private backlog(trades: readonly Trade[]): void {
-    if (this.mode === 'latest') {
-      this.pendingLatest ??= new Map();
-      const pending = this.pendingLatest;
-      for (const trade of trades) {
-        if (!this.symbolSet.has(trade.symbol)) continue;
-        const held = pending.get(trade.symbol);
-        if (held !== undefined && held.seq >= trade.seq) continue;
-        if (held !== undefined) this.link.metrics.drop('conflated');
-        pending.set(trade.symbol, trade);
-      }
-      return;
-    }
-    this.pendingAll ??= [];
-    const pending = this.pendingAll;
-    for (const trade of trades) {
-      if (this.symbolSet.has(trade.symbol)) pending.push(trade);
-    }
+    const waiting = this.trades.add(trades, this.symbolSet);
     const { maxBacklogTrades } = this.link.limits;
-    if (pending.length > maxBacklogTrades) {
-      this.closeSlow(pending.length, `slow consumer: more than ${maxBacklogTrades} trades waiting`);
+    if (this.mode === 'all' && waiting > maxBacklogTrades) {
+      this.closeSlow(waiting, `slow consumer: more than ${maxBacklogTrades} trades waiting`);
     }
   }
 
@@ -243,19 +222,7 @@ export class Connection implements ConnectionRecord {
       this.blocked()
     )
       return;
-    const latest = this.pendingLatest;
-    const all = this.pendingAll;
-    this.pendingLatest = undefined;
-    this.pendingAll = undefined;
-    let payload: string | undefined;
-    if (latest !== undefined && latest.size > 0) {
-      const fresh = this.symbols
-        .map((symbol) => latest.get(symbol))
-        .filter((trade): trade is Trade => trade !== undefined);
-      if (fresh.length > 0) payload = encodeServerMessage({ type: 'trades', trades: fresh });
-    } else if (all !== undefined && all.length > 0) {
-      payload = buildDeliveries(all, [this], 'all')[0]?.payload;
-    }
+    const payload = this.trades.take(this);
     if (payload !== undefined) this.sendTrades(payload);
   }
 

@@ -4,6 +4,7 @@ import type { FanoutMetrics } from '../metrics/FanoutMetrics.js';
 import type { DeliveryMode } from '../types.js';
 import { buildDeliveries } from './buildDeliveries.js';
 import type { Connection } from './Connection.js';
+import { tradesMessage } from './tradesMessage.js';
 import type { WindowGovernor } from './WindowGovernor.js';
 
 /** What every shard of one engine shares. */
@@ -18,9 +19,6 @@ export interface ShardContext {
   /** Send a trade at once to subscribers whose last `trades` message left a window ago. */
   readonly directSend: boolean;
 }
-
-const PREFIX = '{"type":"trades","trades":[';
-const SUFFIX = ']}';
 
 /**
  * One shard of the engine: its connections, who holds each symbol, the trades waiting for its
@@ -206,7 +204,7 @@ export class Shard {
       // Sending at once is flushing too: the governor counts it, so a load of direct sends
       // widens the window (and more of the load is then merged) as a load of flushes would.
       const started = governor.start();
-      const payload = PREFIX + JSON.stringify(trade) + SUFFIX;
+      const payload = tradesMessage([JSON.stringify(trade)]);
       const one = [trade];
       for (const connection of receivers) connection.deliverTrades(payload, one);
       metrics.observeLatency(now - trade.timestamp, receivers.length);
