@@ -18,6 +18,7 @@ import { Shard } from './Shard.js';
 import { SymbolBook } from './SymbolBook.js';
 import { shardOf } from './shardOf.js';
 import { TokenBucket } from './TokenBucket.js';
+import { tradesMessage } from './tradesMessage.js';
 import type { ConnectOptions, Fanout, FanoutOptions } from './types.js';
 import { WindowGovernor } from './WindowGovernor.js';
 
@@ -58,6 +59,16 @@ export class FanoutEngine implements Fanout {
       now: () => scheduler.now(),
       clock: settings.clock,
     });
+    // Every shard sending a trade at once sends the same text: serialized once per trade.
+    let lastTrade: Trade | undefined;
+    let lastMessage = '';
+    const messageOf = (trade: Trade): string => {
+      if (trade !== lastTrade) {
+        lastTrade = trade;
+        lastMessage = tradesMessage([JSON.stringify(trade)]);
+      }
+      return lastMessage;
+    };
     const shardContext = {
       scheduler,
       governor,
@@ -65,6 +76,7 @@ export class FanoutEngine implements Fanout {
       mode: settings.mode,
       maxPendingTrades: settings.maxPendingTrades,
       directSend: settings.directSend,
+      messageOf,
     };
     this.shards = Array.from({ length: settings.shards }, (_, i) => new Shard(i, shardContext));
     this.book = new SymbolBook({

@@ -4,7 +4,7 @@ import type { FanoutMetrics } from '../metrics/FanoutMetrics.js';
 import type { DeliveryMode } from '../types.js';
 import { buildDeliveries } from './buildDeliveries.js';
 import type { Connection } from './Connection.js';
-import { tradesMessage } from './tradesMessage.js';
+import { HeldConnections, type HeldWindow } from './HeldConnections.js';
 import type { WindowGovernor } from './WindowGovernor.js';
 
 /** What every shard of one engine shares. */
@@ -18,6 +18,8 @@ export interface ShardContext {
   readonly maxPendingTrades: number;
   /** Send a trade at once to subscribers whose last `trades` message left a window ago. */
   readonly directSend: boolean;
+  /** The one-trade `trades` message of a trade, shared by every shard that sends it at once. */
+  readonly messageOf: (trade: Trade) => string;
 }
 
 /**
@@ -39,10 +41,8 @@ export class Shard {
   private pending: Trade[] = [];
   /** Per pending trade, its subscribers that did not get it at once, by mode (`directSend`). */
   private missed: { all: number; latest: number }[] = [];
-  /** Connections that missed a pending trade, and the index of the first they missed. */
-  private held = new Map<Connection, number>();
-  /** Connections sent at once a trade that is also pending: they take only what they missed. */
-  private partial = new Set<Connection>();
+  /** Connections that missed a pending trade (`directSend`). */
+  private readonly held = new HeldConnections();
   /** The earliest the armed flush should run: a window after its held subscribers' last send. */
   private dueAt = Number.NEGATIVE_INFINITY;
   /** Connections the next flush treats one by one (snapshot floors, queues, backlogs). */
@@ -66,12 +66,12 @@ export class Shard {
     this.connections.delete(connection.id);
     this.special.delete(connection);
     this.held.delete(connection);
-    this.partial.delete(connection);
     this.count(connection.symbols, connection, -1);
   }
 
   /** Counts a connection's subscribers of `symbols` in (`1`) or out (`-1`). */
   count(symbols: readonly string[], connection: Connection, delta: 1 | -1): void {
+    this.held.count(symbols, connection, delta);
     for (const symbol of symbols) {
       let counts = this.subscribers.get(symbol);
       if (counts === undefined) {
@@ -127,12 +127,9 @@ export class Shard {
     const started = governor.start();
     const trades = this.pending;
     const missed = this.missed;
-    const held = this.held;
-    const partial = this.partial;
+    const held = this.held.take();
     this.pending = [];
     this.missed = [];
-    this.held = new Map();
-    this.partial = new Set();
 
     const special = this.special.size > 0 ? [...this.special] : [];
     this.special.clear();
@@ -140,7 +137,7 @@ export class Shard {
       const skip = new Set(special);
       let regular: Iterable<Connection>;
       if (directSend) {
-        regular = this.takeHeld(trades, held, skip, partial, cutoff);
+        regular = this.takeHeld(trades, held, skip, cutoff);
       } else {
         regular =
           special.length === 0
@@ -155,7 +152,7 @@ export class Shard {
       let mine = trades;
       let hold = false;
       if (directSend) {
-        const from = held.get(connection);
+        const from = held.from.get(connection);
         mine = from === undefined ? [] : trades.slice(from);
         hold = connection.lastTradesAt > cutoff;
       }
@@ -187,24 +184,32 @@ export class Shard {
     const { scheduler, governor, metrics } = this.context;
     const now = scheduler.now();
     const cutoff = now - governor.intervalMs;
+    const members = this.members.get(trade.symbol);
+    if (members === undefined) return false;
+    if (this.held.holdAll(trade.symbol, members.size)) {
+      // Busy: every subscriber here waits for the flush already (and counted in `dueAt`).
+      const { all, latest } = this.subscribers.get(trade.symbol)!;
+      this.missed.push({ all, latest });
+      return true;
+    }
     const receivers: Connection[] = [];
     const missed = { all: 0, latest: 0 };
     let lastSent = Number.NEGATIVE_INFINITY;
-    for (const connection of this.members.get(trade.symbol) ?? []) {
+    for (const connection of members) {
       const isHeld = this.held.has(connection);
       if (!isHeld && !connection.special && connection.lastTradesAt <= cutoff) {
         receivers.push(connection);
         continue;
       }
       missed[connection.mode]++;
-      if (!isHeld) this.held.set(connection, this.pending.length);
+      this.held.hold(connection, this.pending.length);
       lastSent = Math.max(lastSent, connection.lastTradesAt);
     }
     if (receivers.length > 0) {
       // Sending at once is flushing too: the governor counts it, so a load of direct sends
       // widens the window (and more of the load is then merged) as a load of flushes would.
       const started = governor.start();
-      const payload = tradesMessage([JSON.stringify(trade)]);
+      const payload = this.context.messageOf(trade);
       const one = [trade];
       for (const connection of receivers) connection.deliverTrades(payload, one);
       metrics.observeLatency(now - trade.timestamp, receivers.length);
@@ -212,7 +217,7 @@ export class Shard {
       metrics.flushIntervalMs = governor.intervalMs;
     }
     if (missed.all + missed.latest === 0) return false;
-    for (const connection of receivers) this.partial.add(connection);
+    for (const connection of receivers) this.held.sentPart(connection);
     this.missed.push(missed);
     // The flush armed now waits until the held subscribers' window has passed (at most one
     // window from now), so it does not find them still inside it and hold them once more.
@@ -227,16 +232,15 @@ export class Shard {
    */
   private takeHeld(
     trades: readonly Trade[],
-    held: ReadonlyMap<Connection, number>,
+    held: HeldWindow,
     special: ReadonlySet<Connection>,
-    partial: ReadonlySet<Connection>,
     cutoff: number,
   ): Connection[] {
     const shared: Connection[] = [];
-    for (const [connection, from] of held) {
+    for (const [connection, from] of held.from) {
       if (special.has(connection)) continue;
       const early = connection.lastTradesAt > cutoff;
-      if (!early && !partial.has(connection)) {
+      if (!early && !held.partial.has(connection)) {
         shared.push(connection);
         continue;
       }

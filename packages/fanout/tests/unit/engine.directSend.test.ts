@@ -28,12 +28,13 @@ function setup(options: Partial<FanoutOptions> = {}) {
     times.push(scheduler.now());
     sentAt.set(id, times);
   };
-  /** When each `trades` message to `id` left. */
-  const tradeTimes = (id: string) => {
+  /** When each `trades` message to `id` left (from its message `from` on). */
+  const tradeTimes = (id: string, from = 0) => {
     const times = sentAt.get(id) ?? [];
     return transport
       .messages(id)
       .map((message, i) => ({ message, at: times[i]! }))
+      .slice(from)
       .filter(({ message }) => message.type === 'trades')
       .map(({ at }) => at);
   };
@@ -176,6 +177,67 @@ describe('createFanout() with directSend', () => {
               expect(seqs.at(-1)).toBe(count === 0 ? undefined : count);
             }
           }
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('keeps every symbol in order, without repeats, while connections subscribe, unsubscribe and leave', () => {
+    const churn = fc.array(
+      fc.record({
+        gap: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 70 })),
+        symbol: fc.constantFrom(...SYMBOLS),
+        change: fc.option(
+          fc.record({
+            id: fc.constantFrom('a', 'b', 'c'),
+            action: fc.constantFrom('subscribe', 'unsubscribe', 'reconnect'),
+            symbol: fc.constantFrom(...SYMBOLS),
+          }),
+          { freq: 3 },
+        ),
+      }),
+      { minLength: 1, maxLength: 60 },
+    );
+    fc.assert(
+      fc.property(churn, (load) => {
+        const { scheduler, transport, fanout, tradeTimes } = setup({ mode: 'all', shards: 1 });
+        for (const id of ['a', 'b', 'c']) fanout.connect(id, { symbols: ['A', 'B'] });
+        const published = new Map<string, number>();
+        const since = new Map<string, number>();
+        let time = 0;
+        for (const { gap, symbol, change } of load) {
+          time += gap;
+          advanceTo(scheduler, time);
+          if (change?.action === 'reconnect') {
+            fanout.disconnect(change.id);
+            since.set(change.id, transport.messages(change.id).length);
+            fanout.connect(change.id, { symbols: [change.symbol] });
+          } else if (change !== null) {
+            const message = { action: change.action, symbols: [change.symbol] };
+            fanout.handleMessage(change.id, JSON.stringify(message));
+          }
+          const seq = (published.get(symbol) ?? 0) + 1;
+          published.set(symbol, seq);
+          fanout.publish(trade(symbol, seq, time));
+        }
+        advanceTo(scheduler, time + 4 * WINDOW);
+
+        for (const id of ['a', 'b', 'c']) {
+          const from = since.get(id) ?? 0;
+          // A snapshot may repeat the newest trade (a symbol subscribed again); trades never do.
+          const last = new Map<string, number>();
+          let inOrder = true;
+          for (const message of transport.messages(id).slice(from)) {
+            if (message.type !== 'trades' && message.type !== 'snapshot') continue;
+            for (const { symbol, seq } of message.trades) {
+              const before = last.get(symbol) ?? 0;
+              inOrder &&= message.type === 'snapshot' ? seq >= before : seq > before;
+              last.set(symbol, seq);
+            }
+          }
+          expect(inOrder).toBe(true);
+          expect(gaps(tradeTimes(id, from)).every((gap) => gap >= WINDOW)).toBe(true);
         }
       }),
       { numRuns: 150 },
