@@ -49,8 +49,9 @@ import type { Fanout, FanoutOptions } from './types.js';
  *   window sends about one message per busy connection whatever its length, so twice the
  *   window halves the load. The window moves at most ×1.5 per adjustment, ignores changes
  *   under 10%, and stays within `flushIntervalMs` and `maxFlushIntervalMs`. CPU time, not wall
- *   time, so a machine busy with other processes does not widen it (that would only add latency). Under overload every connection gets
- *   fewer, larger messages at the same pace, rather than the engine falling behind.
+ *   time, so a machine busy with other processes does not widen it (that would only add
+ *   latency). Under overload every connection gets fewer, larger messages at the same pace,
+ *   rather than the engine falling behind.
  *
  * @param options - See {@link FanoutOptions}.
  * @returns The engine.
