@@ -5,9 +5,11 @@ import {
   DeleteStreamCommand,
   DescribeStreamSummaryCommand,
   KinesisClient,
+  ListStreamConsumersCommand,
   PutRecordCommand,
 } from '@aws-sdk/client-kinesis';
 import type { ServerMessage } from '@market-stream/core';
+import { startLocalKinesis } from '@market-stream/sinks/local';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 // @ts-expect-error kinesalite ships no types
 import kinesalite from 'kinesalite';
@@ -23,6 +25,7 @@ interface FanoutNodeModule {
     host?: string;
     mode?: 'all' | 'latest';
     kinesis?: KinesisClient;
+    consumerName?: string;
   }): Promise<{ port: number; failed: Promise<string>; close(): Promise<void> }>;
 }
 type FanoutNode = Awaited<ReturnType<FanoutNodeModule['startFanoutNode']>>;
@@ -164,5 +167,77 @@ describe('the container fan-out node (containers/fanout-node/node.mjs)', () => {
     expect(reason).toMatch(/source/);
     expect(await healthz(node)).toEqual({ status: 503, body: { status: 'down', reason } });
     expect(await upgradeStatus(node)).toBe(503);
+  });
+});
+
+describe('the container fan-out node reading by push (consumerName)', () => {
+  it('reads through a consumer of its own, delivers a trade, and deregisters it on close()', async () => {
+    // Arrange: the local Kinesis with enhanced fan-out, a stream, a node with a consumer name.
+    const { startFanoutNode } = (await import(nodeModulePath)) as FanoutNodeModule;
+    const local = await startLocalKinesis({
+      streamStateMs: 0,
+      consumerActivationMs: 0,
+      consumerDeletionMs: 0,
+    });
+    const kinesis = new KinesisClient({
+      endpoint: local.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    try {
+      await kinesis.send(new CreateStreamCommand({ StreamName: 'pushed', ShardCount: 1 }));
+      const { StreamDescriptionSummary } = await kinesis.send(
+        new DescribeStreamSummaryCommand({ StreamName: 'pushed' }),
+      );
+      const streamArn = StreamDescriptionSummary!.StreamARN!;
+      const node = await startFanoutNode({
+        streamName: 'pushed',
+        port: 0,
+        host: '127.0.0.1',
+        kinesis,
+        consumerName: 'nodes-test',
+      });
+      const client = new WebSocket(`ws://127.0.0.1:${node.port}/ws?symbols=AAPL`);
+      const gotTrade = new Promise<ServerMessage>((resolve) =>
+        client.on('message', (data) => {
+          const message = JSON.parse(String(data)) as ServerMessage;
+          if (message.type === 'trades') resolve(message);
+        }),
+      );
+      await once(client, 'open');
+
+      // Act: write (bounded) until the node's push reader, which starts at `latest`, sees one.
+      const names = async () =>
+        (
+          (await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streamArn })))
+            .Consumers ?? []
+        ).map((consumer) => consumer.ConsumerName);
+      for (let seq = 1; seq <= 50; seq++) {
+        await kinesis.send(
+          new PutRecordCommand({
+            StreamName: 'pushed',
+            PartitionKey: 'AAPL',
+            Data: new TextEncoder().encode(JSON.stringify(tradeFactory({ symbol: 'AAPL', seq }))),
+          }),
+        );
+        const done = await Promise.race([
+          gotTrade.then(() => true),
+          new Promise((r) => setTimeout(() => r(false), 100)),
+        ]);
+        if (done) break;
+      }
+      const message = await within(gotTrade, 1_000);
+      const registered = await names();
+      client.close();
+      await node.close();
+
+      // Assert
+      expect(message.type === 'trades' && message.trades[0]?.symbol).toBe('AAPL');
+      expect(registered).toEqual(['nodes-test']);
+      expect(await names()).toEqual([]);
+    } finally {
+      kinesis.destroy();
+      await local.close();
+    }
   });
 });
