@@ -2,9 +2,9 @@ import { encodeServerMessage, type ProtocolOutcome, type Trade } from '@market-s
 import { SLOW_CONSUMER_CLOSE_CODE } from '../defaults.js';
 import type { FanoutMetrics } from '../metrics/FanoutMetrics.js';
 import type { ConnectionRecord, DeliveryMode, SendOutcome, Transport } from '../types.js';
+import { buildDeliveries } from './buildDeliveries.js';
 import type { PendingWork } from './PendingWork.js';
 import type { TokenBucket } from './TokenBucket.js';
-import { TradeBacklog } from './TradeBacklog.js';
 
 /**
  * What a connection tells its engine, the only way back from a send:
@@ -26,8 +26,6 @@ export interface ConnectionLink {
   };
   /** Where asynchronous sends and closes are kept until they settle (for `settled()`). */
   readonly work: PendingWork;
-  /** Scheduler time, ms: when a `trades` message left ({@link Connection.lastTradesAt}). */
-  readonly now: () => number;
   readonly onError: (error: unknown) => void;
   /** Hears every {@link ConnectionEvent}. */
   readonly report: (connection: Connection, event: ConnectionEvent) => void;
@@ -51,15 +49,14 @@ export class Connection implements ConnectionRecord {
   /** Messages the transport could not take yet, oldest first (bounded). */
   private readonly queue: string[] = [];
   private queuedChars = 0;
-  /** Trades it could not take when they came, sent as one message when it can. */
-  private readonly trades: TradeBacklog;
+  /** `latest` mode backlog: the newest undelivered trade per symbol, sent when writable. */
+  private pendingLatest: Map<string, Trade> | undefined;
+  /** `all` mode backlog: every undelivered trade, sent as one message when writable. */
+  private pendingAll: Trade[] | undefined;
   /** Per symbol, the `seq` its snapshot carried: trades up to it are not sent again. */
   private floors: Map<string, number> | undefined;
   /** A send to this connection has not settled yet (asynchronous transports). */
   private inFlight = false;
-  private tradesSentAt = Number.NEGATIVE_INFINITY;
-  /** Its backlogged trades wait for its shard's next flush (a window has not passed yet). */
-  private holdTrades = false;
 
   constructor(
     readonly id: string,
@@ -68,9 +65,7 @@ export class Connection implements ConnectionRecord {
     readonly mode: DeliveryMode,
     private readonly bucket: TokenBucket,
     private readonly link: ConnectionLink,
-  ) {
-    this.trades = new TradeBacklog(mode, () => link.metrics.drop('conflated'));
-  }
+  ) {}
 
   /** Whether the engine forgot it (gone, too slow, disconnected): nothing is sent any more. */
   get closed(): boolean {
@@ -80,14 +75,6 @@ export class Connection implements ConnectionRecord {
   /** The engine forgot it: from now on nothing is sent or queued. */
   forget(): void {
     this.forgotten = true;
-  }
-
-  /**
-   * When its last `trades` message was handed to the transport, in scheduler time: its shard
-   * sends it a trade at once only when this lies a whole window back.
-   */
-  get lastTradesAt(): number {
-    return this.tradesSentAt;
   }
 
   /** Whether the next flush must treat this connection on its own (a queue, backlog or floors). */
@@ -111,7 +98,11 @@ export class Connection implements ConnectionRecord {
    * snapshot supersedes them), and floors of removed ones forgotten.
    */
   changeSymbols({ added, removed, symbols }: ProtocolOutcome): void {
-    this.trades.forget(added);
+    for (const symbol of added) this.pendingLatest?.delete(symbol);
+    if (this.pendingAll !== undefined && added.length > 0) {
+      const dropped = new Set(added);
+      this.pendingAll = this.pendingAll.filter((trade) => !dropped.has(trade.symbol));
+    }
     for (const symbol of removed) this.floors?.delete(symbol);
     for (const symbol of added) this.symbolSet.add(symbol);
     for (const symbol of removed) this.symbolSet.delete(symbol);
@@ -148,13 +139,10 @@ export class Connection implements ConnectionRecord {
     this.link.report(this, 'waiting');
   }
 
-  /**
-   * Sends a shared `trades` message (a window's, or one trade sent at once), or backlogs its
-   * trades when it cannot take it now.
-   */
+  /** Sends a window's shared message, or backlogs its trades when it cannot take it now. */
   deliverTrades(payload: string, trades: readonly Trade[]): void {
     if (this.queue.length === 0 && !this.hasTradeBacklog && !this.blocked()) {
-      this.sendTrades(payload);
+      this.send(payload);
       return;
     }
     this.backlog(trades);
@@ -163,11 +151,9 @@ export class Connection implements ConnectionRecord {
 
   /**
    * Takes a window on its own (a special connection): the trades past its floors join whatever
-   * waits, and all of it leaves as one message when it can. With `hold`, the trades wait for a
-   * later window (its last `trades` message left less than a window ago); queued protocol
-   * messages still leave.
+   * waits, and all of it leaves as one message when it can.
    */
-  takeWindow(trades: readonly Trade[], hold = false): void {
+  takeWindow(trades: readonly Trade[]): void {
     if (this.closed) return;
     let mine = trades;
     const floors = this.floors;
@@ -175,7 +161,6 @@ export class Connection implements ConnectionRecord {
       mine = trades.filter((trade) => trade.seq > (floors.get(trade.symbol) ?? 0));
       this.floors = undefined;
     }
-    this.holdTrades = hold;
     this.backlog(mine);
     this.drain();
   }
@@ -192,18 +177,35 @@ export class Connection implements ConnectionRecord {
   }
 
   private get hasTradeBacklog(): boolean {
-    return this.trades.size > 0;
+    return (this.pendingLatest?.size ?? 0) > 0 || (this.pendingAll?.length ?? 0) > 0;
   }
 
   /**
-   * Holds trades it cannot take now (see {@link TradeBacklog}); past `maxBacklogTrades` in
-   * `all` mode it is closed with 1013.
+   * Holds trades it cannot take now: in `latest` mode only the newest per symbol (fresh prices
+   * when it catches up); in `all` mode every one, up to `maxBacklogTrades`, past which it is
+   * closed with 1013.
    */
   private backlog(trades: readonly Trade[]): void {
-    const waiting = this.trades.add(trades, this.symbolSet);
+    if (this.mode === 'latest') {
+      this.pendingLatest ??= new Map();
+      const pending = this.pendingLatest;
+      for (const trade of trades) {
+        if (!this.symbolSet.has(trade.symbol)) continue;
+        const held = pending.get(trade.symbol);
+        if (held !== undefined && held.seq >= trade.seq) continue;
+        if (held !== undefined) this.link.metrics.drop('conflated');
+        pending.set(trade.symbol, trade);
+      }
+      return;
+    }
+    this.pendingAll ??= [];
+    const pending = this.pendingAll;
+    for (const trade of trades) {
+      if (this.symbolSet.has(trade.symbol)) pending.push(trade);
+    }
     const { maxBacklogTrades } = this.link.limits;
-    if (this.mode === 'all' && waiting > maxBacklogTrades) {
-      this.closeSlow(waiting, `slow consumer: more than ${maxBacklogTrades} trades waiting`);
+    if (pending.length > maxBacklogTrades) {
+      this.closeSlow(pending.length, `slow consumer: more than ${maxBacklogTrades} trades waiting`);
     }
   }
 
@@ -214,16 +216,21 @@ export class Connection implements ConnectionRecord {
       this.queuedChars -= payload.length;
       this.send(payload);
     }
-    if (
-      this.holdTrades ||
-      !this.hasTradeBacklog ||
-      this.queue.length > 0 ||
-      this.closed ||
-      this.blocked()
-    )
-      return;
-    const payload = this.trades.take(this);
-    if (payload !== undefined) this.sendTrades(payload);
+    if (!this.hasTradeBacklog || this.queue.length > 0 || this.closed || this.blocked()) return;
+    const latest = this.pendingLatest;
+    const all = this.pendingAll;
+    this.pendingLatest = undefined;
+    this.pendingAll = undefined;
+    let payload: string | undefined;
+    if (latest !== undefined && latest.size > 0) {
+      const fresh = this.symbols
+        .map((symbol) => latest.get(symbol))
+        .filter((trade): trade is Trade => trade !== undefined);
+      if (fresh.length > 0) payload = encodeServerMessage({ type: 'trades', trades: fresh });
+    } else if (all !== undefined && all.length > 0) {
+      payload = buildDeliveries(all, [this], 'all')[0]?.payload;
+    }
+    if (payload !== undefined) this.send(payload);
   }
 
   private blocked(): boolean {
@@ -245,11 +252,6 @@ export class Connection implements ConnectionRecord {
     } catch (error) {
       onError(error);
     }
-  }
-
-  private sendTrades(payload: string): void {
-    this.tradesSentAt = this.link.now();
-    this.send(payload);
   }
 
   private send(payload: string): void {

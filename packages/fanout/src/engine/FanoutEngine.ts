@@ -18,7 +18,6 @@ import { Shard } from './Shard.js';
 import { SymbolBook } from './SymbolBook.js';
 import { shardOf } from './shardOf.js';
 import { TokenBucket } from './TokenBucket.js';
-import { tradesMessage } from './tradesMessage.js';
 import type { ConnectOptions, Fanout, FanoutOptions } from './types.js';
 import { WindowGovernor } from './WindowGovernor.js';
 
@@ -26,8 +25,8 @@ const PONG = encodeServerMessage({ type: 'pong' });
 
 /**
  * The engine behind {@link createFanout}. Data flows one way: a source trade passes the symbol
- * book, goes to the shards that want it and leaves through each connection to the transport, at
- * once or on the shard's flush; a connection answers with one {@link ConnectionEvent}. Internal: use
+ * book, waits in the shards that want it, and leaves on a shard's flush through each connection
+ * to the transport; a connection answers with one {@link ConnectionEvent}. Internal: use
  * `createFanout`.
  */
 export class FanoutEngine implements Fanout {
@@ -59,24 +58,12 @@ export class FanoutEngine implements Fanout {
       now: () => scheduler.now(),
       clock: settings.clock,
     });
-    // Every shard sending a trade at once sends the same text: serialized once per trade.
-    let lastTrade: Trade | undefined;
-    let lastMessage = '';
-    const messageOf = (trade: Trade): string => {
-      if (trade !== lastTrade) {
-        lastTrade = trade;
-        lastMessage = tradesMessage([JSON.stringify(trade)]);
-      }
-      return lastMessage;
-    };
     const shardContext = {
       scheduler,
       governor,
       metrics: this.metrics,
       mode: settings.mode,
       maxPendingTrades: settings.maxPendingTrades,
-      directSend: settings.directSend,
-      messageOf,
     };
     this.shards = Array.from({ length: settings.shards }, (_, i) => new Shard(i, shardContext));
     this.book = new SymbolBook({
@@ -91,7 +78,6 @@ export class FanoutEngine implements Fanout {
       metrics: this.metrics,
       limits: settings,
       work: this.work,
-      now: () => scheduler.now(),
       onError,
       report: (connection, event) => this.hear(connection, event),
     };

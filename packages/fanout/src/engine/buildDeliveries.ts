@@ -1,6 +1,5 @@
 import type { Trade } from '@market-stream/core';
 import type { ConnectionRecord, DeliveryMode } from '../types.js';
-import { tradesMessage } from './tradesMessage.js';
 
 /**
  * One serialized `trades` message and every connection it goes to.
@@ -18,6 +17,9 @@ export interface Delivery {
   /** Connections that receive exactly this payload. */
   connectionIds: string[];
 }
+
+const PREFIX = '{"type":"trades","trades":[';
+const SUFFIX = ']}';
 
 /**
  * Turns one flush window's trades into the `trades` messages of the wire protocol: one message
@@ -98,8 +100,12 @@ export function buildDeliveries(
 
   const deliveries: Delivery[] = [];
   for (const group of groups.values()) {
-    const parts = group.symbols.map((ordinal) => fragments.get(ordinal, group.mode));
-    deliveries.push({ payload: tradesMessage(parts), connectionIds: group.ids });
+    let body = '';
+    for (const ordinal of group.symbols) {
+      const fragment = fragments.get(ordinal, group.mode);
+      body = body === '' ? fragment : `${body},${fragment}`;
+    }
+    deliveries.push({ payload: PREFIX + body + SUFFIX, connectionIds: group.ids });
   }
   return deliveries;
 }

@@ -6,15 +6,10 @@ import type { Fanout, FanoutOptions } from './types.js';
  * protocol of DESIGN.md to the connections its transport registers.
  *
  * Guarantees:
- * - **At once, or batched**: with `directSend` (default), a connection whose last `trades`
- *   message left a window ago or more, and for which nothing waits, gets a trade the moment it
- *   arrives (one payload per trade, shared); while its updates come faster, they are held and
- *   merged at its shard's next flush, no sooner than a window after its last one, so a busy
- *   connection gets at most one `trades` message per window and nothing overtakes a held trade.
- *   A shard flushes at most once per window, counted from its last flush; each flush every
- *   connection with updates gets one `trades` message holding only its subscribed symbols, per
- *   symbol in `seq` order; connections that get the same updates share one payload, serialized
- *   once (see `buildDeliveries`). `directSend: false`: every trade waits for the flush.
+ * - **Batching**: a shard flushes at most once per window, counted from its last flush (after a
+ *   quiet spell a trade leaves on the next tick); each flush every connection with updates gets one `trades` message
+ *   holding only its subscribed symbols, per symbol in `seq` order; connections that get the
+ *   same updates share one payload, serialized once (see `buildDeliveries`).
  * - **Modes**: `latest` sends the newest trade per symbol per window; `all` sends every trade,
  *   in order, nothing skipped. Source trades whose `seq` is not above the newest seen for their
  *   symbol are dropped as duplicates (`stale`); a source that restarts its sequence needs a new
@@ -45,13 +40,12 @@ import type { Fanout, FanoutOptions } from './types.js';
  *   `maxPendingTrades`.
  * - **Adaptive window**: every four windows the engine compares the CPU time it spent flushing
  *   with the time passed, smoothed across those periods, and sizes the window so that flushing
- *   takes `targetFlushLoad` (65%) of the time (sends made at once count as flushing): a
- *   window sends about one message per busy connection whatever its length, so twice the
- *   window halves the load. The window moves at most ×1.5 per adjustment, ignores changes
- *   under 10%, and stays within `flushIntervalMs` and `maxFlushIntervalMs`. CPU time, not wall
- *   time, so a machine busy with other processes does not widen it (that would only add
- *   latency). Under overload every connection gets fewer, larger messages at the same pace,
- *   rather than the engine falling behind.
+ *   takes `targetFlushLoad` (65%) of the time: a window sends about one message per busy
+ *   connection whatever its length, so twice the window halves the load. The window moves at
+ *   most ×1.5 per adjustment, ignores changes under 10%, and stays within `flushIntervalMs`
+ *   and `maxFlushIntervalMs`. CPU time, not wall time, so a machine busy with other processes
+ *   does not widen it (that would only add latency). Under overload every connection gets
+ *   fewer, larger messages at the same pace, rather than the engine falling behind.
  *
  * @param options - See {@link FanoutOptions}.
  * @returns The engine.

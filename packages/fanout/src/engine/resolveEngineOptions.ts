@@ -42,7 +42,6 @@ export function resolveEngineOptions(options: FanoutOptions): EngineSettings {
     maxBacklogTrades: options.maxBacklogTrades ?? ENGINE_DEFAULTS.maxBacklogTrades,
     maxPendingTrades: options.maxPendingTrades ?? ENGINE_DEFAULTS.maxPendingTrades,
     validateTrades: options.validateTrades ?? ENGINE_DEFAULTS.validateTrades,
-    directSend: options.directSend ?? ENGINE_DEFAULTS.directSend,
     maxSeqGap: options.maxSeqGap ?? ENGINE_DEFAULTS.maxSeqGap,
     maxSymbols: options.maxSymbols ?? ENGINE_DEFAULTS.maxSymbols,
     scheduler: options.scheduler ?? asyncScheduler,

@@ -90,17 +90,6 @@ export interface FanoutOptions {
    */
   maxPendingTrades?: number;
   /**
-   * Send a trade at once, as its own `trades` message, to a connection whose last `trades`
-   * message left more than a window ago and that waits for nothing (no queue, backlog or
-   * snapshot). Only while its updates come faster than the window allows are they held and
-   * merged at its shard's next flush: a quiet connection sees a direct send's latency, a busy one
-   * gets at most one `trades` message per window. Per symbol the order holds across both paths
-   * (`all`: every trade once, in `seq` order; `latest`: the newest). `false` keeps window-only
-   * batching: every trade waits for its shard's flush.
-   * @default true
-   */
-  directSend?: boolean;
-  /**
    * Check every source value with `validateTrade` and drop invalid ones (`invalid_trade`).
    * @default true
    */
