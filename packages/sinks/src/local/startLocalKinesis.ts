@@ -185,6 +185,8 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
   // One port for both: an HTTP/2 client opens with the connection preface ("PRI * HTTP/2.0").
   const tcp = createTcpServer((socket) => {
     sockets.add(socket);
+    // Events are small writes: without this, Nagle and delayed ACKs hold some for ~40 ms.
+    socket.setNoDelay(true);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     socket.once('data', (chunk: Buffer) => {
