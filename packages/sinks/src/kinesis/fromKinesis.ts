@@ -2,6 +2,7 @@ import type { Trade } from '@market-stream/core';
 import { Observable } from 'rxjs';
 import { FROM_KINESIS_DEFAULTS } from '../defaults.js';
 import { KinesisReadError } from '../errors.js';
+import { definedOnly } from '../internal/definedOnly.js';
 import { KinesisStreamReader, type ResolvedFromKinesisOptions } from './KinesisStreamReader.js';
 import type { FromKinesisOptions } from './readerTypes.js';
 
@@ -104,8 +105,4 @@ function resolveOptions(options: FromKinesisOptions): ResolvedFromKinesisOptions
     throw invalid('maxRetries must be an integer ≥ 0');
   }
   return resolved;
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

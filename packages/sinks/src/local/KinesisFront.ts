@@ -221,8 +221,8 @@ export class KinesisFront {
 
   /** The stream an ARN names, checked to exist. */
   private async streamNameOf(streamArn: string): Promise<string> {
-    const name = streamArn.slice(streamArn.indexOf(':stream/') + ':stream/'.length);
-    if (!streamArn.includes(':stream/') || name === '') {
+    const name = parseStreamArn(streamArn);
+    if (name === undefined) {
       throw new KinesisApiError('InvalidArgumentException', `${streamArn} is not a stream ARN`);
     }
     await callKinesalite(this.kinesalite, 'DescribeStreamSummary', { StreamName: name });
@@ -240,7 +240,8 @@ export class KinesisFront {
       return;
     }
     const name =
-      input.StreamName ?? input.StreamARN?.slice(input.StreamARN.indexOf(':stream/') + 8);
+      input.StreamName ??
+      (input.StreamARN === undefined ? undefined : parseStreamArn(input.StreamARN));
     if (operation === 'DeleteStream') {
       if (name !== undefined) this.consumers.forgetStream(name);
       return;
@@ -259,4 +260,12 @@ function requireName(name: unknown): string {
     );
   }
   return name;
+}
+
+/** The stream an ARN names (`arn:…:stream/NAME`), or `undefined` when it names none. */
+function parseStreamArn(streamArn: string): string | undefined {
+  const marker = ':stream/';
+  const at = streamArn.indexOf(marker);
+  const name = at < 0 ? '' : streamArn.slice(at + marker.length);
+  return name === '' ? undefined : name;
 }

@@ -7,6 +7,7 @@ import {
   type Socket,
 } from 'node:net';
 import { Duplex } from 'node:stream';
+import { definedOnly } from '../internal/definedOnly.js';
 import { KinesisFront } from './KinesisFront.js';
 import { KinesisApiError } from './kinesaliteCall.js';
 import { LOCAL_KINESIS_DEFAULTS } from './localKinesisDefaults.js';
@@ -271,8 +272,4 @@ function listen(server: Server, port: number, host: string): Promise<void> {
       resolve();
     });
   });
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
