@@ -63,6 +63,16 @@ export interface Rig {
   stop(): Promise<void>;
 }
 
+/** The servers to run: `FANOUT_BENCH_SERVERS=engine-all,naive-ws` narrows a run, else all four. */
+export function serverKinds(): ServerKind[] {
+  return (process.env.FANOUT_BENCH_SERVERS?.split(',') ?? [
+    'engine-all',
+    'engine-latest',
+    'naive-ws',
+    'socket.io',
+  ]) as ServerKind[];
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The open-files limit, which bounds how many clients a run can hold. */

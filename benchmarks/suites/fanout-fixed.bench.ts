@@ -7,7 +7,14 @@
  * run by hand.
  */
 import type { ServerKind } from '../lib/fanoutBenchProtocol.js';
-import { fdLimit, LOAD_PROCESSES, measure, type Step, startRig } from '../lib/fanoutScenario.js';
+import {
+  fdLimit,
+  LOAD_PROCESSES,
+  measure,
+  type Step,
+  serverKinds,
+  startRig,
+} from '../lib/fanoutScenario.js';
 import { fmt, median, ratio, table } from '../lib/stats.js';
 import { runSuite } from '../lib/suite.js';
 
@@ -15,12 +22,7 @@ const LOADS = (process.env.FANOUT_FIXED_LOADS ?? '1000:400,5000:30').split(',').
   const [clients, rate] = pair.split(':').map(Number);
   return { clients: clients!, rate: rate! };
 });
-const KINDS = (process.env.FANOUT_BENCH_SERVERS?.split(',') ?? [
-  'engine-all',
-  'engine-latest',
-  'naive-ws',
-  'socket.io',
-]) as ServerKind[];
+const KINDS = serverKinds();
 const RUNS = 3;
 const WARMUP_MS = 1_000;
 const MEASURE_MS = 3_000;

@@ -16,6 +16,7 @@ import {
   measure,
   P99_LIMIT_MS,
   type Step,
+  serverKinds,
   startRig,
   WORKING_P99_MS,
 } from '../lib/fanoutScenario.js';
@@ -29,12 +30,7 @@ const CLIENT_COUNTS = process.env.FANOUT_BENCH_CLIENTS
   : quick
     ? [1_000]
     : [1_000, 5_000, 10_000];
-const KINDS = (process.env.FANOUT_BENCH_SERVERS?.split(',') ?? [
-  'engine-all',
-  'engine-latest',
-  'naive-ws',
-  'socket.io',
-]) as ServerKind[];
+const KINDS = serverKinds();
 const WARMUP_MS = quick ? 500 : 1_000;
 const MEASURE_MS = quick ? 1_500 : 2_000;
 const START_RATE = 10;

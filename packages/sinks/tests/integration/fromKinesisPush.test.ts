@@ -80,6 +80,20 @@ const until = async (check: () => boolean | Promise<boolean>, what: string) => {
   throw new Error(`timed out waiting for ${what}`);
 };
 
+/** Registers a stream consumer and waits (bounded) until it is ACTIVE. */
+async function registerActive(streamArn: string, name: string) {
+  const { Consumer } = await client.send(
+    new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: name }),
+  );
+  await until(
+    async () =>
+      (await client.send(new DescribeStreamConsumerCommand({ ConsumerARN: Consumer!.ConsumerARN })))
+        .ConsumerDescription?.ConsumerStatus === 'ACTIVE',
+    `consumer ${name} to be ACTIVE`,
+  );
+  return Consumer;
+}
+
 describe('startLocalKinesis()', () => {
   it('pushes a write to an open subscription through the SDK v3 client, with the continuation', async () => {
     const { streamName, streamArn } = await newStream(1);
@@ -119,18 +133,7 @@ describe('startLocalKinesis()', () => {
 
   it('refuses a second subscription within a second (LimitExceeded) and within 5 s (ResourceInUse)', async () => {
     const { streamArn } = await newStream(1);
-    const { Consumer } = await client.send(
-      new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'rules' }),
-    );
-    await until(
-      async () =>
-        (
-          await client.send(
-            new DescribeStreamConsumerCommand({ ConsumerARN: Consumer!.ConsumerARN }),
-          )
-        ).ConsumerDescription?.ConsumerStatus === 'ACTIVE',
-      'the consumer to be ACTIVE',
-    );
+    const Consumer = await registerActive(streamArn, 'rules');
     // No SDK retries: the first refusal is the answer under test.
     const once = new KinesisClient({
       endpoint: kinesis.endpoint,
@@ -322,18 +325,7 @@ describe('fromKinesis({ consumer }) — push through enhanced fan-out', () => {
 
   it('waits out a consumer that is DELETING, registers it again and reads', async () => {
     const { streamName, streamArn } = await newStream(1);
-    const { Consumer } = await client.send(
-      new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'reborn' }),
-    );
-    await until(
-      async () =>
-        (
-          await client.send(
-            new DescribeStreamConsumerCommand({ ConsumerARN: Consumer!.ConsumerARN }),
-          )
-        ).ConsumerDescription?.ConsumerStatus === 'ACTIVE',
-      'the consumer to be ACTIVE',
-    );
+    const Consumer = await registerActive(streamArn, 'reborn');
     await client.send(new DeregisterStreamConsumerCommand({ ConsumerARN: Consumer!.ConsumerARN }));
     const sent = tradeSequence(['AAPL'], 3);
     await putTrades(client, streamName, sent);
