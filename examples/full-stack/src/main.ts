@@ -13,7 +13,7 @@ if (config === undefined) process.exit(0);
 
 const system = await startTickerSystem(config);
 console.log(
-  `market-stream ticker ready in ${process.uptime().toFixed(1)} s: ${system.url}  (ws: ${system.wsUrl}, ${config.inMemory ? 'in memory' : 'kinesalite + dynalite'})`,
+  `market-stream ticker ready in ${process.uptime().toFixed(1)} s: ${system.url}  (ws: ${system.wsUrl}, ${config.inMemory ? 'in memory' : `local Kinesis (${config.read ?? 'push'}) + dynalite`})`,
 );
 if (system.ingestToken !== undefined && config.ingestToken === undefined) {
   console.log(`POST /api/ingest needs: Authorization: Bearer ${system.ingestToken}`);
