@@ -96,6 +96,11 @@ export const ENGINE_DEFAULTS = Object.freeze({
   /** Check every source trade with `validateTrade` and drop invalid ones (`invalid_trade`). */
   validateTrades: true,
   /**
+   * Send a trade at once to a connection whose last `trades` message left a window ago: a
+   * window batches only while updates come faster than it, where it saves messages.
+   */
+  directSend: true,
+  /**
    * How far past a symbol's newest `seq` a source trade may jump; further is dropped
    * (`seq_gap`). 100,000 missed trades of one symbol is an outage, not a gap, while a trade at
    * 2⁵³−1 can no longer make every later trade of its symbol look stale.

@@ -27,6 +27,8 @@ export interface ConnectionLink {
   /** Where asynchronous sends and closes are kept until they settle (for `settled()`). */
   readonly work: PendingWork;
   readonly onError: (error: unknown) => void;
+  /** Scheduler time, ms. */
+  readonly now: () => number;
   /** Hears every {@link ConnectionEvent}. */
   readonly report: (connection: Connection, event: ConnectionEvent) => void;
 }
@@ -57,6 +59,12 @@ export class Connection implements ConnectionRecord {
   private floors: Map<string, number> | undefined;
   /** A send to this connection has not settled yet (asynchronous transports). */
   private inFlight = false;
+  /** When its last `trades` message left, scheduler time (`directSend` judges quiet by it). */
+  lastTradesAt = Number.NEGATIVE_INFINITY;
+  /** Its shard's window in which a trade was held for it (`directSend`), -1 for none. */
+  heldIn = -1;
+  /** How many of its shard's pending trades it already has, sent at once (`directSend`). */
+  sentThrough = 0;
 
   constructor(
     readonly id: string,
@@ -139,9 +147,13 @@ export class Connection implements ConnectionRecord {
     this.link.report(this, 'waiting');
   }
 
-  /** Sends a window's shared message, or backlogs its trades when it cannot take it now. */
-  deliverTrades(payload: string, trades: readonly Trade[]): void {
+  /**
+   * Sends a `trades` message (a window's shared one, or one trade sent at once), or backlogs
+   * its trades when it cannot take it now.
+   */
+  deliverTrades(payload: string, trades: readonly Trade[], now: number): void {
     if (this.queue.length === 0 && !this.hasTradeBacklog && !this.blocked()) {
+      this.lastTradesAt = now;
       this.send(payload);
       return;
     }
@@ -230,7 +242,9 @@ export class Connection implements ConnectionRecord {
     } else if (all !== undefined && all.length > 0) {
       payload = buildDeliveries(all, [this], 'all')[0]?.payload;
     }
-    if (payload !== undefined) this.send(payload);
+    if (payload === undefined) return;
+    this.lastTradesAt = this.link.now();
+    this.send(payload);
   }
 
   private blocked(): boolean {

@@ -11,6 +11,7 @@ import { type Observable, Subscription } from 'rxjs';
 import { FanoutMetrics } from '../metrics/FanoutMetrics.js';
 import { MemoryConnectionStore } from '../stores/MemoryConnectionStore.js';
 import type { ConnectionStore, Transport } from '../types.js';
+import { oneTradeMessage } from './buildDeliveries.js';
 import { Connection, type ConnectionEvent, type ConnectionLink } from './Connection.js';
 import { PendingWork } from './PendingWork.js';
 import { type EngineSettings, resolveEngineOptions } from './resolveEngineOptions.js';
@@ -64,6 +65,8 @@ export class FanoutEngine implements Fanout {
       metrics: this.metrics,
       mode: settings.mode,
       maxPendingTrades: settings.maxPendingTrades,
+      directSend: settings.directSend,
+      messageOf: lastOf(oneTradeMessage),
     };
     this.shards = Array.from({ length: settings.shards }, (_, i) => new Shard(i, shardContext));
     this.book = new SymbolBook({
@@ -79,6 +82,7 @@ export class FanoutEngine implements Fanout {
       limits: settings,
       work: this.work,
       onError,
+      now: () => scheduler.now(),
       report: (connection, event) => this.hear(connection, event),
     };
     this.metrics.flushIntervalMs = governor.intervalMs;
@@ -236,4 +240,17 @@ export class FanoutEngine implements Fanout {
     this.storeWrites.set(connection, next);
     this.work.track(next);
   }
+}
+
+/** `make`, remembering its last argument and result: every shard asks for the same trade in turn. */
+function lastOf<T, R>(make: (value: T) => R): (value: T) => R {
+  let last: T | undefined;
+  let result: R | undefined;
+  return (value) => {
+    if (value !== last || result === undefined) {
+      last = value;
+      result = make(value);
+    }
+    return result;
+  };
 }

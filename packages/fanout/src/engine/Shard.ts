@@ -15,11 +15,21 @@ export interface ShardContext {
   /** Delivery mode of connections without their own. */
   readonly mode: DeliveryMode;
   readonly maxPendingTrades: number;
+  /** Send trades at once to connections that are quiet (`directSend`). */
+  readonly directSend: boolean;
+  /** The `trades` message of one trade, serialized once for every shard. */
+  readonly messageOf: (trade: Trade) => string;
 }
 
 /**
  * One shard of the engine: its connections, how many of them hold each symbol, the trades
  * waiting for its next flush, its timer and the flush itself. Internal.
+ *
+ * With `directSend`, a trade goes at once to each subscriber that is quiet (its last `trades`
+ * message left a window ago, nothing waits for it) and waits for the flush for the others,
+ * which are then held for the rest of the window. A connection sent part of a window at once
+ * remembers how many pending trades it has (`sentThrough`) and takes only the rest at the
+ * flush; the flush itself is never moved for it.
  */
 export class Shard {
   private readonly connections = new Map<string, Connection>();
@@ -27,6 +37,18 @@ export class Shard {
   private readonly subscribers = new Map<string, { all: number; latest: number }>();
   /** Trades since the last flush, arrival order (bounded by `maxPendingTrades`). */
   private pending: Trade[] = [];
+  /** Per pending trade, how many connections already got it at once (latency figures). */
+  private sentAtOnce: number[] = [];
+  /** Connections per symbol, to send at once. */
+  private readonly members = new Map<string, Set<Connection>>();
+  /** Per symbol, the window in which every subscriber here was held: its trades skip the visit. */
+  private readonly heldAll = new Map<string, number>();
+  /** Connections sent part of this window at once (`sentThrough` > 0). */
+  private partial: Connection[] = [];
+  /** The current window's number: windows flushed so far. */
+  private window = 0;
+  /** Scratch list of one trade's receivers, reused. */
+  private readonly receivers: Connection[] = [];
   /** Connections the next flush treats one by one (snapshot floors, queues, backlogs). */
   private readonly special = new Set<Connection>();
   private timer: Subscription | undefined;
@@ -59,13 +81,33 @@ export class Shard {
         this.subscribers.set(symbol, counts);
       }
       counts[connection.mode] += delta;
-      if (counts.all <= 0 && counts.latest <= 0) this.subscribers.delete(symbol);
+      if (counts.all <= 0 && counts.latest <= 0) {
+        this.subscribers.delete(symbol);
+        this.heldAll.delete(symbol);
+      }
+      let members = this.members.get(symbol);
+      if (delta === 1) {
+        // The newcomer was not there when its subscribers were all held: visit them again.
+        this.heldAll.delete(symbol);
+        if (members === undefined) {
+          members = new Set();
+          this.members.set(symbol, members);
+        }
+        members.add(connection);
+      } else if (members !== undefined) {
+        members.delete(connection);
+        if (members.size === 0) this.members.delete(symbol);
+      }
     }
   }
 
-  /** Takes a source trade for the next window, if a connection here holds its symbol. */
+  /**
+   * Takes a source trade, if a connection here holds its symbol: sent at once to its quiet
+   * subscribers (`directSend`), kept for the next flush for the others.
+   */
   offer(trade: Trade): void {
     if (!this.subscribers.has(trade.symbol)) return;
+    if (this.context.directSend && !this.sendAtOnce(trade)) return;
     this.pending.push(trade);
     if (this.pending.length >= this.context.maxPendingTrades) this.flush();
     else this.arm();
@@ -79,32 +121,50 @@ export class Shard {
 
   /** Delivers the window: one shared message per group of connections, specials one by one. */
   flush(): void {
-    const { scheduler, governor, metrics, mode } = this.context;
+    const { scheduler, governor, metrics } = this.context;
     this.timer?.unsubscribe();
     this.timer = undefined;
     this.lastFlushAt = scheduler.now();
     const started = governor.start();
+    const now = this.lastFlushAt;
     const trades = this.pending;
+    const sentAtOnce = this.sentAtOnce;
+    const partial = this.partial;
     this.pending = [];
+    this.sentAtOnce = [];
+    this.partial = [];
+    this.window++;
 
     const special = this.special.size > 0 ? [...this.special] : [];
     this.special.clear();
     if (trades.length > 0) {
       const skip = new Set(special);
       const regular =
-        special.length === 0
+        special.length === 0 && partial.length === 0
           ? this.connections.values()
-          : [...this.connections.values()].filter((c) => !skip.has(c));
-      for (const { payload, connectionIds } of buildDeliveries(trades, regular, mode)) {
-        for (const id of connectionIds) this.connections.get(id)?.deliverTrades(payload, trades);
+          : [...this.connections.values()].filter((c) => c.sentThrough === 0 && !skip.has(c));
+      this.deliver(trades, regular, now);
+      // Connections sent part of the window at once take the rest, grouped by where it starts.
+      const byStart = new Map<number, Connection[]>();
+      for (const connection of partial) {
+        if (skip.has(connection) || connection.closed) continue;
+        const group = byStart.get(connection.sentThrough);
+        if (group === undefined) byStart.set(connection.sentThrough, [connection]);
+        else group.push(connection);
+      }
+      for (const [start, group] of byStart) {
+        if (start < trades.length) this.deliver(trades.slice(start), group, now);
       }
     }
     for (const connection of special) {
-      connection.takeWindow(trades);
+      connection.takeWindow(
+        connection.sentThrough === 0 ? trades : trades.slice(connection.sentThrough),
+      );
       if (connection.special && !connection.closed) this.special.add(connection);
     }
+    for (const connection of partial) connection.sentThrough = 0;
 
-    if (trades.length > 0) this.observeLatency(trades);
+    if (trades.length > 0) this.observeLatency(trades, sentAtOnce);
     governor.finish(started);
     metrics.flushDuration.observe(governor.lastFlushMs);
     metrics.flushIntervalMs = governor.intervalMs;
@@ -116,6 +176,74 @@ export class Shard {
     this.closed = true;
     this.timer?.unsubscribe();
     this.timer = undefined;
+  }
+
+  /** Sends `trades` to `connections`: one shared message per group with the same update. */
+  private deliver(trades: readonly Trade[], connections: Iterable<Connection>, now: number): void {
+    for (const { payload, connectionIds } of buildDeliveries(
+      trades,
+      connections,
+      this.context.mode,
+    )) {
+      for (const id of connectionIds) this.connections.get(id)?.deliverTrades(payload, trades, now);
+    }
+  }
+
+  /**
+   * Sends `trade` at once, as one message serialized once, to each subscriber whose last
+   * `trades` message left a window ago and for which nothing waits; holds the others for the
+   * rest of the window.
+   *
+   * @returns Whether a subscriber was held, so the trade waits for the flush as well.
+   */
+  private sendAtOnce(trade: Trade): boolean {
+    const { symbol } = trade;
+    const members = this.members.get(symbol);
+    if (members === undefined || this.heldAll.get(symbol) === this.window) {
+      this.sentAtOnce.push(0);
+      return true;
+    }
+    const { scheduler, governor, metrics } = this.context;
+    const now = scheduler.now();
+    const cutoff = now - governor.intervalMs;
+    const receivers = this.receivers;
+    receivers.length = 0;
+    for (const connection of members) {
+      if (
+        connection.heldIn !== this.window &&
+        connection.lastTradesAt <= cutoff &&
+        !connection.special
+      ) {
+        receivers.push(connection);
+      } else {
+        connection.heldIn = this.window;
+      }
+    }
+    const held = receivers.length < members.size;
+    if (receivers.length === 0) {
+      this.heldAll.set(symbol, this.window);
+      this.sentAtOnce.push(0);
+      return true;
+    }
+    // Sending at once is flushing too: the governor counts it, so a load of direct sends widens
+    // the window (and more of the load is then merged) as a load of flushes would.
+    const started = governor.start();
+    const payload = this.context.messageOf(trade);
+    const one = [trade];
+    // Everything of its symbols up to this trade, which stays pending only if someone was held.
+    const through = held ? this.pending.length + 1 : this.pending.length;
+    for (const connection of receivers) {
+      if (connection.sentThrough === 0 && through > 0) this.partial.push(connection);
+      connection.sentThrough = through;
+    }
+    for (const connection of receivers) connection.deliverTrades(payload, one, now);
+    const sent = receivers.length;
+    receivers.length = 0;
+    metrics.observeLatency(now - trade.timestamp, sent);
+    governor.finish(started);
+    metrics.flushIntervalMs = governor.intervalMs;
+    if (held) this.sentAtOnce.push(sent);
+    return held;
   }
 
   private arm(): void {
@@ -130,7 +258,8 @@ export class Shard {
     }, delay);
   }
 
-  private observeLatency(trades: readonly Trade[]): void {
+  /** Latency of a flushed window, counting only receivers that did not get a trade at once. */
+  private observeLatency(trades: readonly Trade[], sentAtOnce: readonly number[]): void {
     const { metrics, scheduler } = this.context;
     const now = scheduler.now();
     const newest = new Map<string, number>();
@@ -138,13 +267,14 @@ export class Shard {
       const seq = newest.get(trade.symbol);
       if (seq === undefined || trade.seq > seq) newest.set(trade.symbol, trade.seq);
     }
-    for (const trade of trades) {
+    for (let i = 0; i < trades.length; i++) {
+      const trade = trades[i]!;
       const counts = this.subscribers.get(trade.symbol);
       if (counts === undefined) continue;
       const isNewest = newest.get(trade.symbol) === trade.seq;
       const receivers = counts.all + (isNewest ? counts.latest : 0);
       if (!isNewest && counts.latest > 0) metrics.drop('conflated', counts.latest);
-      metrics.observeLatency(now - trade.timestamp, receivers);
+      metrics.observeLatency(now - trade.timestamp, Math.max(0, receivers - (sentAtOnce[i] ?? 0)));
     }
   }
 }

@@ -22,6 +22,18 @@ const PREFIX = '{"type":"trades","trades":[';
 const SUFFIX = ']}';
 
 /**
+ * The `trades` message of one trade, byte-identical to `JSON.stringify({ type: 'trades',
+ * trades: [trade] })`. Internal: the engine's direct send.
+ *
+ * @param trade - The trade.
+ * @returns The text frame.
+ * @internal
+ */
+export function oneTradeMessage(trade: Trade): string {
+  return PREFIX + JSON.stringify(trade) + SUFFIX;
+}
+
+/**
  * Turns one flush window's trades into the `trades` messages of the wire protocol: one message
  * per connection that has an update, holding only its subscribed symbols.
  *

@@ -41,6 +41,7 @@ export function resolveEngineOptions(options: FanoutOptions): EngineSettings {
     maxQueuedBytes: options.maxQueuedBytes ?? ENGINE_DEFAULTS.maxQueuedBytes,
     maxBacklogTrades: options.maxBacklogTrades ?? ENGINE_DEFAULTS.maxBacklogTrades,
     maxPendingTrades: options.maxPendingTrades ?? ENGINE_DEFAULTS.maxPendingTrades,
+    directSend: options.directSend ?? ENGINE_DEFAULTS.directSend,
     validateTrades: options.validateTrades ?? ENGINE_DEFAULTS.validateTrades,
     maxSeqGap: options.maxSeqGap ?? ENGINE_DEFAULTS.maxSeqGap,
     maxSymbols: options.maxSymbols ?? ENGINE_DEFAULTS.maxSymbols,

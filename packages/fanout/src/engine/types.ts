@@ -90,6 +90,18 @@ export interface FanoutOptions {
    */
   maxPendingTrades?: number;
   /**
+   * Send a trade at once, as its own `trades` message, to a connection whose last `trades`
+   * message left at least a window ago and for which nothing waits (no queue, backlog, snapshot
+   * floor or held trade). While its updates come faster than that, they are held and merged at
+   * its shard's next flush, which is never delayed for it: a quiet connection sees a direct
+   * send's latency, a busy one gets one `trades` message per flush (a direct send and the flush
+   * after it can fall within one window, so at most two). Per symbol the order holds across
+   * both paths (`all`: every trade once, in `seq` order; `latest`: never an older trade after a
+   * newer one). `false` keeps window-only batching: every trade waits for its shard's flush.
+   * @default true
+   */
+  directSend?: boolean;
+  /**
    * Check every source value with `validateTrade` and drop invalid ones (`invalid_trade`).
    * @default true
    */

@@ -22,7 +22,7 @@ const trade = (symbol: string, seq: number, timestamp = 0) =>
 
 describe('createFanout()', () => {
   it('sends each connection at most one trades message per window, with only its symbols', () => {
-    const { scheduler, transport, source, fanout } = setup({ mode: 'all' });
+    const { scheduler, transport, source, fanout } = setup({ mode: 'all', directSend: false });
     fanout.connect('a', { symbols: ['AAPL'] });
     fanout.connect('b', { symbols: 'MSFT,AAPL' });
 
@@ -48,7 +48,7 @@ describe('createFanout()', () => {
   });
 
   it('conflates to the newest trade per symbol in latest mode', () => {
-    const { scheduler, transport, source, fanout } = setup({ mode: 'latest' });
+    const { scheduler, transport, source, fanout } = setup({ mode: 'latest', directSend: false });
     fanout.connect('a', { symbols: ['AAPL', 'MSFT'] });
 
     for (let seq = 1; seq <= 5; seq++) source.next(trade('AAPL', seq));
@@ -60,7 +60,7 @@ describe('createFanout()', () => {
   });
 
   it('honours a per-connection mode', () => {
-    const { scheduler, transport, source, fanout } = setup({ mode: 'latest' });
+    const { scheduler, transport, source, fanout } = setup({ mode: 'latest', directSend: false });
     fanout.connect('all', { symbols: ['AAPL'], mode: 'all' });
     fanout.connect('latest', { symbols: ['AAPL'] });
 
@@ -229,7 +229,11 @@ describe('createFanout()', () => {
   });
 
   it('spreads connections over shards by shardOf and mirrors them in the store', async () => {
-    const { scheduler, transport, source, store, fanout } = setup({ shards: 4, mode: 'all' });
+    const { scheduler, transport, source, store, fanout } = setup({
+      shards: 4,
+      mode: 'all',
+      directSend: false,
+    });
     const ids = Array.from({ length: 40 }, (_, i) => `c${i}`);
     for (const id of ids) fanout.connect(id, { symbols: ['AAPL'] });
 
@@ -246,7 +250,11 @@ describe('createFanout()', () => {
   });
 
   it('flushes a shard early when it holds maxPendingTrades', () => {
-    const { transport, source, fanout } = setup({ mode: 'all', maxPendingTrades: 3 });
+    const { transport, source, fanout } = setup({
+      mode: 'all',
+      maxPendingTrades: 3,
+      directSend: false,
+    });
     fanout.connect('a', { symbols: ['AAPL'] });
 
     for (let seq = 1; seq <= 3; seq++) source.next(trade('AAPL', seq));

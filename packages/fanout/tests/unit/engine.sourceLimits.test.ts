@@ -109,7 +109,7 @@ describe('createFanout() with more symbols than it keeps (maxSymbols)', () => {
   });
 
   it('never evicts a subscribed symbol: it drops, counts and reports the new one instead', () => {
-    const { scheduler, transport, errors, fanout } = setup({ maxSymbols: 3 });
+    const { scheduler, transport, errors, fanout } = setup({ maxSymbols: 3, directSend: false });
     fanout.connect('a', { symbols: ['A', 'B', 'C'] });
     fanout.publish([trade('A', 1), trade('B', 1), trade('C', 1)]);
 
