@@ -45,6 +45,8 @@ export class Shard {
   private readonly heldAll = new Map<string, number>();
   /** Connections sent part of this window at once (`sentThrough` > 0). */
   private partial: Connection[] = [];
+  /** Connections held in this window (`directSend`): the only ones its flush visits. */
+  private held: Connection[] = [];
   /** The current window's number: windows flushed so far. */
   private window = 0;
   /** Scratch list of one trade's receivers, reused. */
@@ -130,19 +132,23 @@ export class Shard {
     const trades = this.pending;
     const sentAtOnce = this.sentAtOnce;
     const partial = this.partial;
+    const held = this.held;
     this.pending = [];
     this.sentAtOnce = [];
     this.partial = [];
+    this.held = [];
     this.window++;
 
     const special = this.special.size > 0 ? [...this.special] : [];
     this.special.clear();
     if (trades.length > 0) {
       const skip = new Set(special);
+      // With directSend only connections held in this window have anything left to take.
+      const candidates = this.context.directSend ? held : this.connections.values();
       const regular =
-        special.length === 0 && partial.length === 0
-          ? this.connections.values()
-          : [...this.connections.values()].filter((c) => c.sentThrough === 0 && !skip.has(c));
+        special.length === 0 && partial.length === 0 && !this.context.directSend
+          ? candidates
+          : [...candidates].filter((c) => c.sentThrough === 0 && !c.closed && !skip.has(c));
       this.deliver(trades, regular, now);
       // Connections sent part of the window at once take the rest, grouped by where it starts.
       const byStart = new Map<number, Connection[]>();
@@ -216,7 +222,10 @@ export class Shard {
       ) {
         receivers.push(connection);
       } else {
-        connection.heldIn = this.window;
+        if (connection.heldIn !== this.window) {
+          connection.heldIn = this.window;
+          this.held.push(connection);
+        }
       }
     }
     const held = receivers.length < members.size;
