@@ -239,3 +239,37 @@ export const EMULATOR_DEFAULTS = Object.freeze({
   /** The API id reported in events. */
   apiId: 'local',
 });
+
+/**
+ * Defaults of `serveFanout({ workers })` with more than one worker process: how often workers
+ * report their metrics, how many restarts a minute the primary allows before it stops
+ * restarting (and reports a `WorkerRestartLimitError` to `onError`), and the close codes.
+ *
+ * @example
+ * ```ts
+ * import { WORKER_DEFAULTS } from '@market-stream/fanout';
+ *
+ * WORKER_DEFAULTS.maxRestartsPerMinute; // 10
+ * ```
+ */
+export const WORKER_DEFAULTS = Object.freeze({
+  /** Worker processes: 1 serves in this process, with no fork and no cost. */
+  workers: 1,
+  /** Interval at which each worker sends its metrics to the primary, ms. */
+  metricsIntervalMs: 1_000,
+  /**
+   * Restarts of exited workers the primary makes within any 60 s; one more worker exit past
+   * it is reported to `onError` and that worker stays down (a crash loop, not bad luck).
+   */
+  maxRestartsPerMinute: 10,
+  /** How long `close()` waits for a worker to close its clients and exit before killing it, ms. */
+  closeTimeoutMs: 5_000,
+  /** How long `refreshMetrics()` waits for the workers' reports, ms. */
+  reportTimeoutMs: 1_000,
+  /**
+   * Close code and reason a worker sends its clients when it restarts (SIGTERM, an uncaught
+   * exception): 1012 "service restart", so clients reconnect at once, to another worker.
+   */
+  restartCloseCode: 1012,
+  restartCloseReason: 'worker restarting',
+});

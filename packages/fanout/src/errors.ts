@@ -204,3 +204,148 @@ export class SymbolLimitError extends MarketStreamError {
     this.maxSymbols = maxSymbols;
   }
 }
+
+/**
+ * `serveFanout({ workers })` was given an option it cannot use with more than one worker
+ * process: a value that cannot cross a process boundary (a function, a server, a store, a
+ * scheduler or a clock). `option` names it. Give per-worker functions through `workerModule`.
+ *
+ * @example
+ * ```ts
+ * import { WorkerOptionError, serveFanout } from '@market-stream/fanout';
+ *
+ * try {
+ *   await serveFanout({ workers: 4, authenticate: (request) => checkKey(request) });
+ * } catch (error) {
+ *   if (error instanceof WorkerOptionError) console.error(error.option); // 'authenticate'
+ * }
+ * ```
+ */
+export class WorkerOptionError extends MarketStreamError {
+  /** The option at fault. */
+  readonly option: string;
+
+  /**
+   * @param option - The option at fault.
+   * @param problem - Why it cannot be used, and what to do instead.
+   */
+  constructor(option: string, problem: string) {
+    super('WORKER_OPTION', `${option} ${problem}`);
+    this.option = option;
+  }
+}
+
+/**
+ * The primary of `serveFanout({ workers })` stopped restarting exited workers: more than
+ * `maxRestartsPerMinute` restarts within 60 s is a crash loop. Reported through `onError`; the
+ * other workers go on serving.
+ *
+ * @example
+ * ```ts
+ * import { WorkerRestartLimitError, serveFanout } from '@market-stream/fanout';
+ *
+ * await serveFanout({
+ *   workers: 4,
+ *   onError: (error) => {
+ *     if (error instanceof WorkerRestartLimitError) alert(`${error.restarts} restarts in a minute`);
+ *   },
+ * });
+ * ```
+ */
+export class WorkerRestartLimitError extends MarketStreamError {
+  /** Restarts made within the last minute. */
+  readonly restarts: number;
+  /** Exit code of the worker left down (`null` when a signal ended it). */
+  readonly exitCode: number | null;
+  /** Signal that ended it, if one did. */
+  readonly signal: string | null;
+
+  /**
+   * @param restarts - Restarts made within the last minute.
+   * @param exitCode - Exit code of the worker left down.
+   * @param signal - Signal that ended it.
+   */
+  constructor(restarts: number, exitCode: number | null, signal: string | null) {
+    super(
+      'WORKER_RESTART_LIMIT',
+      `a fan-out worker exited (${signal ?? `code ${exitCode}`}) after ${restarts} restarts within a minute; it is not restarted`,
+    );
+    this.restarts = restarts;
+    this.exitCode = exitCode;
+    this.signal = signal;
+  }
+}
+
+/**
+ * An error a worker process of `serveFanout({ workers })` reported (its engine's `onError`, an
+ * uncaught exception before it restarted), forwarded to the primary's `onError`. `code` is the
+ * original error's code (e.g. `SEQ_GAP`) or `WORKER_ERROR`; `errorName` its class name.
+ * Source-side errors (a sequence gap, the symbol limit) come once per worker, since each worker
+ * sees every trade.
+ *
+ * @example
+ * ```ts
+ * import { WorkerError, serveFanout } from '@market-stream/fanout';
+ *
+ * await serveFanout({
+ *   workers: 2,
+ *   onError: (error) => {
+ *     if (error instanceof WorkerError) console.warn(`worker ${error.pid}: ${error.errorName}`, error.message);
+ *   },
+ * });
+ * ```
+ */
+export class WorkerError extends MarketStreamError {
+  /** Pid of the worker that reported it. */
+  readonly pid: number;
+  /** The original error's class name (`SequenceGapError`, `TypeError`…). */
+  readonly errorName: string;
+  /** Own enumerable fields of the original error (`symbol`, `seq`…), as data. */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  /**
+   * @param pid - Pid of the worker.
+   * @param data - The error as the worker sent it.
+   */
+  constructor(
+    pid: number,
+    data: { name: string; message: string; code?: string; details?: Record<string, unknown> },
+  ) {
+    super(data.code ?? 'WORKER_ERROR', data.message);
+    this.pid = pid;
+    this.errorName = data.name;
+    this.details = data.details ?? {};
+  }
+}
+
+/**
+ * A connection call (`connect`, `handleMessage`, `disconnect`) reached the primary of
+ * `serveFanout({ workers })`, whose `fanout` only forwards trades: connections live in the
+ * worker processes, which accept them on the shared port.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionsInWorkersError } from '@market-stream/fanout';
+ *
+ * try {
+ *   server.fanout.connect('c1');
+ * } catch (error) {
+ *   if (error instanceof ConnectionsInWorkersError) console.error(error.operation); // 'connect'
+ * }
+ * ```
+ */
+export class ConnectionsInWorkersError extends MarketStreamError {
+  /** The call that was refused. */
+  readonly operation: string;
+
+  /**
+   * @param operation - The call that was refused.
+   */
+  constructor(operation: string) {
+    super(
+      'CONNECTIONS_IN_WORKERS',
+      `${operation}() is not available in the primary of serveFanout({ workers }): connections live in the worker processes`,
+    );
+    this.operation = operation;
+  }
+}

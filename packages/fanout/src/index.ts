@@ -15,6 +15,7 @@ export {
   PLAN_DEFAULTS,
   SERVERLESS_DEFAULTS,
   SLOW_CONSUMER_CLOSE_CODE,
+  WORKER_DEFAULTS,
   WS_DEFAULTS,
 } from './defaults.js';
 export type { Delivery } from './engine/buildDeliveries.js';
@@ -24,15 +25,22 @@ export { shardOf } from './engine/shardOf.js';
 export type { ConnectOptions, Fanout, FanoutOptions } from './engine/types.js';
 export {
   ConnectionStoreError,
+  ConnectionsInWorkersError,
   LambdaConfigError,
   PayloadTooLargeError,
   SequenceGapError,
   SymbolLimitError,
   UnauthorizedError,
+  WorkerError,
+  WorkerOptionError,
+  WorkerRestartLimitError,
 } from './errors.js';
 export type { DropReason, FanoutMetricsSnapshot } from './metrics/FanoutMetrics.js';
 export { FanoutMetrics } from './metrics/FanoutMetrics.js';
+export type { FanoutMetricsReport } from './metrics/FanoutMetricsReport.js';
+export type { HistogramData } from './metrics/Histogram.js';
 export { Histogram } from './metrics/Histogram.js';
+export { MergedFanoutMetrics } from './metrics/MergedFanoutMetrics.js';
 export { planFanout } from './plan/planFanout.js';
 export type {
   ContainerSizing,
@@ -56,6 +64,7 @@ export type {
   Authenticate,
   FanoutServer,
   ServeFanoutOptions,
+  WorkerModuleOptions,
 } from './transports/ws/serveFanout.js';
 export { serveFanout } from './transports/ws/serveFanout.js';
 export { WsTransport } from './transports/ws/WsTransport.js';

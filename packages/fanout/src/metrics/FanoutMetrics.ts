@@ -1,5 +1,6 @@
 import type { ErrorCode } from '@market-stream/core';
 import { ENGINE_DEFAULTS } from '../defaults.js';
+import type { FanoutMetricsReport } from './FanoutMetricsReport.js';
 import { Histogram } from './Histogram.js';
 import { WindowedHistogram } from './WindowedHistogram.js';
 
@@ -73,6 +74,10 @@ export interface FanoutMetricsSnapshot {
    * up to 250 ms).
    */
   latencyMs: { count: number; p50: number; p99: number };
+  /** Processes holding connections: 1 for a single process, the live workers under `workers`. */
+  workers: number;
+  /** Workers restarted after they exited (always 0 for a single process). */
+  workerRestarts: number;
 }
 
 /** 10 ms resolution up to 250 ms (where a ticker's latency budget lies), coarser past it. */
@@ -121,6 +126,10 @@ export class FanoutMetrics {
   bytesOut = 0;
   /** The flush window in force. */
   flushIntervalMs = 0;
+  /** Processes holding connections: 1 here, the live workers in a {@link MergedFanoutMetrics}. */
+  workers = 1;
+  /** Workers restarted after they exited: 0 here, counted by a {@link MergedFanoutMetrics}. */
+  workerRestarts = 0;
   /** Drops by reason. */
   readonly drops: Record<DropReason, number> = {
     conflated: 0,
@@ -212,6 +221,31 @@ export class FanoutMetrics {
         const { count, values } = this.recentLatency.summary([0.5, 0.99]);
         return { count, p50: values[0]!, p99: values[1]! };
       })(),
+      workers: this.workers,
+      workerRestarts: this.workerRestarts,
+    };
+  }
+
+  /**
+   * Every figure as plain data, histograms by bucket, for a process that adds it up with
+   * others' ({@link MergedFanoutMetrics}).
+   *
+   * @returns The report.
+   */
+  toReport(): FanoutMetricsReport {
+    return {
+      connections: this.connections,
+      subscriptions: this.subscriptions,
+      symbols: this.symbols,
+      tradesIn: this.tradesIn,
+      messagesOut: this.messagesOut,
+      bytesOut: this.bytesOut,
+      flushIntervalMs: this.flushIntervalMs,
+      drops: { ...this.drops },
+      errors: { ...this.errors },
+      flushDuration: this.flushDuration.toData(),
+      latency: this.latency.toData(),
+      recentLatency: this.recentLatency.counts(),
     };
   }
 
@@ -240,6 +274,8 @@ export class FanoutMetrics {
     scalar('messages_out_total', 'counter', 'Messages sent to clients.', this.messagesOut);
     scalar('bytes_out_total', 'counter', 'Bytes sent to clients.', this.bytesOut);
     scalar('flush_interval_ms', 'gauge', 'Flush window in force.', this.flushIntervalMs);
+    scalar('workers', 'gauge', 'Processes holding connections.', this.workers);
+    scalar('worker_restarts_total', 'counter', 'Worker processes restarted.', this.workerRestarts);
 
     lines.push(`# HELP ${prefix}_drops_total Trades or messages not delivered, by reason.`);
     lines.push(`# TYPE ${prefix}_drops_total counter`);

@@ -1,4 +1,23 @@
 import { bucketOf } from './bucketOf.js';
+import { quantileOf } from './quantileOf.js';
+
+/**
+ * A {@link Histogram}'s state as plain data: observations per bucket (not cumulative, `+Inf`
+ * last) and their sum, what a worker process reports and a merged view adds up.
+ *
+ * @example
+ * ```ts
+ * import { Histogram, type HistogramData } from '@market-stream/fanout';
+ *
+ * const data: HistogramData = new Histogram([5, 10]).toData(); // { counts: [0, 0, 0], sum: 0 }
+ * ```
+ */
+export interface HistogramData {
+  /** Observations per bucket, one more entry than bounds (`+Inf` last). */
+  counts: number[];
+  /** Sum of every observation. */
+  sum: number;
+}
 
 /**
  * A cumulative histogram over fixed bucket bounds, in the shape Prometheus exposes: counts per
@@ -60,14 +79,7 @@ export class Histogram {
    * @returns The bucket bound.
    */
   quantile(q: number): number {
-    if (this.total === 0) return Number.NaN;
-    const rank = Math.max(1, Math.ceil(q * this.total));
-    let seen = 0;
-    for (let i = 0; i < this.counts.length; i++) {
-      seen += this.counts[i]!;
-      if (seen >= rank) return i < this.bounds.length ? this.bounds[i]! : Number.POSITIVE_INFINITY;
-    }
-    return Number.POSITIVE_INFINITY;
+    return quantileOf(this.bounds, this.counts, q);
   }
 
   /**
@@ -81,5 +93,37 @@ export class Histogram {
       cumulative += count;
       return [i < this.bounds.length ? this.bounds[i]! : Number.POSITIVE_INFINITY, cumulative];
     });
+  }
+
+  /**
+   * This histogram's state as plain data, to send to another process or {@link Histogram.add}.
+   *
+   * @returns A copy of the per-bucket counts and the sum.
+   */
+  toData(): HistogramData {
+    return { counts: [...this.counts], sum: this.sumOfValues };
+  }
+
+  /**
+   * Adds the observations of another histogram over the same bounds (a merged view over
+   * several processes). Data over other bounds is ignored.
+   *
+   * @param data - What {@link Histogram.toData} returned.
+   */
+  add(data: HistogramData): void {
+    if (data.counts.length !== this.counts.length) return;
+    for (let i = 0; i < this.counts.length; i++) {
+      const count = data.counts[i]!;
+      this.counts[i]! += count;
+      this.total += count;
+    }
+    this.sumOfValues += data.sum;
+  }
+
+  /** Forgets every observation. */
+  reset(): void {
+    this.counts.fill(0);
+    this.total = 0;
+    this.sumOfValues = 0;
   }
 }

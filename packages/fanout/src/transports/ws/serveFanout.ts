@@ -1,15 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { type WebSocket, WebSocketServer } from 'ws';
-import { BEARER_PROTOCOL } from '../../auth/extractToken.js';
-import { WS_DEFAULTS } from '../../defaults.js';
-import { createFanout } from '../../engine/createFanout.js';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Fanout, FanoutOptions } from '../../engine/types.js';
-import type { FanoutMetrics } from '../../metrics/FanoutMetrics.js';
-import type { DeliveryMode } from '../../types.js';
-import { createUpgradeGate } from './createUpgradeGate.js';
-import { WsTransport } from './WsTransport.js';
+import type { FanoutMetrics, FanoutMetricsSnapshot } from '../../metrics/FanoutMetrics.js';
+import { serveSingle } from './serveSingle.js';
+import { resolveWorkerCount } from './workers/resolveWorkerCount.js';
+import { serveWorkers } from './workers/serveWorkers.js';
 
 /**
  * Decides whether an upgrade request may connect. Return (or resolve) a truthy value to accept;
@@ -82,7 +76,43 @@ export interface ServeFanoutOptions extends Omit<FanoutOptions, 'transport'> {
    * @default 1048576
    */
   highWaterMark?: number;
+  /**
+   * Processes that hold the connections. `1` serves in this process (no fork, no cost);
+   * more (or `'auto'`: `os.availableParallelism()`) forks that many `node:cluster` workers on
+   * the one port: the source is read once, here, and its trades forwarded to every worker; each
+   * worker runs the engine for its own clients. Options must then cross a process boundary as
+   * data: functions (`authenticate`, a predicate `allowedOrigins`), `server`, `store`,
+   * `scheduler` and `clock` are refused with a `WorkerOptionError`; give per-worker ones
+   * through `workerModule`. See the package README, "Workers".
+   * @default 1
+   */
+  workers?: number | 'auto';
+  /**
+   * With `workers` above 1: a module (path or `file:` URL) each worker imports; its default
+   * export is a function returning (or resolving to) the {@link WorkerModuleOptions} that cannot
+   * be sent to a worker, e.g. `{ authenticate: createJwtVerifier(…).authenticate }`.
+   */
+  workerModule?: string | URL;
 }
+
+/**
+ * The options a `workerModule` provides to each worker process of `serveFanout({ workers })`:
+ * those that cannot be sent to another process.
+ *
+ * @example
+ * ```ts
+ * // fanout-worker.ts, passed as serveFanout({ workers: 'auto', workerModule: new URL('./fanout-worker.js', import.meta.url) })
+ * import type { WorkerModuleOptions } from '@market-stream/fanout';
+ *
+ * export default (): WorkerModuleOptions => ({
+ *   authenticate: (request) => request.headers['x-api-key'] === process.env.API_KEY,
+ * });
+ * ```
+ */
+export type WorkerModuleOptions = Pick<
+  ServeFanoutOptions,
+  'authenticate' | 'allowedOrigins' | 'store' | 'clock'
+>;
 
 /**
  * What {@link serveFanout} resolves to.
@@ -97,15 +127,33 @@ export interface ServeFanoutOptions extends Omit<FanoutOptions, 'transport'> {
  * ```
  */
 export interface FanoutServer {
-  /** The port listened on. */
+  /** The port listened on (the real one when `port` was 0). */
   port: number;
   /** `ws://host:port/path`. */
   url: string;
-  /** The engine's live figures (`toPrometheus()` for `/metrics`). */
+  /**
+   * The engine's live figures (`toPrometheus()` for `/metrics`); with `workers`, one
+   * `MergedFanoutMetrics` over every worker's (as of its last report).
+   */
   metrics: FanoutMetrics;
-  /** The engine, e.g. to `attach` more sources or `publish` trades. */
+  /**
+   * The engine, e.g. to `attach` more sources or `publish` trades. With `workers`, a forwarding
+   * one: `attach`, `publish` and `flush` reach every worker; connection calls throw
+   * `ConnectionsInWorkersError`.
+   */
   fanout: Fanout;
-  /** Closes every client with 1001, stops the engine and the server it created; resolves when done. */
+  /**
+   * Asks every worker for its metrics now (waits at most `WORKER_DEFAULTS.reportTimeoutMs`) and
+   * resolves to the snapshot; in one process, the snapshot at once.
+   */
+  refreshMetrics(): Promise<FanoutMetricsSnapshot>;
+  /** Pids of the processes holding connections: this one, or the live workers. */
+  workerPids(): number[];
+  /**
+   * Closes every client with 1001, stops the engine and the server it created; with `workers`,
+   * stops reading the source, has each worker do that and waits for them to exit (killing one
+   * that takes longer than `WORKER_DEFAULTS.closeTimeoutMs`). Resolves when done.
+   */
   close(): Promise<void>;
 }
 
@@ -127,8 +175,16 @@ export interface FanoutServer {
  * them; then it sends 1001 to every client, waits up to 2 s for their close handshakes, and
  * terminates the rest.
  *
+ * With `workers` above 1, every guarantee holds per worker, and a client's bad input, flood or
+ * disappearance reaches no other worker. A worker that exits is restarted (at most
+ * `WORKER_DEFAULTS.maxRestartsPerMinute` a minute) and primed with the newest trade of every
+ * symbol, so snapshots stay full; one stopped by SIGTERM or an uncaught exception first closes
+ * its clients with 1012 "worker restarting", so they reconnect at once.
+ *
  * @param options - See {@link ServeFanoutOptions}.
  * @returns The running server.
+ * @throws RangeError when `workers` is not a positive integer or `'auto'`.
+ * @throws WorkerOptionError when `workers` is above 1 and an option cannot reach a worker.
  *
  * @example
  * ```ts
@@ -141,157 +197,6 @@ export interface FanoutServer {
  * ```
  */
 export async function serveFanout(options: ServeFanoutOptions = {}): Promise<FanoutServer> {
-  const {
-    port = WS_DEFAULTS.port,
-    host = WS_DEFAULTS.host,
-    path = WS_DEFAULTS.path,
-    server: shared,
-    authenticate,
-    allowedOrigins,
-    maxPayload = WS_DEFAULTS.maxPayload,
-    heartbeatIntervalMs = WS_DEFAULTS.heartbeatIntervalMs,
-    highWaterMark = WS_DEFAULTS.highWaterMark,
-    ...engineOptions
-  } = options;
-
-  const transport = new WsTransport({ highWaterMark });
-  const fanout = createFanout({ ...engineOptions, transport });
-  const wss = new WebSocketServer({
-    noServer: true,
-    maxPayload,
-    perMessageDeflate: false,
-    clientTracking: false,
-    handleProtocols: (protocols) =>
-      protocols.has(BEARER_PROTOCOL) ? BEARER_PROTOCOL : (protocols.values().next().value ?? false),
-  });
-  const alive = new WeakSet<WebSocket>();
-  const originAllowed = toOriginCheck(allowedOrigins);
-  let closing = false;
-
-  const accept = (socket: WebSocket, url: URL) => {
-    const id = randomUUID();
-    const modeParam = url.searchParams.get('mode');
-    const mode: DeliveryMode | undefined =
-      modeParam === 'all' || modeParam === 'latest' ? modeParam : undefined;
-    alive.add(socket);
-    transport.add(id, socket);
-    socket.on('pong', () => alive.add(socket));
-    socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
-      fanout.handleMessage(id, toText(data));
-    });
-    socket.on('error', () => {});
-    socket.once('close', () => {
-      transport.delete(id);
-      fanout.disconnect(id);
-    });
-    fanout.connect(id, { symbols: url.searchParams.get('symbols') ?? undefined, mode });
-  };
-
-  const server = shared ?? createServer((_, response) => response.writeHead(426).end());
-  const gate = createUpgradeGate({
-    server,
-    path,
-    originAllowed,
-    authorize: (request) => checkAuth(authenticate, request),
-    isClosing: () => closing,
-    upgrade: (request, socket, head, target) =>
-      wss.handleUpgrade(request, socket, head, (ws) => accept(ws, target)),
-  });
-  server.on('upgrade', gate.listener);
-  if (!shared) {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  } else if (!shared.listening) {
-    await new Promise<void>((resolve) => shared.once('listening', resolve));
-  }
-
-  const heartbeat =
-    heartbeatIntervalMs > 0
-      ? setInterval(() => {
-          for (const socket of transport.all()) {
-            if (!alive.has(socket)) {
-              socket.terminate();
-              continue;
-            }
-            alive.delete(socket);
-            socket.ping();
-          }
-        }, heartbeatIntervalMs)
-      : undefined;
-  heartbeat?.unref();
-
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  let closed: Promise<void> | undefined;
-  return {
-    port: address.port,
-    url: `ws://${urlHost}:${address.port}${path}`,
-    metrics: fanout.metrics,
-    fanout,
-    close: () => {
-      closed ??= (async () => {
-        closing = true;
-        if (heartbeat) clearInterval(heartbeat);
-        gate.destroyLeftovers();
-        await fanout.close();
-        await closeSockets([...transport.all()]);
-        // Upgrades that arrived meanwhile were answered 503; the listener goes only now.
-        server.off('upgrade', gate.listener);
-        gate.destroyLeftovers();
-        wss.close();
-        if (!shared) {
-          server.closeAllConnections?.();
-          await new Promise<void>((resolve) => server.close(() => resolve()));
-        }
-      })();
-      return closed;
-    },
-  };
-}
-
-async function closeSockets(sockets: WebSocket[]): Promise<void> {
-  await Promise.all(
-    sockets.map(
-      (socket) =>
-        new Promise<void>((resolve) => {
-          if (socket.readyState === socket.CLOSED) return resolve();
-          const timer = setTimeout(() => socket.terminate(), 2_000);
-          socket.once('close', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          socket.close(WS_DEFAULTS.closeCode, WS_DEFAULTS.closeReason);
-        }),
-    ),
-  );
-}
-
-async function checkAuth(
-  authenticate: Authenticate | undefined,
-  request: IncomingMessage,
-): Promise<boolean> {
-  if (authenticate === undefined) return true;
-  try {
-    return Boolean(await authenticate(request));
-  } catch {
-    return false;
-  }
-}
-
-function toOriginCheck(allowed: ServeFanoutOptions['allowedOrigins']): (origin: string) => boolean {
-  if (allowed === undefined) return () => true;
-  if (typeof allowed === 'function') return allowed;
-  const set = new Set(allowed);
-  return (origin) => set.has(origin);
-}
-
-function toText(data: Buffer | ArrayBuffer | Buffer[]): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
+  const workers = resolveWorkerCount(options.workers);
+  return workers === 1 ? serveSingle(options) : serveWorkers(options, workers);
 }

@@ -1,0 +1,223 @@
+import cluster, { type Worker } from 'node:cluster';
+import type { Trade } from '@market-stream/core';
+import { WORKER_DEFAULTS } from '../../../defaults.js';
+import { WorkerError, WorkerRestartLimitError } from '../../../errors.js';
+import type { MergedFanoutMetrics } from '../../../metrics/MergedFanoutMetrics.js';
+import type { PrimaryMessage, WorkerMessage, WorkerServeOptions } from './messages.js';
+import { resolveWorkerEntry } from './resolveWorkerEntry.js';
+
+/** What a {@link WorkerPool} needs to run its workers. */
+export interface WorkerPoolOptions {
+  /** Workers to keep running. */
+  count: number;
+  /** Each worker's `serveFanout` options, as data. */
+  options: WorkerServeOptions;
+  /** The requested port (0: a free one, found by the first worker). */
+  port: number;
+  /** `href` of the `workerModule`, if any. */
+  workerModule?: string;
+  /** The view the workers' reports and the restarts go to. */
+  metrics: MergedFanoutMetrics;
+  /** The newest trade of every symbol, to prime a (re)started worker with. */
+  newest: () => Trade[];
+  /** Where worker errors, failed restarts and the restart limit are reported. */
+  onError: (error: unknown) => void;
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * The primary side of `serveFanout({ workers })`: forks `count` cluster workers running
+ * `workerMain` on one port, forwards messages to them, restarts one that exits (within
+ * `WORKER_DEFAULTS.maxRestartsPerMinute`), feeds their metrics reports into one view, and
+ * closes them. Internal.
+ *
+ * Scheduling: cluster's default round-robin (`SCHED_RR`, Node's default outside Windows) is
+ * kept. The primary accepts each connection and hands it to the next worker: a cost per
+ * connection, not per message, and fan-out connections are long-lived, while the kernel's
+ * `SCHED_NONE` distribution is known to pile connections onto a few busy-accepting processes,
+ * and connections per worker is what sets each worker's load.
+ */
+export class WorkerPool {
+  private readonly live = new Map<number, Worker>();
+  /** Workers that asked for `start`: only they get messages (cluster drops earlier ones). */
+  private readonly ready = new Set<number>();
+  private readonly listening = new Set<number>();
+  private readonly exits = new Map<number, Promise<void>>();
+  private readonly reportWaiters = new Set<{ pending: Set<number>; done: () => void }>();
+  private restartTimes: number[] = [];
+  /** The real port, once a worker listens. */
+  private port = 0;
+  private url = '';
+  /**
+   * The port value each live worker was started with. Cluster shares one listening handle per
+   * (host, port value) among the workers, so a worker must ask for the same value as the live
+   * ones (0 included) to join their handle, rather than bind the port a second time.
+   */
+  private readonly portAsked = new Map<number, number>();
+  private started = false;
+  private closing = false;
+
+  constructor(private readonly options: WorkerPoolOptions) {}
+
+  /**
+   * Forks the workers: the first alone, so the others join its handle, then the rest.
+   *
+   * @returns The real port and the clients' URL, once every worker listens on it.
+   */
+  async start(): Promise<{ port: number; url: string }> {
+    try {
+      ({ port: this.port, url: this.url } = await this.fork());
+      const rest = this.options.count - this.live.size;
+      await Promise.all(Array.from({ length: rest }, () => this.fork()));
+      this.started = true;
+      return { port: this.port, url: this.url };
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+  }
+
+  /** Sends `message` to every live worker, in the order of the calls. */
+  broadcast(message: PrimaryMessage): void {
+    for (const id of this.ready) send(this.live.get(id)!, message);
+  }
+
+  /** Pids of the live workers. */
+  pids(): number[] {
+    return [...this.live.values()].flatMap((w) =>
+      w.process.pid === undefined ? [] : [w.process.pid],
+    );
+  }
+
+  /** Asks each listening worker for a report; resolves once all came, or after `timeoutMs`. */
+  refresh(timeoutMs: number = WORKER_DEFAULTS.reportTimeoutMs): Promise<void> {
+    const pending = new Set(this.listening);
+    if (pending.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const waiter = {
+        pending,
+        done: () => {
+          clearTimeout(timer);
+          this.reportWaiters.delete(waiter);
+          resolve();
+        },
+      };
+      const timer = setTimeout(waiter.done, timeoutMs);
+      this.reportWaiters.add(waiter);
+      for (const id of pending) send(this.live.get(id)!, { kind: 'report' });
+    });
+  }
+
+  /**
+   * Has every worker close its clients (1001) and exit; kills one still running after
+   * `WORKER_DEFAULTS.closeTimeoutMs`. Nothing is restarted from here on.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    const exits = [...this.live.values()].map((worker) => {
+      const exited = this.exits.get(worker.id)!;
+      send(worker, { kind: 'close' });
+      const timer = setTimeout(
+        () => worker.process.kill('SIGKILL'),
+        WORKER_DEFAULTS.closeTimeoutMs,
+      );
+      return exited.finally(() => clearTimeout(timer));
+    });
+    await Promise.all(exits);
+    for (const waiter of [...this.reportWaiters]) waiter.done();
+  }
+
+  /** Forks one worker; resolves to the port it listens on, rejects if it fails to start. */
+  private fork(): Promise<{ port: number; url: string }> {
+    const { exec, execArgv } = resolveWorkerEntry();
+    cluster.setupPrimary({ exec, execArgv, args: [], serialization: 'advanced' });
+    const worker = cluster.fork();
+    this.live.set(worker.id, worker);
+    const pid = () => worker.process.pid ?? 0;
+    this.exits.set(worker.id, new Promise<void>((resolve) => worker.once('exit', () => resolve())));
+    const started = new Promise<{ port: number; url: string }>((resolve, reject) => {
+      worker.on('message', (message: WorkerMessage) => {
+        switch (message.kind) {
+          case 'ready':
+            this.ready.add(worker.id);
+            send(worker, this.closing ? { kind: 'close' } : this.startMessage(worker.id));
+            break;
+          case 'listening':
+            this.listening.add(worker.id);
+            this.options.metrics.workers = this.listening.size;
+            resolve({ port: message.port, url: message.url });
+            break;
+          case 'failed':
+            reject(new WorkerError(pid(), message.error));
+            break;
+          case 'metrics':
+            this.options.metrics.update(worker.id, message.report);
+            for (const waiter of [...this.reportWaiters]) {
+              waiter.pending.delete(worker.id);
+              if (waiter.pending.size === 0) waiter.done();
+            }
+            break;
+          case 'error':
+            this.options.onError(new WorkerError(pid(), message.error));
+            break;
+        }
+      });
+      worker.on('error', () => {});
+      worker.once('exit', (code, signal) => {
+        reject(
+          new WorkerError(pid(), {
+            name: 'Error',
+            message: `worker exited (${signal ?? `code ${code}`}) before it listened`,
+          }),
+        );
+        this.onExit(worker, code, signal);
+      });
+    });
+    return started;
+  }
+
+  /** What a worker that is ready gets first: its options and the newest trades to prime with. */
+  private startMessage(workerId: number): PrimaryMessage {
+    // Join the live workers' handle; with none, the port found at start (or the one asked).
+    const port = this.portAsked.values().next().value ?? (this.port || this.options.port);
+    this.portAsked.set(workerId, port);
+    return {
+      kind: 'start',
+      options: this.options.options,
+      port,
+      ...(this.options.workerModule === undefined
+        ? {}
+        : { workerModule: this.options.workerModule }),
+      metricsIntervalMs: WORKER_DEFAULTS.metricsIntervalMs,
+      prime: this.options.newest(),
+    };
+  }
+
+  private onExit(worker: Worker, code: number | null, signal: string | null): void {
+    this.live.delete(worker.id);
+    this.ready.delete(worker.id);
+    this.portAsked.delete(worker.id);
+    this.listening.delete(worker.id);
+    this.options.metrics.retire(worker.id);
+    this.options.metrics.workers = this.listening.size;
+    for (const waiter of [...this.reportWaiters]) {
+      waiter.pending.delete(worker.id);
+      if (waiter.pending.size === 0) waiter.done();
+    }
+    if (this.closing || !this.started) return;
+    const now = Date.now();
+    this.restartTimes = this.restartTimes.filter((time) => now - time < MINUTE_MS);
+    if (this.restartTimes.length >= WORKER_DEFAULTS.maxRestartsPerMinute) {
+      this.options.onError(new WorkerRestartLimitError(this.restartTimes.length, code, signal));
+      return;
+    }
+    this.restartTimes.push(now);
+    this.options.metrics.workerRestarts += 1;
+    this.fork().catch((error: unknown) => this.options.onError(error));
+  }
+}
+
+function send(worker: Worker, message: PrimaryMessage): void {
+  if (worker.isConnected()) worker.send(message, () => {});
+}
