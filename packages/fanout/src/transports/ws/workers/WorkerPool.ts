@@ -3,6 +3,7 @@ import type { Trade } from '@market-stream/core';
 import { WORKER_DEFAULTS } from '../../../defaults.js';
 import { WorkerError, WorkerRestartLimitError } from '../../../errors.js';
 import type { MergedFanoutMetrics } from '../../../metrics/MergedFanoutMetrics.js';
+import { findFreePort } from './findFreePort.js';
 import type { PrimaryMessage, WorkerMessage, WorkerServeOptions } from './messages.js';
 import { resolveWorkerEntry } from './resolveWorkerEntry.js';
 
@@ -12,8 +13,10 @@ export interface WorkerPoolOptions {
   count: number;
   /** Each worker's `serveFanout` options, as data. */
   options: WorkerServeOptions;
-  /** The requested port (0: a free one, found by the first worker). */
+  /** The requested port (0: a free one). */
   port: number;
+  /** The interface the workers listen on. */
+  host: string;
   /** `href` of the `workerModule`, if any. */
   workerModule?: string;
   /** The view the workers' reports and the restarts go to. */
@@ -46,30 +49,26 @@ export class WorkerPool {
   private readonly exits = new Map<number, Promise<void>>();
   private readonly reportWaiters = new Set<{ pending: Set<number>; done: () => void }>();
   private restartTimes: number[] = [];
-  /** The real port, once a worker listens. */
+  /** The port every worker listens on. */
   private port = 0;
   private url = '';
-  /**
-   * The port value each live worker was started with. Cluster shares one listening handle per
-   * (host, port value) among the workers, so a worker must ask for the same value as the live
-   * ones (0 included) to join their handle, rather than bind the port a second time.
-   */
-  private readonly portAsked = new Map<number, number>();
   private started = false;
   private closing = false;
 
   constructor(private readonly options: WorkerPoolOptions) {}
 
   /**
-   * Forks the workers: the first alone, so the others join its handle, then the rest.
+   * Forks the workers, all on one port: the one asked, or a free one found here for port 0.
    *
    * @returns The real port and the clients' URL, once every worker listens on it.
    */
   async start(): Promise<{ port: number; url: string }> {
+    this.port = this.options.port || (await findFreePort(this.options.host));
     try {
-      ({ port: this.port, url: this.url } = await this.fork());
-      const rest = this.options.count - this.live.size;
-      await Promise.all(Array.from({ length: rest }, () => this.fork()));
+      const listening = await Promise.all(
+        Array.from({ length: this.options.count }, () => this.fork()),
+      );
+      this.url = listening[0]!.url;
       this.started = true;
       return { port: this.port, url: this.url };
     } catch (error) {
@@ -141,7 +140,7 @@ export class WorkerPool {
         switch (message.kind) {
           case 'ready':
             this.ready.add(worker.id);
-            send(worker, this.closing ? { kind: 'close' } : this.startMessage(worker.id));
+            send(worker, this.closing ? { kind: 'close' } : this.startMessage());
             break;
           case 'listening':
             this.listening.add(worker.id);
@@ -178,14 +177,11 @@ export class WorkerPool {
   }
 
   /** What a worker that is ready gets first: its options and the newest trades to prime with. */
-  private startMessage(workerId: number): PrimaryMessage {
-    // Join the live workers' handle; with none, the port found at start (or the one asked).
-    const port = this.portAsked.values().next().value ?? (this.port || this.options.port);
-    this.portAsked.set(workerId, port);
+  private startMessage(): PrimaryMessage {
     return {
       kind: 'start',
       options: this.options.options,
-      port,
+      port: this.port,
       ...(this.options.workerModule === undefined
         ? {}
         : { workerModule: this.options.workerModule }),
@@ -197,7 +193,6 @@ export class WorkerPool {
   private onExit(worker: Worker, code: number | null, signal: string | null): void {
     this.live.delete(worker.id);
     this.ready.delete(worker.id);
-    this.portAsked.delete(worker.id);
     this.listening.delete(worker.id);
     this.options.metrics.retire(worker.id);
     this.options.metrics.workers = this.listening.size;

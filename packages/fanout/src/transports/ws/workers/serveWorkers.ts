@@ -28,6 +28,7 @@ export async function serveWorkers(
     count,
     options: workerOptions,
     port: options.port ?? WS_DEFAULTS.port,
+    host: options.host ?? WS_DEFAULTS.host,
     ...(options.workerModule === undefined
       ? {}
       : { workerModule: toModuleHref(options.workerModule) }),
