@@ -58,6 +58,9 @@ export class FanoutEngine implements Fanout {
       targetLoad: settings.targetFlushLoad,
       now: () => scheduler.now(),
       clock: settings.clock,
+      onResize: (intervalMs) => {
+        this.metrics.flushIntervalMs = intervalMs;
+      },
     });
     const shardContext = {
       scheduler,

@@ -173,7 +173,6 @@ export class Shard {
     if (trades.length > 0) this.observeLatency(trades, sentAtOnce);
     governor.finish(started);
     metrics.flushDuration.observe(governor.lastFlushMs);
-    metrics.flushIntervalMs = governor.intervalMs;
     if (this.special.size > 0) this.arm();
   }
 
@@ -236,7 +235,7 @@ export class Shard {
     }
     // Sending at once is flushing too: the governor counts it, so a load of direct sends widens
     // the window (and more of the load is then merged) as a load of flushes would.
-    const started = governor.start();
+    governor.busyThisTurn();
     const payload = this.context.messageOf(trade);
     const one = [trade];
     // Everything of its symbols up to this trade, which stays pending only if someone was held.
@@ -249,8 +248,6 @@ export class Shard {
     const sent = receivers.length;
     receivers.length = 0;
     metrics.observeLatency(now - trade.timestamp, sent);
-    governor.finish(started);
-    metrics.flushIntervalMs = governor.intervalMs;
     if (held) this.sentAtOnce.push(sent);
     return held;
   }

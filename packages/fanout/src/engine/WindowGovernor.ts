@@ -22,6 +22,8 @@ export class WindowGovernor {
   /** Flush load smoothed over the periods judged so far (NaN before the first). */
   private load = Number.NaN;
   private periodStart: number;
+  /** Clock reading at the start of the turn being counted as busy ({@link busyThisTurn}). */
+  private turnStarted: number | undefined;
 
   constructor(
     private readonly options: {
@@ -33,6 +35,8 @@ export class WindowGovernor {
       now: () => number;
       /** A monotonic clock for durations, ms. */
       clock: () => number;
+      /** Hears every new window, ms. */
+      onResize?: (intervalMs: number) => void;
     },
   ) {
     if (!(options.baseMs > 0)) throw new RangeError('flushIntervalMs must be greater than 0');
@@ -46,6 +50,20 @@ export class WindowGovernor {
   /** Marks the start of a flush; pass the result to {@link finish}. */
   start(): number {
     return this.options.clock();
+  }
+
+  /**
+   * Counts the rest of this turn of the event loop as flushing: sends made at once as a source
+   * batch arrives. One reading of the clock per turn, however many trades and shards send.
+   */
+  busyThisTurn(): void {
+    if (this.turnStarted !== undefined) return;
+    this.turnStarted = this.start();
+    queueMicrotask(() => {
+      const started = this.turnStarted!;
+      this.turnStarted = undefined;
+      this.finish(started);
+    });
   }
 
   /** Records a flush and, once four windows' worth of time has passed, adapts the window. */
@@ -74,6 +92,7 @@ export class WindowGovernor {
     const small = Math.abs(next - before) < before * DEAD_BAND;
     if (next === before || (small && next !== baseMs && next !== widest)) return;
     this.intervalMs = next;
+    this.options.onResize?.(next);
     // The load expected at the new window scales with the change (see the class comment).
     this.load *= before / next;
   }
