@@ -37,7 +37,7 @@ export {
 } from './errors.js';
 export type { DropReason, FanoutMetricsSnapshot } from './metrics/FanoutMetrics.js';
 export { FanoutMetrics } from './metrics/FanoutMetrics.js';
-export type { FanoutMetricsReport } from './metrics/FanoutMetricsReport.js';
+export type { FanoutMetricsFigures, FanoutMetricsReport } from './metrics/FanoutMetricsReport.js';
 export type { HistogramData } from './metrics/Histogram.js';
 export { Histogram } from './metrics/Histogram.js';
 export { MergedFanoutMetrics } from './metrics/MergedFanoutMetrics.js';

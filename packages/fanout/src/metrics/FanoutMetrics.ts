@@ -1,6 +1,6 @@
 import type { ErrorCode } from '@market-stream/core';
 import { ENGINE_DEFAULTS } from '../defaults.js';
-import type { FanoutMetricsReport } from './FanoutMetricsReport.js';
+import type { FanoutMetricsFigures, FanoutMetricsReport } from './FanoutMetricsReport.js';
 import { Histogram } from './Histogram.js';
 import { WindowedHistogram } from './WindowedHistogram.js';
 
@@ -203,15 +203,7 @@ export class FanoutMetrics {
    */
   snapshot(): FanoutMetricsSnapshot {
     return {
-      connections: this.connections,
-      subscriptions: this.subscriptions,
-      symbols: this.symbols,
-      tradesIn: this.tradesIn,
-      messagesOut: this.messagesOut,
-      bytesOut: this.bytesOut,
-      drops: { ...this.drops },
-      errors: { ...this.errors },
-      flushIntervalMs: this.flushIntervalMs,
+      ...this.figures(),
       flushMs: {
         count: this.flushDuration.count,
         p50: this.flushDuration.quantile(0.5),
@@ -234,18 +226,25 @@ export class FanoutMetrics {
    */
   toReport(): FanoutMetricsReport {
     return {
+      ...this.figures(),
+      flushDuration: this.flushDuration.toData(),
+      latency: this.latency.toData(),
+      recentLatency: this.recentLatency.counts(),
+    };
+  }
+
+  /** The counters and gauges, copied: what a snapshot and a report share. */
+  private figures(): FanoutMetricsFigures {
+    return {
       connections: this.connections,
       subscriptions: this.subscriptions,
       symbols: this.symbols,
       tradesIn: this.tradesIn,
       messagesOut: this.messagesOut,
       bytesOut: this.bytesOut,
-      flushIntervalMs: this.flushIntervalMs,
       drops: { ...this.drops },
       errors: { ...this.errors },
-      flushDuration: this.flushDuration.toData(),
-      latency: this.latency.toData(),
-      recentLatency: this.recentLatency.counts(),
+      flushIntervalMs: this.flushIntervalMs,
     };
   }
 

@@ -1,6 +1,28 @@
-import type { ErrorCode } from '@market-stream/core';
-import type { DropReason } from './FanoutMetrics.js';
+import type { FanoutMetricsSnapshot } from './FanoutMetrics.js';
 import type { HistogramData } from './Histogram.js';
+
+/**
+ * The counters and gauges of a {@link FanoutMetrics}, what its snapshot and its report share.
+ *
+ * @example
+ * ```ts
+ * import type { FanoutMetricsFigures } from '@market-stream/fanout';
+ *
+ * const busy = (figures: FanoutMetricsFigures) => figures.messagesOut > 1_000_000;
+ * ```
+ */
+export type FanoutMetricsFigures = Pick<
+  FanoutMetricsSnapshot,
+  | 'connections'
+  | 'subscriptions'
+  | 'symbols'
+  | 'tradesIn'
+  | 'messagesOut'
+  | 'bytesOut'
+  | 'drops'
+  | 'errors'
+  | 'flushIntervalMs'
+>;
 
 /**
  * Every figure of one {@link FanoutMetrics} as plain data (`FanoutMetrics.toReport()`): what a
@@ -15,25 +37,7 @@ import type { HistogramData } from './Histogram.js';
  * report.latency.counts.length; // one per latency bucket, +Inf last
  * ```
  */
-export interface FanoutMetricsReport {
-  /** Open connections. */
-  connections: number;
-  /** Sum over connections of their subscribed symbols. */
-  subscriptions: number;
-  /** Symbols the engine keeps a newest trade for. */
-  symbols: number;
-  /** Trades received from the source(s). */
-  tradesIn: number;
-  /** Messages reported sent. */
-  messagesOut: number;
-  /** Characters of messages reported sent. */
-  bytesOut: number;
-  /** The flush window in force. */
-  flushIntervalMs: number;
-  /** Drops by reason. */
-  drops: Record<DropReason, number>;
-  /** `error` messages sent, by code. */
-  errors: Partial<Record<ErrorCode, number>>;
+export interface FanoutMetricsReport extends FanoutMetricsFigures {
   /** Shard flush durations since the start. */
   flushDuration: HistogramData;
   /** Latencies since the start. */
