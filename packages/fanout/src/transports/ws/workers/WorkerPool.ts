@@ -192,6 +192,7 @@ export class WorkerPool {
 
   private onExit(worker: Worker, code: number | null, signal: string | null): void {
     this.live.delete(worker.id);
+    this.exits.delete(worker.id);
     this.ready.delete(worker.id);
     this.listening.delete(worker.id);
     this.options.metrics.retire(worker.id);

@@ -20,8 +20,9 @@ let early: Trade[][] | undefined = [];
 let metricsTimer: NodeJS.Timeout | undefined;
 let stopping = false;
 
-const send = (message: WorkerMessage) => {
-  if (process.connected) process.send?.(message, undefined, undefined, () => {});
+const send = (message: WorkerMessage, then: () => void = () => {}) => {
+  if (process.connected) process.send?.(message, undefined, undefined, then);
+  else then();
 };
 const sendMetrics = () => {
   if (server !== undefined) send({ kind: 'metrics', report: server.metrics.toReport() });
@@ -37,8 +38,9 @@ async function start(message: Extract<PrimaryMessage, { kind: 'start' }>): Promi
       onError: (error) => send({ kind: 'error', error: toErrorData(error) }),
     });
   } catch (error) {
-    send({ kind: 'failed', error: toErrorData(error) });
-    process.exit(1);
+    // Exit once the message is out: the primary rejects serveFanout() (or reports it) with it.
+    send({ kind: 'failed', error: toErrorData(error) }, () => process.exit(1));
+    return;
   }
   server.fanout.publish(message.prime);
   for (const trades of early ?? []) server.fanout.publish(trades);
