@@ -267,6 +267,12 @@ export const WORKER_DEFAULTS = Object.freeze({
   /** How long `refreshMetrics()` waits for the workers' reports, ms. */
   reportTimeoutMs: 1_000,
   /**
+   * A worker that has sent no metrics report for this long has a blocked event loop (hung):
+   * it is killed (SIGKILL) and restarted, so its clients reconnect, and the trades queued for
+   * it in the primary stop growing, ms.
+   */
+  unresponsiveMs: 10_000,
+  /**
    * Close code and reason a worker sends its clients when it restarts (SIGTERM, an uncaught
    * exception): 1012 "service restart", so clients reconnect at once, to another worker.
    */

@@ -48,6 +48,10 @@ export class WorkerPool {
   private readonly listening = new Set<number>();
   private readonly exits = new Map<number, Promise<void>>();
   private readonly reportWaiters = new Set<{ pending: Set<number>; done: () => void }>();
+  /** When each listening worker was last heard from (a report), for the hung-worker watchdog. */
+  private readonly lastHeard = new Map<number, number>();
+  private watchdog: NodeJS.Timeout | undefined;
+  private lastWatch = 0;
   private restartTimes: number[] = [];
   /** The port every worker listens on. */
   private port = 0;
@@ -70,6 +74,9 @@ export class WorkerPool {
       );
       this.url = listening[0]!.url;
       this.started = true;
+      this.lastWatch = Date.now();
+      this.watchdog = setInterval(() => this.killHung(), WORKER_DEFAULTS.metricsIntervalMs);
+      this.watchdog.unref();
       return { port: this.port, url: this.url };
     } catch (error) {
       await this.close();
@@ -114,6 +121,7 @@ export class WorkerPool {
    */
   async close(): Promise<void> {
     this.closing = true;
+    if (this.watchdog) clearInterval(this.watchdog);
     const exits = [...this.live.values()].map((worker) => {
       const exited = this.exits.get(worker.id)!;
       send(worker, { kind: 'close' });
@@ -144,6 +152,7 @@ export class WorkerPool {
             break;
           case 'listening':
             this.listening.add(worker.id);
+            this.lastHeard.set(worker.id, Date.now());
             this.options.metrics.workers = this.listening.size;
             resolve({ port: message.port, url: message.url });
             break;
@@ -151,6 +160,7 @@ export class WorkerPool {
             reject(new WorkerError(pid(), message.error));
             break;
           case 'metrics':
+            this.lastHeard.set(worker.id, Date.now());
             this.options.metrics.update(worker.id, message.report);
             for (const waiter of [...this.reportWaiters]) {
               waiter.pending.delete(worker.id);
@@ -190,11 +200,37 @@ export class WorkerPool {
     };
   }
 
+  /** Kills every worker not heard from for `unresponsiveMs`; its exit restarts it. */
+  private killHung(): void {
+    const now = Date.now();
+    const late = now - this.lastWatch > 2 * WORKER_DEFAULTS.metricsIntervalMs;
+    this.lastWatch = now;
+    if (late) {
+      // This process was blocked, not (necessarily) the workers: their reports wait unread.
+      for (const id of this.lastHeard.keys()) this.lastHeard.set(id, now);
+      return;
+    }
+    for (const [id, heard] of this.lastHeard) {
+      if (now - heard <= WORKER_DEFAULTS.unresponsiveMs) continue;
+      const worker = this.live.get(id)!;
+      this.lastHeard.delete(id);
+      this.options.onError(
+        new WorkerError(worker.process.pid ?? 0, {
+          name: 'Error',
+          code: 'WORKER_UNRESPONSIVE',
+          message: `worker sent nothing for ${now - heard} ms (a blocked event loop); killed to restart it`,
+        }),
+      );
+      worker.process.kill('SIGKILL');
+    }
+  }
+
   private onExit(worker: Worker, code: number | null, signal: string | null): void {
     this.live.delete(worker.id);
     this.exits.delete(worker.id);
     this.ready.delete(worker.id);
     this.listening.delete(worker.id);
+    this.lastHeard.delete(worker.id);
     this.options.metrics.retire(worker.id);
     this.options.metrics.workers = this.listening.size;
     for (const waiter of [...this.reportWaiters]) {
