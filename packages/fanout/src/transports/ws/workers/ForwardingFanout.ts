@@ -10,7 +10,8 @@ import type { WorkerPool } from './WorkerPool.js';
 /**
  * The `fanout` of `serveFanout({ workers })` in the primary: reads the sources once and
  * forwards their trades to every worker, one IPC message per worker per event-loop turn (in
- * arrival order, so per-symbol order holds), keeping each symbol's newest for priming.
+ * arrival order, so per-symbol order holds; serialized once for all workers), keeping each
+ * symbol's newest for priming.
  * Connections live in the workers: `connect`, `handleMessage` and `disconnect` throw
  * {@link ConnectionsInWorkersError}; `connectionIds()` is empty. Internal.
  */
@@ -99,7 +100,7 @@ export class ForwardingFanout implements Fanout {
     if (this.batch.length === 0) return;
     const trades = this.batch;
     this.batch = [];
-    this.parts.pool.broadcast({ kind: 'trades', trades });
+    this.parts.pool.broadcast({ kind: 'trades', json: JSON.stringify(trades) });
     for (const trade of trades) this.parts.priming.offer(trade);
   }
 }

@@ -43,7 +43,8 @@ export type PrimaryMessage =
       /** The newest trade of every symbol, published before any live trade. */
       prime: Trade[];
     }
-  | { kind: 'trades'; trades: Trade[] }
+  /** A batch of trades as one JSON array: serialized once for every worker. */
+  | { kind: 'trades'; json: string }
   | { kind: 'flush' }
   | { kind: 'report' }
   | { kind: 'close' };

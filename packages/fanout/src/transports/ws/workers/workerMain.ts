@@ -79,8 +79,8 @@ process.on('message', (message: PrimaryMessage) => {
       void start(message);
       break;
     case 'trades':
-      if (server === undefined) early?.push(message.trades);
-      else server.fanout.publish(message.trades);
+      if (server === undefined) early?.push(JSON.parse(message.json) as Trade[]);
+      else server.fanout.publish(JSON.parse(message.json) as Trade[]);
       break;
     case 'flush':
       server?.fanout.flush();
