@@ -176,13 +176,13 @@ describe('serveFanout({ workers: 2 }) with real cluster workers and ws clients',
     process.kill(victim!, 'SIGTERM');
 
     await eventually(() => !alive(victim!), 10_000, 'the worker to exit');
-    const closed = [...clients.map(({ client }) => client), ...extra].filter(
-      (client) => client.closeCode !== undefined,
-    );
     await eventually(
       () => server.metrics.snapshot().workers === 2 && server.workerPids().length === 2,
       20_000,
       'a second worker again',
+    );
+    const closed = [...clients.map(({ client }) => client), ...extra].filter(
+      (client) => client.closeCode !== undefined,
     );
     expect(closed.length).toBeGreaterThan(0);
     for (const client of closed) {
