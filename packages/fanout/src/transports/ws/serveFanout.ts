@@ -90,7 +90,7 @@ export interface ServeFanoutOptions extends Omit<FanoutOptions, 'transport'> {
   /**
    * With `workers` above 1: a module (path or `file:` URL) each worker imports; its default
    * export is a function returning (or resolving to) the {@link WorkerModuleOptions} that cannot
-   * be sent to a worker, e.g. `{ authenticate: createJwtVerifier(…).authenticate }`.
+   * be sent to a worker, e.g. `{ authenticate: createJwtVerifier({ secret }) }`.
    */
   workerModule?: string | URL;
 }
