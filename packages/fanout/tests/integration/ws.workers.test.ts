@@ -41,6 +41,23 @@ describe('serveFanout({ workers: 2 }) with real cluster workers and ws clients',
       source.next(tradeFactory({ symbol, seq: next, timestamp: Date.now() }));
     }
   };
+  /** Resolves once every client has the newest trade of each of its symbols. */
+  const allCaughtUp = (what: string) =>
+    Promise.all(
+      clients.map(({ client, symbols }) =>
+        client.waitFor(
+          () => symbols.every((symbol) => client.newest.get(symbol) === seq.get(symbol)),
+          10_000,
+          what,
+        ),
+      ),
+    );
+  /** The `seq`s of `symbol` a client received in `trades` messages, past `after`. */
+  const seqsOf = (client: TestClient, symbol: string, after: number) =>
+    client
+      .trades()
+      .filter((t) => t.symbol === symbol && t.seq > after)
+      .map((t) => t.seq);
   const openClient = async (symbols: string[]) => {
     const client = await TestClient.open(`${server.url}?symbols=${symbols.join(',')}`);
     await client.waitFor(() => client.messages.length >= 2, 10_000, 'subscribed and snapshot');
@@ -80,15 +97,7 @@ describe('serveFanout({ workers: 2 }) with real cluster workers and ws clients',
       publishRound();
       await pause(2);
     }
-    await Promise.all(
-      clients.map(({ client, symbols }) =>
-        client.waitFor(
-          () => symbols.every((symbol) => client.newest.get(symbol) === seq.get(symbol)),
-          10_000,
-          'the last round',
-        ),
-      ),
-    );
+    await allCaughtUp('the last round');
 
     for (const { client, symbols } of clients) {
       const [subscribed, snapshot] = client.messages;
@@ -99,12 +108,10 @@ describe('serveFanout({ workers: 2 }) with real cluster workers and ws clients',
         symbols.map((symbol) => `${symbol}#1`).sort(),
       );
       for (const symbol of symbols) {
-        const seqs = client
-          .trades()
-          .filter((t) => t.symbol === symbol)
-          .map((t) => t.seq);
         const first = before.get(symbol)! + 1;
-        expect(seqs).toEqual(Array.from({ length: ROUNDS }, (_, i) => first + i));
+        expect(seqsOf(client, symbol, 0)).toEqual(
+          Array.from({ length: ROUNDS }, (_, i) => first + i),
+        );
       }
     }
     const counts = await perWorker(server);
@@ -136,26 +143,15 @@ describe('serveFanout({ workers: 2 }) with real cluster workers and ws clients',
     await bad.waitFor(() => bad.errorCodes().length >= 2, 10_000, 'two errors');
     await oversized.waitFor(() => oversized.closeCode !== undefined, 10_000, 'the 1009 close');
     await flood.waitFor(() => flood.errorCodes().includes('RATE_LIMITED'), 10_000, 'RATE_LIMITED');
-    await Promise.all(
-      clients.map(({ client, symbols }) =>
-        client.waitFor(
-          () => symbols.every((symbol) => client.newest.get(symbol) === seq.get(symbol)),
-          10_000,
-          'five more rounds',
-        ),
-      ),
-    );
+    await allCaughtUp('five more rounds');
     expect(bad.errorCodes()).toEqual(['BAD_JSON', 'UNKNOWN_ACTION']);
     expect(bad.socket.readyState).toBe(bad.socket.OPEN);
     expect(oversized.closeCode).toBe(1009);
     for (const { client, symbols } of clients) {
       expect(client.errorCodes()).toEqual([]);
       for (const symbol of symbols) {
-        const seqs = client
-          .trades()
-          .filter((t) => t.symbol === symbol && t.seq > start.get(symbol)!)
-          .map((t) => t.seq);
-        expect(seqs).toEqual([1, 2, 3, 4, 5].map((i) => start.get(symbol)! + i));
+        const after = start.get(symbol)!;
+        expect(seqsOf(client, symbol, after)).toEqual([1, 2, 3, 4, 5].map((i) => after + i));
       }
     }
     for (const client of [bad, flood]) client.close();
