@@ -273,6 +273,12 @@ export const WORKER_DEFAULTS = Object.freeze({
    */
   unresponsiveMs: 10_000,
   /**
+   * Trades a worker may be behind those forwarded to it (as of its last report) before it is
+   * stopped (SIGTERM: its clients get 1012) and restarted, so the messages queued for it in the
+   * primary stay bounded: about 15 MB, or 10 s at 10,000 trades/s.
+   */
+  maxForwardLagTrades: 100_000,
+  /**
    * Close code and reason a worker sends its clients when it restarts (SIGTERM, an uncaught
    * exception): 1012 "service restart", so clients reconnect at once, to another worker.
    */

@@ -100,7 +100,11 @@ export class ForwardingFanout implements Fanout {
     if (this.batch.length === 0) return;
     const trades = this.batch;
     this.batch = [];
-    this.parts.pool.broadcast({ kind: 'trades', json: JSON.stringify(trades) });
+    this.parts.pool.broadcast({
+      kind: 'trades',
+      json: JSON.stringify(trades),
+      count: trades.length,
+    });
     for (const trade of trades) this.parts.priming.offer(trade);
   }
 }

@@ -50,6 +50,8 @@ export class WorkerPool {
   private readonly reportWaiters = new Set<{ pending: Set<number>; done: () => void }>();
   /** When each listening worker was last heard from (a report), for the hung-worker watchdog. */
   private readonly lastHeard = new Map<number, number>();
+  /** Trades forwarded to each worker, for the lag bound. */
+  private readonly forwarded = new Map<number, number>();
   private watchdog: NodeJS.Timeout | undefined;
   private lastWatch = 0;
   private restartTimes: number[] = [];
@@ -75,7 +77,7 @@ export class WorkerPool {
       this.url = listening[0]!.url;
       this.started = true;
       this.lastWatch = Date.now();
-      this.watchdog = setInterval(() => this.killHung(), WORKER_DEFAULTS.metricsIntervalMs);
+      this.watchdog = setInterval(() => this.watch(), WORKER_DEFAULTS.metricsIntervalMs);
       this.watchdog.unref();
       return { port: this.port, url: this.url };
     } catch (error) {
@@ -86,7 +88,11 @@ export class WorkerPool {
 
   /** Sends `message` to every live worker, in the order of the calls. */
   broadcast(message: PrimaryMessage): void {
-    for (const id of this.ready) send(this.live.get(id)!, message);
+    for (const id of this.ready) {
+      if (message.kind === 'trades')
+        this.forwarded.set(id, this.forwarded.get(id)! + message.count);
+      send(this.live.get(id)!, message);
+    }
   }
 
   /** Pids of the live workers. */
@@ -148,6 +154,7 @@ export class WorkerPool {
         switch (message.kind) {
           case 'ready':
             this.ready.add(worker.id);
+            this.forwarded.set(worker.id, 0);
             send(worker, this.closing ? { kind: 'close' } : this.startMessage());
             break;
           case 'listening':
@@ -160,8 +167,11 @@ export class WorkerPool {
             reject(new WorkerError(pid(), message.error));
             break;
           case 'metrics':
-            this.lastHeard.set(worker.id, Date.now());
             this.options.metrics.update(worker.id, message.report);
+            if (this.ready.has(worker.id)) {
+              this.lastHeard.set(worker.id, Date.now());
+              this.checkLag(worker, message.received);
+            }
             for (const waiter of [...this.reportWaiters]) {
               waiter.pending.delete(worker.id);
               if (waiter.pending.size === 0) waiter.done();
@@ -200,8 +210,8 @@ export class WorkerPool {
     };
   }
 
-  /** Kills every worker not heard from for `unresponsiveMs`; its exit restarts it. */
-  private killHung(): void {
+  /** Kills every worker not heard from for `unresponsiveMs` (hung); its exit restarts it. */
+  private watch(): void {
     const now = Date.now();
     const late = now - this.lastWatch > 2 * WORKER_DEFAULTS.metricsIntervalMs;
     this.lastWatch = now;
@@ -212,17 +222,31 @@ export class WorkerPool {
     }
     for (const [id, heard] of this.lastHeard) {
       if (now - heard <= WORKER_DEFAULTS.unresponsiveMs) continue;
-      const worker = this.live.get(id)!;
-      this.lastHeard.delete(id);
-      this.options.onError(
-        new WorkerError(worker.process.pid ?? 0, {
-          name: 'Error',
-          code: 'WORKER_UNRESPONSIVE',
-          message: `worker sent nothing for ${now - heard} ms (a blocked event loop); killed to restart it`,
-        }),
-      );
-      worker.process.kill('SIGKILL');
+      const message = `worker sent nothing for ${now - heard} ms (a blocked event loop); killed to restart it`;
+      this.stop(this.live.get(id)!, 'SIGKILL', 'WORKER_UNRESPONSIVE', message);
     }
+  }
+
+  /**
+   * Stops a worker more than `maxForwardLagTrades` behind the trades forwarded to it (SIGTERM:
+   * 1012 to its clients), so the IPC messages queued for it here stay bounded; its exit
+   * restarts it.
+   */
+  private checkLag(worker: Worker, received: number): void {
+    const lag = this.forwarded.get(worker.id)! - received;
+    if (lag <= WORKER_DEFAULTS.maxForwardLagTrades) return;
+    const message = `worker is ${lag} trades behind the source; stopped to restart it`;
+    this.stop(worker, 'SIGTERM', 'WORKER_BEHIND', message);
+  }
+
+  /** Sends nothing more to `worker`, reports why, and signals it. */
+  private stop(worker: Worker, signal: NodeJS.Signals, code: string, message: string): void {
+    this.ready.delete(worker.id);
+    this.lastHeard.delete(worker.id);
+    this.options.onError(
+      new WorkerError(worker.process.pid ?? 0, { name: 'Error', code, message }),
+    );
+    worker.process.kill(signal);
   }
 
   private onExit(worker: Worker, code: number | null, signal: string | null): void {
@@ -231,6 +255,7 @@ export class WorkerPool {
     this.ready.delete(worker.id);
     this.listening.delete(worker.id);
     this.lastHeard.delete(worker.id);
+    this.forwarded.delete(worker.id);
     this.options.metrics.retire(worker.id);
     this.options.metrics.workers = this.listening.size;
     for (const waiter of [...this.reportWaiters]) {

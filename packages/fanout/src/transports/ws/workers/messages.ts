@@ -44,7 +44,7 @@ export type PrimaryMessage =
       prime: Trade[];
     }
   /** A batch of trades as one JSON array: serialized once for every worker. */
-  | { kind: 'trades'; json: string }
+  | { kind: 'trades'; json: string; count: number }
   | { kind: 'flush' }
   | { kind: 'report' }
   | { kind: 'close' };
@@ -55,5 +55,6 @@ export type WorkerMessage =
   | { kind: 'ready' }
   | { kind: 'listening'; port: number; url: string }
   | { kind: 'failed'; error: ErrorData }
-  | { kind: 'metrics'; report: FanoutMetricsReport }
+  /** `received`: trades taken from `trades` messages so far, how far behind the primary it is. */
+  | { kind: 'metrics'; report: FanoutMetricsReport; received: number }
   | { kind: 'error'; error: ErrorData };

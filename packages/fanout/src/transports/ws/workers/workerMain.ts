@@ -19,13 +19,14 @@ let server: SingleFanoutServer | undefined;
 let early: Trade[][] | undefined = [];
 let metricsTimer: NodeJS.Timeout | undefined;
 let stopping = false;
+let received = 0;
 
 const send = (message: WorkerMessage, then: () => void = () => {}) => {
   if (process.connected) process.send?.(message, undefined, undefined, then);
   else then();
 };
 const sendMetrics = () => {
-  if (server !== undefined) send({ kind: 'metrics', report: server.metrics.toReport() });
+  if (server !== undefined) send({ kind: 'metrics', report: server.metrics.toReport(), received });
 };
 
 async function start(message: Extract<PrimaryMessage, { kind: 'start' }>): Promise<void> {
@@ -79,6 +80,7 @@ process.on('message', (message: PrimaryMessage) => {
       void start(message);
       break;
     case 'trades':
+      received += message.count;
       if (server === undefined) early?.push(JSON.parse(message.json) as Trade[]);
       else server.fanout.publish(JSON.parse(message.json) as Trade[]);
       break;
