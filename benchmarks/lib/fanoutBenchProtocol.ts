@@ -28,6 +28,10 @@ export type ServerReply =
       seqs: Record<string, number>;
       /** The engine's flush window in force (engine only). */
       flushIntervalMs?: number;
+      /** Messages the engine sent so far (engine only). */
+      messagesOut?: number;
+      /** The engine's own trade-to-send latency over its recent window, ms (engine only). */
+      sendLatency?: { p50: number; p99: number };
       /** Clients the server currently holds. */
       connections: number;
     };

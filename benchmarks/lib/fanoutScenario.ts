@@ -45,6 +45,10 @@ export interface Step {
   loadCpuMax: number;
   rssMb: number;
   flushIntervalMs?: number;
+  /** Messages the engine sent per second while measured (engine only). */
+  messagesPerSecond?: number;
+  /** The engine's own trade-to-send latency, ms (engine only; its last 30 s). */
+  sendLatency?: { p50: number; p99: number };
   /** The machine's 1-minute load average after the step (other processes included). */
   loadAverage: number;
   /** Runs the verdict rests on (3 near the limit, judged on the median run). */
@@ -220,6 +224,11 @@ export async function measure(
     loadCpuMax: Math.max(...reports.map((r) => r.cpuMicros / 1e6 / Math.max(0.001, r.seconds))),
     rssMb: after.rss / 2 ** 20,
     flushIntervalMs: after.flushIntervalMs,
+    messagesPerSecond:
+      after.messagesOut === undefined || before.messagesOut === undefined
+        ? undefined
+        : (after.messagesOut - before.messagesOut) / seconds,
+    sendLatency: after.sendLatency,
     loadAverage: loadavg()[0]!,
   };
 }

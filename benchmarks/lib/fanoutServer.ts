@@ -24,6 +24,10 @@ const reply = (message: ServerReply) => process.send?.(message);
 const trades = new Subject<Trade>();
 let connections = () => 0;
 let flushIntervalMs: () => number | undefined = () => undefined;
+let engineFigures: () => Pick<
+  Extract<ServerReply, { type: 'stats' }>,
+  'messagesOut' | 'sendLatency'
+> = () => ({});
 
 async function start(): Promise<number> {
   if (kind === 'engine-all' || kind === 'engine-latest') {
@@ -36,6 +40,10 @@ async function start(): Promise<number> {
     });
     connections = () => server.metrics.connections;
     flushIntervalMs = () => server.metrics.flushIntervalMs;
+    engineFigures = () => {
+      const { messagesOut, latencyMs } = server.metrics.snapshot();
+      return { messagesOut, sendLatency: { p50: latencyMs.p50, p99: latencyMs.p99 } };
+    };
     return server.port;
   }
   const http = createServer();
@@ -122,6 +130,7 @@ process.on('message', (command: ServerCommand) => {
       seqs: Object.fromEntries(seqs),
       flushIntervalMs: flushIntervalMs(),
       connections: connections(),
+      ...engineFigures(),
     });
   } else if (command.cmd === 'stop') {
     process.exit(0);

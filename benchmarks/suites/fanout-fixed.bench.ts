@@ -55,7 +55,7 @@ runSuite(async () => {
         for (let i = 0; i < RUNS; i++) runs.push(await measure(rig, rate, timing));
         for (const run of runs) {
           console.log(
-            `    ${kind} × ${fmt(clients)} at ${fmt(rate)} trades/s: server ${fmt(run.serverCpu * 100)}% CPU, ${fmt(cpuPerUpdate(run), 2)} µs/update, p50 ${fmt(run.p50)} ms, p99 ${fmt(run.p99)} ms${run.lossless ? '' : ` (${run.why})`}`,
+            `    ${kind} × ${fmt(clients)} at ${fmt(rate)} trades/s: server ${fmt(run.serverCpu * 100)}% CPU, ${fmt(cpuPerUpdate(run), 2)} µs/update, p50 ${fmt(run.p50)} ms, p99 ${fmt(run.p99)} ms, busiest load process ${fmt(run.loadCpuMax * 100)}%${run.flushIntervalMs === undefined ? '' : `, window ${fmt(run.flushIntervalMs)} ms`}${run.messagesPerSecond === undefined ? '' : `, ${fmt(run.messagesPerSecond)} messages/s`}${run.sendLatency === undefined ? '' : `, engine send p50 ${fmt(run.sendLatency.p50)} p99 ${fmt(run.sendLatency.p99)} ms`}${run.lossless ? '' : ` (${run.why})`}`,
           );
         }
         rows.push({ kind, clients, rate, runs });

@@ -69,6 +69,7 @@ export class FanoutEngine implements Fanout {
       mode: settings.mode,
       maxPendingTrades: settings.maxPendingTrades,
       directSend: settings.directSend,
+      shardCount: settings.shards,
       messageOf: lastOf(oneTradeMessage),
     };
     this.shards = Array.from({ length: settings.shards }, (_, i) => new Shard(i, shardContext));

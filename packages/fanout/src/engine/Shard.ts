@@ -17,6 +17,8 @@ export interface ShardContext {
   readonly maxPendingTrades: number;
   /** Send trades at once to connections that are quiet (`directSend`). */
   readonly directSend: boolean;
+  /** Shards of the engine: with `directSend` each flushes at its own phase of the window. */
+  readonly shardCount: number;
   /** The `trades` message of one trade, serialized once for every shard. */
   readonly messageOf: (trade: Trade) => string;
 }
@@ -54,8 +56,14 @@ export class Shard {
   /** Connections the next flush treats one by one (snapshot floors, queues, backlogs). */
   private readonly special = new Set<Connection>();
   private timer: Subscription | undefined;
-  /** When the shard last flushed, in scheduler time. */
-  private lastFlushAt = Number.NEGATIVE_INFINITY;
+  /**
+   * When the shard's last flush was due, in scheduler time (when it ran, for a flush not on the
+   * timer): the next is due a window later, however late the timer fired, so a shard keeps its
+   * phase.
+   */
+  private lastDueAt = Number.NEGATIVE_INFINITY;
+  /** When the armed timer is due. */
+  private dueAt = Number.NEGATIVE_INFINITY;
   private closed = false;
 
   constructor(
@@ -124,11 +132,12 @@ export class Shard {
   /** Delivers the window: one shared message per group of connections, specials one by one. */
   flush(): void {
     const { scheduler, governor, metrics } = this.context;
+    const now = scheduler.now();
+    const onTimer = this.timer !== undefined && this.dueAt <= now;
     this.timer?.unsubscribe();
     this.timer = undefined;
-    this.lastFlushAt = scheduler.now();
+    this.lastDueAt = onTimer ? this.dueAt : now;
     const started = governor.start();
-    const now = this.lastFlushAt;
     const trades = this.pending;
     const sentAtOnce = this.sentAtOnce;
     const partial = this.partial;
@@ -254,14 +263,20 @@ export class Shard {
 
   private arm(): void {
     if (this.timer !== undefined || this.closed) return;
-    const { scheduler, governor } = this.context;
-    // One flush per window at most, counted from the shard's last flush: after a quiet spell a
-    // trade leaves on the next tick instead of waiting out a whole window.
-    const delay = Math.max(0, this.lastFlushAt + governor.intervalMs - scheduler.now());
-    this.timer = scheduler.schedule(() => {
-      this.timer = undefined;
-      this.flush();
-    }, delay);
+    const { scheduler, governor, directSend, shardCount } = this.context;
+    const now = scheduler.now();
+    // One flush per window at most, a window after the last was due.
+    let due = this.lastDueAt + governor.intervalMs;
+    if (due <= now) {
+      // Not flushed for a window. Window batching: what arrived leaves on the next tick instead
+      // of waiting out a whole window. With directSend the quiet connections had it at once, so
+      // the shard waits for its phase of the window: shards that turn busy together then flush
+      // one after another, each a short turn, instead of all in one long turn that holds up
+      // every trade behind it.
+      due = directSend ? now + (this.index / shardCount) * governor.intervalMs : now;
+    }
+    this.dueAt = due;
+    this.timer = scheduler.schedule(() => this.flush(), Math.max(0, due - now));
   }
 
   /** Latency of a flushed window, counting only receivers that did not get a trade at once. */

@@ -1,5 +1,6 @@
 import type { DeliveryMode } from '@market-stream/fanout';
 import fc from 'fast-check';
+import { type SchedulerAction, type SchedulerLike, Subscription } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { tradeFactory } from '../../../../tests/helpers/factories.js';
 import { ENGINE_DEFAULTS } from '../../src/defaults.js';
@@ -8,6 +9,41 @@ import type { FanoutOptions } from '../../src/engine/types.js';
 import { advanceTo, RecordingTransport, virtualScheduler } from './engine.helpers.js';
 
 const WINDOW = 50;
+
+/** A scheduler whose timers run only when the test says, as late as it says. */
+class LateScheduler implements SchedulerLike {
+  time = 0;
+  /** When each timer armed so far was due. */
+  readonly dueTimes: number[] = [];
+  private tasks: { at: number; run: () => void; subscription: Subscription }[] = [];
+
+  now(): number {
+    return this.time;
+  }
+
+  schedule<T>(
+    work: (this: SchedulerAction<T>, state?: T) => void,
+    delay = 0,
+    state?: T,
+  ): Subscription {
+    const subscription = new Subscription();
+    const at = this.time + delay;
+    this.dueTimes.push(at);
+    this.tasks.push({
+      at,
+      run: () => work.call(subscription as unknown as SchedulerAction<T>, state),
+      subscription,
+    });
+    return subscription;
+  }
+
+  /** Runs, now, every timer due by now that was not cancelled. */
+  runDue(): void {
+    const due = this.tasks.filter((task) => task.at <= this.time);
+    this.tasks = this.tasks.filter((task) => task.at > this.time);
+    for (const task of due) if (!task.subscription.closed) task.run();
+  }
+}
 
 /** An engine on virtual time whose window never adapts, with each `trades` send's time kept. */
 function setup(options: Partial<FanoutOptions> = {}) {
@@ -156,7 +192,7 @@ describe('createFanout() with directSend', () => {
   });
 
   it("sends what was held after a direct send at the shard's next flush, never a window later", () => {
-    const { scheduler, fanout, tradeTimes, transport } = setup({ mode: 'all' });
+    const { scheduler, fanout, tradeTimes, transport } = setup({ mode: 'all', shards: 1 });
     fanout.connect('q', { symbols: ['AAPL'] });
     advanceTo(scheduler, 100);
 
@@ -202,6 +238,49 @@ describe('createFanout() with directSend', () => {
 
     expect(fanout.metrics.flushIntervalMs).toBe(200);
     expect(fanout.metrics.flushDuration.count).toBe(0); // nothing waited for a flush
+  });
+
+  it('flushes shards that turn busy together one after another, each at its phase of the window', () => {
+    const shards = 4;
+    const { scheduler, fanout, tradeTimes } = setup({ mode: 'all', shards });
+    const ids = Array.from({ length: 40 }, (_, i) => `c${i}`);
+    for (const id of ids) fanout.connect(id, { symbols: ['AAPL'] });
+    advanceTo(scheduler, 100);
+
+    // Every connection gets trade 1 at once; 2 and 3 arrive within its window and are held.
+    fanout.publish(trade('AAPL', 1, 100));
+    advanceTo(scheduler, 101);
+    fanout.publish([trade('AAPL', 2, 101), trade('AAPL', 3, 101)]);
+    advanceTo(scheduler, 400);
+
+    const flushedAt = new Set(ids.map((id) => tradeTimes(id)[1]!));
+    // Shard i flushes at 101 + i × 50 / 4: four distinct turns a quarter window apart.
+    expect([...flushedAt].sort((a, b) => a - b)).toEqual([101, 113.5, 126, 138.5]);
+    for (const id of ids) expect(tradeTimes(id)).toHaveLength(2);
+  });
+
+  it("keeps a shard's phase when its timer fires late", () => {
+    const scheduler = new LateScheduler();
+    const transport = new RecordingTransport();
+    const sentAt: number[] = [];
+    const fanout = createFanout({ transport, scheduler, mode: 'all', shards: 1, clock: () => 0 });
+    fanout.connect('q', { symbols: ['AAPL'] });
+    transport.onSend = () => sentAt.push(scheduler.now());
+    scheduler.time = 100;
+    fanout.publish(trade('AAPL', 1, 100)); // at once
+    fanout.publish(trade('AAPL', 2, 100)); // held, due at once: the shard was idle
+    scheduler.runDue();
+    fanout.publish(trade('AAPL', 3, 120)); // held, due at 150
+
+    scheduler.time = 170; // the event loop was busy past 150: the timer fires at 170
+    scheduler.runDue();
+    fanout.publish(trade('AAPL', 4, 171)); // held: due a window after 150, not after 170
+    scheduler.time = 400;
+    scheduler.runDue();
+
+    expect(sentAt).toEqual([100, 100, 170, 400]);
+    expect(scheduler.dueTimes).toEqual([100, 150, 200]);
+    expect(transport.tradeKeys('q')).toEqual(['AAPL#1', 'AAPL#2', 'AAPL#3', 'AAPL#4']);
   });
 
   it('keeps window-only batching with directSend: false', () => {
