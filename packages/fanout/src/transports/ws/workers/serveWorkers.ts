@@ -1,6 +1,8 @@
+import cluster from 'node:cluster';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ENGINE_DEFAULTS, WS_DEFAULTS } from '../../../defaults.js';
+import { WorkerOptionError } from '../../../errors.js';
 import { MergedFanoutMetrics } from '../../../metrics/MergedFanoutMetrics.js';
 import type { FanoutServer, ServeFanoutOptions } from '../serveFanout.js';
 import { ForwardingFanout } from './ForwardingFanout.js';
@@ -17,6 +19,9 @@ export async function serveWorkers(
   options: ServeFanoutOptions,
   count: number,
 ): Promise<FanoutServer> {
+  if (!cluster.isPrimary) {
+    throw new WorkerOptionError('workers', 'above 1 needs the cluster primary; this is a worker');
+  }
   const workerOptions = toWorkerOptions(options);
   const onError = options.onError ?? (() => {});
   const metrics = new MergedFanoutMetrics();
