@@ -4,7 +4,17 @@
  */
 
 /** The servers compared. */
-export type ServerKind = 'engine-all' | 'engine-latest' | 'naive-ws' | 'socket.io';
+/**
+ * Servers the fan-out suites compare: our engine in `all` / `latest` mode in one process, in
+ * `all` mode over two worker processes (`serveFanout({ workers: 2 })`), the naive `ws`
+ * broadcaster and Socket.IO.
+ */
+export type ServerKind =
+  | 'engine-all'
+  | 'engine-all-w2'
+  | 'engine-latest'
+  | 'naive-ws'
+  | 'socket.io';
 
 /** 20 symbols; each client subscribes to 5 of them. */
 export const BENCH_SYMBOLS = Array.from(

@@ -10,7 +10,13 @@ import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nextMessage, request, startChild, stopChild } from './fanoutBenchChild.js';
-import type { LoadReply, ServerKind, ServerReply } from './fanoutBenchProtocol.js';
+import {
+  BENCH_SYMBOLS,
+  type LoadReply,
+  type ServerKind,
+  type ServerReply,
+  SYMBOLS_PER_CLIENT,
+} from './fanoutBenchProtocol.js';
 import { fmt } from './stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -53,6 +59,8 @@ export interface Step {
   loadAverage: number;
   /** Runs the verdict rests on (3 near the limit, judged on the median run). */
   runs?: number;
+  /** Lowest and highest p99 of those runs, ms. */
+  p99Range?: [number, number];
 }
 
 /** A running server and its connected load generators. */
@@ -71,11 +79,15 @@ export interface Rig {
 export function serverKinds(): ServerKind[] {
   return (process.env.FANOUT_BENCH_SERVERS?.split(',') ?? [
     'engine-all',
+    'engine-all-w2',
     'engine-latest',
     'naive-ws',
     'socket.io',
   ]) as ServerKind[];
 }
+
+/** Trades per second one client receives at `rate` trades/s (it holds 5 of the 20 symbols). */
+export const perClientRate = (rate: number) => (rate * SYMBOLS_PER_CLIENT) / BENCH_SYMBOLS.length;
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -11,6 +11,7 @@ import {
   fdLimit,
   LOAD_PROCESSES,
   measure,
+  perClientRate,
   type Step,
   serverKinds,
   startRig,
@@ -68,6 +69,7 @@ runSuite(async () => {
   const body = rows.map(({ kind, clients, rate, runs }) => [
     fmt(clients),
     fmt(rate),
+    fmt(perClientRate(rate), 1),
     kind,
     fmt(median(runs.map((r) => r.updatesPerSecond))),
     spread(
@@ -85,7 +87,8 @@ runSuite(async () => {
   };
   const ratios = LOADS.map(({ clients, rate }) => {
     const ours = cpuOf('engine-all', clients);
-    return `- ${fmt(clients)} clients at ${fmt(rate)} trades/s, \`all\` mode: the naive \`ws\` broadcaster uses ${ratio(cpuOf('naive-ws', clients), ours)} the engine's server CPU, Socket.IO ${ratio(cpuOf('socket.io', clients), ours)}.`;
+    const twoWorkers = cpuOf('engine-all-w2', clients);
+    return `- ${fmt(clients)} clients at ${fmt(rate)} trades/s, \`all\` mode: the naive \`ws\` broadcaster uses ${ratio(cpuOf('naive-ws', clients), ours)} the engine's server CPU, Socket.IO ${ratio(cpuOf('socket.io', clients), ours)}${Number.isNaN(twoWorkers) ? '' : `; two workers use ${ratio(twoWorkers, ours)} the CPU of one (the forwarding's cost)`}.`;
   });
 
   const markdown = `The rig of the fan-out ramp above (real \`ws\` / \`socket.io-client\` clients in ${LOAD_PROCESSES} load-generator processes, each subscribed to 5 of 20 symbols; the server process generates the trades), held at one trade rate per client count that every server sustains. Per server: one discarded step, then ${RUNS} steps of ${WARMUP_MS / 1000} s warm-up and ${MEASURE_MS / 1000} s measured; medians with the range over the ${RUNS} runs in brackets. Server CPU is the share of one core; µs/update is server CPU time per update delivered to a client (in \`latest\` mode fewer updates are delivered, since each client gets at most the newest trade per symbol per window, so compare its server CPU, not its µs/update). These figures do not depend on how far the load generators can push.
@@ -94,6 +97,7 @@ ${table(
   [
     'clients',
     'trades/s',
+    'per client/s',
     'server',
     'updates/s delivered',
     'server CPU %',
