@@ -244,7 +244,7 @@ export class Shard {
     }
     // Sending at once is flushing too: the governor counts it, so a load of direct sends widens
     // the window (and more of the load is then merged) as a load of flushes would.
-    governor.busyThisTurn();
+    const started = governor.start();
     const payload = this.context.messageOf(trade);
     const one = [trade];
     // Everything of its symbols up to this trade, which stays pending only if someone was held.
@@ -257,6 +257,7 @@ export class Shard {
     const sent = receivers.length;
     receivers.length = 0;
     metrics.observeLatency(now - trade.timestamp, sent);
+    governor.finish(started);
     if (held) this.sentAtOnce.push(sent);
     return held;
   }

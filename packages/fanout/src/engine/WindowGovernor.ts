@@ -22,8 +22,6 @@ export class WindowGovernor {
   /** Flush load smoothed over the periods judged so far (NaN before the first). */
   private load = Number.NaN;
   private periodStart: number;
-  /** Clock reading at the start of the turn being counted as busy ({@link busyThisTurn}). */
-  private turnStarted: number | undefined;
 
   constructor(
     private readonly options: {
@@ -50,20 +48,6 @@ export class WindowGovernor {
   /** Marks the start of a flush; pass the result to {@link finish}. */
   start(): number {
     return this.options.clock();
-  }
-
-  /**
-   * Counts the rest of this turn of the event loop as flushing: sends made at once as a source
-   * batch arrives. One reading of the clock per turn, however many trades and shards send.
-   */
-  busyThisTurn(): void {
-    if (this.turnStarted !== undefined) return;
-    this.turnStarted = this.start();
-    queueMicrotask(() => {
-      const started = this.turnStarted!;
-      this.turnStarted = undefined;
-      this.finish(started);
-    });
   }
 
   /** Records a flush and, once four windows' worth of time has passed, adapts the window. */

@@ -329,13 +329,10 @@ describe('createFanout()', () => {
   const governed = (options: Partial<FanoutOptions> = {}) => {
     let clock = 0;
     let sendMs = 0;
-    // Window batching (directSend: false): the sends made at once are measured per turn of
-    // the event loop, which this synchronous loop never ends (see the directSend tests).
     const { scheduler, transport, source, fanout } = setup({
       flushIntervalMs: 50,
       maxFlushIntervalMs: 200,
       clock: () => clock,
-      directSend: false,
       ...options,
     });
     for (let i = 0; i < 10; i++) fanout.connect(`c${i}`, { symbols: ['AAPL'] });
