@@ -3,7 +3,7 @@
  * server is held at one trade rate that every peer sustains, and measured three times. The
  * figures do not depend on how far the load generator can push: server CPU at that load and CPU
  * per delivered update, medians with their spread.
- * `FANOUT_FIXED_LOADS=1000:400,5000:30` (clients:trades/s) and `FANOUT_BENCH_SERVERS` narrow a
+ * `FANOUT_FIXED_LOADS=1000:80,5000:30` (clients:trades/s) and `FANOUT_BENCH_SERVERS` narrow a
  * run by hand.
  */
 import type { ServerKind } from '../lib/fanoutBenchProtocol.js';
@@ -19,7 +19,7 @@ import {
 import { fmt, median, ratio, table } from '../lib/stats.js';
 import { runSuite } from '../lib/suite.js';
 
-const LOADS = (process.env.FANOUT_FIXED_LOADS ?? '1000:400,5000:30').split(',').map((pair) => {
+const LOADS = (process.env.FANOUT_FIXED_LOADS ?? '1000:80,1000:250,5000:30,10000:15').split(',').map((pair) => {
   const [clients, rate] = pair.split(':').map(Number);
   return { clients: clients!, rate: rate! };
 });
