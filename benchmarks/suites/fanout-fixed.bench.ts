@@ -19,10 +19,12 @@ import {
 import { fmt, median, ratio, table } from '../lib/stats.js';
 import { runSuite } from '../lib/suite.js';
 
-const LOADS = (process.env.FANOUT_FIXED_LOADS ?? '1000:80,1000:250,5000:30,10000:15').split(',').map((pair) => {
-  const [clients, rate] = pair.split(':').map(Number);
-  return { clients: clients!, rate: rate! };
-});
+const LOADS = (process.env.FANOUT_FIXED_LOADS ?? '1000:80,1000:250,5000:30,10000:15')
+  .split(',')
+  .map((pair) => {
+    const [clients, rate] = pair.split(':').map(Number);
+    return { clients: clients!, rate: rate! };
+  });
 const KINDS = serverKinds();
 const RUNS = 3;
 const WARMUP_MS = 1_000;
