@@ -6,10 +6,16 @@ import type { Fanout, FanoutOptions } from './types.js';
  * protocol of DESIGN.md to the connections its transport registers.
  *
  * Guarantees:
- * - **Batching**: a shard flushes at most once per window, counted from its last flush (after a
- *   quiet spell a trade leaves on the next tick); each flush every connection with updates gets one `trades` message
- *   holding only its subscribed symbols, per symbol in `seq` order; connections that get the
- *   same updates share one payload, serialized once (see `buildDeliveries`).
+ * - **Sent at once, batched when busy** (`directSend`, default on): a connection whose last
+ *   `trades` message left at least a window ago, and for which nothing waits, gets a trade at
+ *   once (one message, serialized once for every shard); while its updates come faster, they
+ *   are held and merged at its shard's next flush, which is never moved for it. A shard flushes
+ *   at most once per window, at its own phase of the window (kept when a timer fires late), so
+ *   shards flush one after another rather than in one long turn. Each flush, every held
+ *   connection gets one `trades` message holding only its subscribed symbols, per symbol in
+ *   `seq` order; connections that get the same updates share one payload, serialized once (see
+ *   `buildDeliveries`). With `directSend: false` a shard flushes at most once per window,
+ *   counted from its last flush (after a quiet spell a trade leaves on the next tick).
  * - **Modes**: `latest` sends the newest trade per symbol per window; `all` sends every trade,
  *   in order, nothing skipped. Source trades whose `seq` is not above the newest seen for their
  *   symbol are dropped as duplicates (`stale`); a source that restarts its sequence needs a new
@@ -39,7 +45,7 @@ import type { Fanout, FanoutOptions } from './types.js';
  *   symbols its connections hold, flushes on its own timer, and flushes early when it holds
  *   `maxPendingTrades`.
  * - **Adaptive window**: every four windows the engine compares the CPU time it spent flushing
- *   with the time passed, smoothed across those periods, and sizes the window so that flushing
+ *   and sending at once with the time passed, smoothed across those periods, and sizes the window so that flushing
  *   takes `targetFlushLoad` (65%) of the time: a window sends about one message per busy
  *   connection whatever its length, so twice the window halves the load. The window moves at
  *   most ×1.5 per adjustment, ignores changes under 10%, and stays within `flushIntervalMs`
