@@ -77,6 +77,16 @@ export interface ServeFanoutOptions extends Omit<FanoutOptions, 'transport'> {
    */
   highWaterMark?: number;
   /**
+   * Path a load balancer's health check can `GET` (or `HEAD`) on the serving port: 200
+   * `{"status":"ok", ...}` with the answering process's `metrics.snapshot()` while it serves,
+   * 503 `{"status":"closing"}` once `close()` started. With `workers`, each worker answers for
+   * itself, so a check reaches whichever worker cluster hands it to, and the port stops
+   * answering once every worker has closed. Other plain HTTP requests keep their 426. Ignored
+   * when `server` is given (answer health checks on your own server).
+   * @default - none: every plain HTTP request is 426
+   */
+  healthPath?: string;
+  /**
    * Processes that hold the connections. `1` serves in this process (no fork, no cost);
    * more (or `'auto'`: `os.availableParallelism()`) forks that many `node:cluster` workers on
    * the one port: the source is read once, here, and its trades forwarded to every worker; each

@@ -6,6 +6,7 @@ import { BEARER_PROTOCOL } from '../../auth/extractToken.js';
 import { WS_DEFAULTS } from '../../defaults.js';
 import { createFanout } from '../../engine/createFanout.js';
 import type { DeliveryMode } from '../../types.js';
+import { createRequestListener } from './createRequestListener.js';
 import { createUpgradeGate } from './createUpgradeGate.js';
 import type { Authenticate, FanoutServer, ServeFanoutOptions } from './serveFanout.js';
 import { WsTransport } from './WsTransport.js';
@@ -31,6 +32,7 @@ export async function serveSingle(options: ServeFanoutOptions): Promise<SingleFa
     maxPayload = WS_DEFAULTS.maxPayload,
     heartbeatIntervalMs = WS_DEFAULTS.heartbeatIntervalMs,
     highWaterMark = WS_DEFAULTS.highWaterMark,
+    healthPath,
     workers: _workers,
     workerModule: _workerModule,
     ...engineOptions
@@ -69,7 +71,15 @@ export async function serveSingle(options: ServeFanoutOptions): Promise<SingleFa
     fanout.connect(id, { symbols: url.searchParams.get('symbols') ?? undefined, mode });
   };
 
-  const server = shared ?? createServer((_, response) => response.writeHead(426).end());
+  const server =
+    shared ??
+    createServer(
+      createRequestListener({
+        healthPath,
+        isClosing: () => closing,
+        snapshot: () => fanout.metrics.snapshot(),
+      }),
+    );
   const gate = createUpgradeGate({
     server,
     path,
