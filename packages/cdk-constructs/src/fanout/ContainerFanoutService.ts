@@ -22,14 +22,25 @@ import { createWebSocketLoadBalancer } from '../internal/webSocketLoadBalancer.j
 import { addWebSocketTargets } from '../internal/webSocketTargetGroup.js';
 import type { ContainerFanoutServiceProps } from './ContainerFanoutServiceProps.js';
 
+/** The container variable naming the processes a fan-out node holds its clients in. */
+const FANOUT_WORKERS_ENV = 'FANOUT_WORKERS';
+/** Fargate CPU units per vCPU. */
+const VCPU_UNITS = 1024;
+
 /**
  * Fan-out nodes on Fargate (ARM64) behind an Application Load Balancer: each node reads the
  * trade stream itself and serves its own WebSocket clients, so capacity grows with tasks — the
  * topology for tens of thousands of clients and more.
  *
- * The container receives `STREAM_NAME`, `PORT`, `FANOUT_MODE` (and `HISTORY_TABLE`, and
- * `STREAM_CONSUMER_PREFIX` when reading by push); it must serve WebSockets on `/ws` and
- * `GET /healthz` (a node whose source failed should answer 503 there, or exit). The ALB keeps
+ * The container receives `STREAM_NAME`, `PORT`, `FANOUT_MODE`, `FANOUT_WORKERS` (and
+ * `HISTORY_TABLE`, and `STREAM_CONSUMER_PREFIX` when reading by push); it must serve WebSockets
+ * on `/ws` and `GET /healthz` (a node whose source failed should answer 503 there, or exit).
+ * `FANOUT_WORKERS` is the task's vCPUs (`cpu` / 1024, at least 1; `environment` may set it
+ * instead), so the node holds its clients in that many processes and uses every core
+ * (`serveFanout({ workers })`): given explicitly because `os.availableParallelism()` inside a
+ * container may count the host's cores rather than the task's. With more than one, the example
+ * node serves `/metrics` on `METRICS_PORT` (`PORT` + 1), which is neither mapped nor opened to
+ * the load balancer: it stays inside the task. The ALB keeps
  * idle WebSockets for `idleTimeout`; no stickiness is needed because every node carries every
  * symbol. Scaling tracks new connections per task or CPU.
  *
@@ -109,6 +120,7 @@ export class ContainerFanoutService extends Construct {
     super(scope, id);
     const d = DEFAULTS.containers;
     const { minCapacity, maxCapacity, push } = resolveNodeCapacity(props);
+    const cpu = props.cpu ?? d.cpu;
     this.consumerNamePrefix = push ? taskConsumerPrefix(this) : undefined;
 
     // The fan-out node reads the serverless handlers' names for the settings they share.
@@ -119,7 +131,7 @@ export class ContainerFanoutService extends Construct {
       container: this.container,
       service: this.service,
     } = createFargateService(this, 'ContainerFanoutService', props, {
-      cpu: props.cpu ?? d.cpu,
+      cpu,
       memoryLimitMiB: props.memoryLimitMiB ?? d.memoryMiB,
       containerId: 'FanoutNode',
       streamPrefix: 'fanout',
@@ -127,6 +139,7 @@ export class ContainerFanoutService extends Construct {
         STREAM_NAME: props.stream.streamName,
         PORT: String(d.port),
         ...lambdaEnvironment({ mode: props.mode ?? DEFAULTS.fanout.mode }),
+        [FANOUT_WORKERS_ENV]: String(Math.max(1, Math.floor(cpu / VCPU_UNITS))),
         ...props.environment,
         ...lambdaEnvironment({ historyTable: props.historyTable?.tableName }),
         ...(this.consumerNamePrefix
@@ -161,7 +174,7 @@ export class ContainerFanoutService extends Construct {
     acknowledgeFargateTask(
       this,
       this.taskDefinition,
-      'The environment holds non-secret configuration only: stream and table names, port, mode, consumer name prefix.',
+      'The environment holds non-secret configuration only: stream and table names, port, mode, worker count, consumer name prefix.',
     );
   }
 

@@ -56,7 +56,9 @@ export interface ContainerFanoutServiceProps extends FargateServiceCommonProps {
    */
   readonly mode?: 'latest' | 'all';
   /**
-   * Task CPU units.
+   * Task CPU units. The node gets `FANOUT_WORKERS` = the task's vCPUs (`cpu` / 1024, at least 1:
+   * 1 for 256 to 1024, 4 for 4096), the processes it holds its clients in, so it uses every
+   * core; set `FANOUT_WORKERS` in `environment` (e.g. `'1'`) to override it.
    * @default 512
    */
   readonly cpu?: number;
