@@ -1,9 +1,8 @@
 import type { Trade } from '@market-stream/core';
 import { Subject } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tradeFactory } from '../../../../tests/helpers/factories.js';
 import { type FanoutServer, serveFanout } from '../../src/transports/ws/serveFanout.js';
-import { eventually, pause, pick, random, TestClient } from './ws.helpers.js';
+import { eventually, pause, pick, random, roundPublisher, TestClient } from './ws.helpers.js';
 
 const SYMBOLS = Array.from({ length: 20 }, (_, i) => `SYM${String.fromCharCode(65 + i)}`);
 const CLIENTS = 1_000;
@@ -13,15 +12,7 @@ describe('serveFanout() with 1,000 real ws clients', () => {
   const source = new Subject<Trade>();
   let server: FanoutServer;
   const clients: Array<{ client: TestClient; symbols: string[] }> = [];
-  const seq = new Map<string, number>();
-
-  const publishRound = () => {
-    for (const symbol of SYMBOLS) {
-      const next = (seq.get(symbol) ?? 0) + 1;
-      seq.set(symbol, next);
-      source.next(tradeFactory({ symbol, seq: next, timestamp: Date.now() }));
-    }
-  };
+  const { seq, publishRound } = roundPublisher(source, SYMBOLS);
 
   beforeAll(async () => {
     server = await serveFanout({ port: 0, source, mode: 'all', maxMessagesPerSecond: 20 });

@@ -1,5 +1,26 @@
 import { parseServerMessage, type ServerMessage, type Trade } from '@market-stream/core';
+import type { Subject } from 'rxjs';
 import WebSocket from 'ws';
+import { tradeFactory } from '../../../../tests/helpers/factories.js';
+
+/**
+ * Publishes rounds of trades on `source`: each call one trade of every symbol, its `seq` one
+ * past the symbol's last. `seq` holds each symbol's last.
+ */
+export function roundPublisher(
+  source: Subject<Trade>,
+  symbols: readonly string[],
+): { seq: Map<string, number>; publishRound: () => void } {
+  const seq = new Map<string, number>();
+  const publishRound = () => {
+    for (const symbol of symbols) {
+      const next = (seq.get(symbol) ?? 0) + 1;
+      seq.set(symbol, next);
+      source.next(tradeFactory({ symbol, seq: next, timestamp: Date.now() }));
+    }
+  };
+  return { seq, publishRound };
+}
 
 /** A real `ws` client that records every server message. */
 export class TestClient {

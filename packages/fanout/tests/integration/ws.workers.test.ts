@@ -1,10 +1,9 @@
 import type { Trade } from '@market-stream/core';
 import { Subject } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tradeFactory } from '../../../../tests/helpers/factories.js';
 import type { MergedFanoutMetrics } from '../../src/metrics/MergedFanoutMetrics.js';
 import { type FanoutServer, serveFanout } from '../../src/transports/ws/serveFanout.js';
-import { eventually, pause, pick, random, TestClient } from './ws.helpers.js';
+import { eventually, pause, pick, random, roundPublisher, TestClient } from './ws.helpers.js';
 
 const SYMBOLS = ['AAPL', 'MSFT', 'TSLA', 'NVDA', 'AMZN', 'GOOG'];
 const CLIENTS = 40;
@@ -32,15 +31,7 @@ describe('serveFanout({ workers: 2 }) with real cluster workers and ws clients',
   const errors: unknown[] = [];
   let server: FanoutServer;
   const clients: Array<{ client: TestClient; symbols: string[] }> = [];
-  const seq = new Map<string, number>();
-
-  const publishRound = () => {
-    for (const symbol of SYMBOLS) {
-      const next = (seq.get(symbol) ?? 0) + 1;
-      seq.set(symbol, next);
-      source.next(tradeFactory({ symbol, seq: next, timestamp: Date.now() }));
-    }
-  };
+  const { seq, publishRound } = roundPublisher(source, SYMBOLS);
   /** Resolves once every client has the newest trade of each of its symbols. */
   const allCaughtUp = (what: string) =>
     Promise.all(
