@@ -155,7 +155,7 @@ export async function startFanoutNode({
   log('info', 'fan-out node ready', {
     port: fanout.port,
     workers: count,
-    ...(count === 1 ? {} : { metricsPort: server.address().port }),
+    ...(count === 1 ? {} : { metricsPort: server.address().port, workerPids: fanout.workerPids() }),
     mode,
     read: consumerName ? `push (consumer ${consumerName})` : 'poll',
   });
