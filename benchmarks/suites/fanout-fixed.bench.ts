@@ -84,14 +84,14 @@ runSuite(async () => {
     spread(runs.map((r) => r.loadCpuMax * 100)),
     runs.every((r) => r.lossless) ? 'yes' : runs.find((r) => !r.lossless)!.why,
   ]);
-  const cpuOf = (kind: ServerKind, clients: number) => {
-    const row = rows.find((r) => r.kind === kind && r.clients === clients);
+  const cpuOf = (kind: ServerKind, clients: number, rate: number) => {
+    const row = rows.find((r) => r.kind === kind && r.clients === clients && r.rate === rate);
     return row === undefined ? Number.NaN : median(row.runs.map((r) => r.serverCpu));
   };
   const ratios = LOADS.map(({ clients, rate }) => {
-    const ours = cpuOf('engine-all', clients);
-    const twoWorkers = cpuOf('engine-all-w2', clients);
-    return `- ${fmt(clients)} clients at ${fmt(rate)} trades/s, \`all\` mode: the naive \`ws\` broadcaster uses ${ratio(cpuOf('naive-ws', clients), ours)} the engine's server CPU, Socket.IO ${ratio(cpuOf('socket.io', clients), ours)}${Number.isNaN(twoWorkers) ? '' : `; two workers use ${ratio(twoWorkers, ours)} the CPU of one (the forwarding's cost)`}.`;
+    const ours = cpuOf('engine-all', clients, rate);
+    const twoWorkers = cpuOf('engine-all-w2', clients, rate);
+    return `- ${fmt(clients)} clients at ${fmt(rate)} trades/s, \`all\` mode: the naive \`ws\` broadcaster uses ${ratio(cpuOf('naive-ws', clients, rate), ours)} the engine's server CPU, Socket.IO ${ratio(cpuOf('socket.io', clients, rate), ours)}${Number.isNaN(twoWorkers) ? '' : `; two workers use ${ratio(twoWorkers, ours)} the CPU of one (the same sends, plus the primary's forwarding and each worker's own handling of every trade)`}.`;
   });
 
   const markdown = `The rig of the fan-out ramp above (real \`ws\` / \`socket.io-client\` clients in ${LOAD_PROCESSES} load-generator processes, each subscribed to 5 of 20 symbols; the server process generates the trades), held at one trade rate per client count that every server sustains. Per server: one discarded step, then ${RUNS} steps of ${WARMUP_MS / 1000} s warm-up and ${MEASURE_MS / 1000} s measured; medians with the range over the ${RUNS} runs in brackets. Servers: our engine in \`all\` and \`latest\` mode, in \`all\` mode over two worker processes (\`engine-all-w2\`, whose CPU is the primary's and its workers' together), the naive \`ws\` broadcaster and Socket.IO. Server CPU is the share of one core; µs/update is server CPU time per update delivered to a client (in \`latest\` mode fewer updates are delivered, since each client gets at most the newest trade per symbol per window, so compare its server CPU, not its µs/update). These figures do not depend on how far the load generators can push; the busiest load process's CPU shows how close they are to their own limit (past ~90 % its latency is its own).
