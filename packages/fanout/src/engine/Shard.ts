@@ -242,9 +242,8 @@ export class Shard {
       this.sentAtOnce.push(0);
       return true;
     }
-    // Sending at once is flushing too: the governor counts it, so a load of direct sends widens
-    // the window (and more of the load is then merged) as a load of flushes would.
-    const started = governor.start();
+    // Not counted by the governor: a connection sent to at once gets less than a trade per
+    // window, so a wider window would merge nothing and only hold it longer.
     const payload = this.context.messageOf(trade);
     const one = [trade];
     // Everything of its symbols up to this trade, which stays pending only if someone was held.
@@ -257,7 +256,6 @@ export class Shard {
     const sent = receivers.length;
     receivers.length = 0;
     metrics.observeLatency(now - trade.timestamp, sent);
-    governor.finish(started);
     if (held) this.sentAtOnce.push(sent);
     return held;
   }

@@ -329,10 +329,13 @@ describe('createFanout()', () => {
   const governed = (options: Partial<FanoutOptions> = {}) => {
     let clock = 0;
     let sendMs = 0;
+    // Window batching (directSend: false): one trade per window to every connection would be
+    // sent at once, which the governor does not count (see the directSend tests).
     const { scheduler, transport, source, fanout } = setup({
       flushIntervalMs: 50,
       maxFlushIntervalMs: 200,
       clock: () => clock,
+      directSend: false,
       ...options,
     });
     for (let i = 0; i < 10; i++) fanout.connect(`c${i}`, { symbols: ['AAPL'] });
