@@ -45,9 +45,10 @@ import type { Fanout, FanoutOptions } from './types.js';
  *   symbols its connections hold, flushes on its own timer, and flushes early when it holds
  *   `maxPendingTrades`.
  * - **Adaptive window**: every four windows the engine compares the CPU time it spent flushing
- *   and sending at once with the time passed, smoothed across those periods, and sizes the window so that flushing
+ *   with the time passed, smoothed across those periods, and sizes the window so that flushing
  *   takes `targetFlushLoad` (65%) of the time: a window sends about one message per busy
- *   connection whatever its length, so twice the window halves the load. The window moves at
+ *   connection whatever its length, so twice the window halves the load. Sends made at once
+ *   are not counted: a wider window would merge nothing for those connections. The window moves at
  *   most ×1.5 per adjustment, ignores changes under 10%, and stays within `flushIntervalMs`
  *   and `maxFlushIntervalMs`. CPU time, not wall time, so a machine busy with other processes
  *   does not widen it (that would only add latency). Under overload every connection gets
