@@ -242,8 +242,14 @@ export class Shard {
       this.sentAtOnce.push(0);
       return true;
     }
-    // Not counted by the governor: a connection sent to at once gets less than a trade per
-    // window, so a wider window would merge nothing and only hold it longer.
+    // The governor counts the sending to receivers whose last message left within two windows:
+    // a window up to twice as wide would have merged their trades, so under load it may widen
+    // for them. Sending to quieter receivers is not counted: a wider window would merge nothing
+    // for them and only hold their trades longer.
+    const nearlyBusy = now - 2 * governor.intervalMs;
+    let mergeable = 0;
+    for (const connection of receivers) if (connection.lastTradesAt > nearlyBusy) mergeable++;
+    const started = mergeable > 0 ? governor.start() : Number.NaN;
     const payload = this.context.messageOf(trade);
     const one = [trade];
     // Everything of its symbols up to this trade, which stays pending only if someone was held.
@@ -256,6 +262,7 @@ export class Shard {
     const sent = receivers.length;
     receivers.length = 0;
     metrics.observeLatency(now - trade.timestamp, sent);
+    if (mergeable > 0) governor.count(started, mergeable / sent);
     if (held) this.sentAtOnce.push(sent);
     return held;
   }

@@ -52,9 +52,23 @@ export class WindowGovernor {
 
   /** Records a flush and, once four windows' worth of time has passed, adapts the window. */
   finish(started: number): void {
-    const { baseMs, maxMs, targetLoad } = this.options;
     this.lastFlushMs = Math.max(0, this.options.clock() - started);
     this.periodBusyMs += this.lastFlushMs;
+    this.judge();
+  }
+
+  /**
+   * Records sending done outside a flush (sends made at once), counting `share` (0…1) of its
+   * time: the part a wider window would have merged.
+   */
+  count(started: number, share: number): void {
+    this.periodBusyMs += Math.max(0, this.options.clock() - started) * share;
+    this.judge();
+  }
+
+  /** Once four windows' worth of time has passed, adapts the window to the load. */
+  private judge(): void {
+    const { baseMs, maxMs, targetLoad } = this.options;
     const now = this.options.now();
     const elapsed = now - this.periodStart;
     // Judged over four windows at a time, and smoothed across them (each period weighs half),

@@ -209,33 +209,41 @@ describe('createFanout() with directSend', () => {
     expect(transport.tradeKeys('q')).toEqual(['AAPL#1', 'AAPL#2', 'AAPL#3']);
   });
 
-  it('does not widen the window for sends made at once: they merge nothing, a wider window only holds them', () => {
+  /** Ten connections on both symbols, a trade every `gapMs`, each send costing 20 ms of CPU. */
+  const directLoad = (gapMs: number) => {
     let clock = 0;
-    let clockReads = 0;
     const { scheduler, transport, fanout } = setup({
       mode: 'all',
       shards: 1,
       maxFlushIntervalMs: 200,
-      clock: () => {
-        clockReads++;
-        return clock;
-      },
+      clock: () => clock,
     });
     for (let i = 0; i < 10; i++) fanout.connect(`c${i}`, { symbols: ['AAPL', 'MSFT'] });
     transport.onSend = () => {
-      clock += 20; // 10 sends × 20 ms: 200 ms of sending per trade, were it counted
+      clock += 20; // 10 sends × 20 ms: 200 ms of sending per trade
     };
     let time = 0;
-    let seq = 0;
-    for (let i = 0; i < 40; i++) {
-      time += WINDOW;
+    for (let seq = 1; seq <= 40; seq++) {
+      time += gapMs;
       advanceTo(scheduler, time);
-      // A trade a window after the last: every connection is quiet and sent to at once.
-      fanout.publish(trade(seq % 2 === 0 ? 'AAPL' : 'MSFT', ++seq, time));
+      fanout.publish(trade(seq % 2 === 0 ? 'AAPL' : 'MSFT', seq, time));
     }
+    return { fanout, transport };
+  };
+
+  it('widens the window for sends made at once that a wider window would merge', () => {
+    // Every connection quiet (a window and a half since its last message), but within two
+    // windows: a window twice as wide would merge two trades per message.
+    const { fanout } = directLoad(1.5 * WINDOW);
+
+    expect(fanout.metrics.flushIntervalMs).toBeGreaterThan(WINDOW);
+  });
+
+  it('does not widen the window for sends to connections quieter than two windows: it would merge nothing', () => {
+    const { fanout, transport } = directLoad(3 * WINDOW);
 
     expect(transport.tradeKeys('c0')).toHaveLength(40);
-    expect(clockReads).toBe(0); // no flush ran, and the sending was not timed
+    expect(fanout.metrics.flushDuration.count).toBe(0); // every trade was sent at once
     expect(fanout.metrics.flushIntervalMs).toBe(WINDOW);
   });
 
