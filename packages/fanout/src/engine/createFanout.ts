@@ -48,7 +48,8 @@ import type { Fanout, FanoutOptions } from './types.js';
  *   with the time passed, smoothed across those periods, and sizes the window so that flushing
  *   takes `targetFlushLoad` (65%) of the time: a window sends about one message per busy
  *   connection whatever its length, so twice the window halves the load. Sends made at once
- *   are not counted: a wider window would merge nothing for those connections. The window moves at
+ *   count only for connections whose last message left within two windows, which a wider
+ *   window would merge; for quieter ones it would only hold their trades. The window moves at
  *   most ×1.5 per adjustment, ignores changes under 10%, and stays within `flushIntervalMs`
  *   and `maxFlushIntervalMs`. CPU time, not wall time, so a machine busy with other processes
  *   does not widen it (that would only add latency). Under overload every connection gets
