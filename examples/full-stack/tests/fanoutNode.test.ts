@@ -1,5 +1,4 @@
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import {
   CreateStreamCommand,
   DeleteStreamCommand,
@@ -10,28 +9,15 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { ServerMessage } from '@market-stream/core';
 import { startLocalKinesis } from '@market-stream/sinks/local';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-// @ts-expect-error kinesalite ships no types
-import kinesalite from 'kinesalite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { tradeFactory } from '../../../tests/helpers/factories.js';
-
-/** What `containers/fanout-node/node.mjs` exports (plain JavaScript, so typed here). */
-interface FanoutNodeModule {
-  startFanoutNode(options: {
-    streamName: string;
-    port?: number;
-    host?: string;
-    mode?: 'all' | 'latest';
-    kinesis?: KinesisClient;
-    consumerName?: string;
-  }): Promise<{ port: number; failed: Promise<string>; close(): Promise<void> }>;
-}
-type FanoutNode = Awaited<ReturnType<FanoutNodeModule['startFanoutNode']>>;
-
-// A variable specifier: the container's plain-JavaScript entry has no type declarations.
-const nodeModulePath = '../containers/fanout-node/node.mjs';
+import {
+  type FanoutNode,
+  type FanoutNodeModule,
+  importFanoutNode,
+  startKinesalite,
+} from './helpers/fanoutNode.js';
 
 /** Status and JSON body of GET /healthz. */
 async function healthz(
@@ -67,26 +53,15 @@ function within<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
 }
 
 describe('the container fan-out node (containers/fanout-node/node.mjs)', () => {
-  let server: {
-    listen: (port: number, host: string, done: () => void) => void;
-    close: (done: () => void) => void;
-    address(): AddressInfo;
-  };
+  let kinesalite: Awaited<ReturnType<typeof startKinesalite>>;
   let kinesis: KinesisClient;
   let startFanoutNode: FanoutNodeModule['startFanoutNode'];
   const nodes: FanoutNode[] = [];
 
   beforeAll(async () => {
-    ({ startFanoutNode } = (await import(nodeModulePath)) as FanoutNodeModule);
-    server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0 });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    kinesis = new KinesisClient({
-      endpoint: `http://127.0.0.1:${server.address().port}`,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-      requestHandler: new NodeHttpHandler(),
-      maxAttempts: 1,
-    });
+    ({ startFanoutNode } = await importFanoutNode());
+    kinesalite = await startKinesalite();
+    kinesis = kinesalite.kinesis;
   });
 
   afterEach(async () => {
@@ -94,8 +69,7 @@ describe('the container fan-out node (containers/fanout-node/node.mjs)', () => {
   });
 
   afterAll(async () => {
-    kinesis?.destroy();
-    await new Promise<void>((resolve) => server?.close(() => resolve()));
+    await kinesalite?.close();
   });
 
   async function start(streamName: string): Promise<FanoutNode> {
@@ -173,7 +147,7 @@ describe('the container fan-out node (containers/fanout-node/node.mjs)', () => {
 describe('the container fan-out node reading by push (consumerName)', () => {
   it('reads through a consumer of its own, delivers a trade, and deregisters it on close()', async () => {
     // Arrange: the local Kinesis with enhanced fan-out, a stream, a node with a consumer name.
-    const { startFanoutNode } = (await import(nodeModulePath)) as FanoutNodeModule;
+    const { startFanoutNode } = await importFanoutNode();
     const local = await startLocalKinesis({
       streamStateMs: 0,
       consumerActivationMs: 0,

@@ -1,42 +1,22 @@
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
-  KinesisClient,
+  type KinesisClient,
   PutRecordCommand,
 } from '@aws-sdk/client-kinesis';
 import type { ServerMessage } from '@market-stream/core';
-import type { FanoutServer, MergedFanoutMetrics } from '@market-stream/fanout';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-// @ts-expect-error kinesalite ships no types
-import kinesalite from 'kinesalite';
+import type { MergedFanoutMetrics } from '@market-stream/fanout';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { tradeFactory } from '../../../tests/helpers/factories.js';
+import {
+  type FanoutNode,
+  type FanoutNodeModule,
+  importFanoutNode,
+  startKinesalite,
+} from './helpers/fanoutNode.js';
 
-/** What `containers/fanout-node/node.mjs` exports (plain JavaScript, so typed here). */
-interface FanoutNodeModule {
-  startFanoutNode(options: {
-    streamName: string;
-    port?: number;
-    host?: string;
-    kinesis?: KinesisClient;
-    workers?: number | 'auto';
-    metricsPort?: number;
-  }): Promise<{
-    port: number;
-    metricsPort: number;
-    failed: Promise<string>;
-    fanout: FanoutServer;
-    close(): Promise<void>;
-  }>;
-  workersFromEnv(value: string | undefined): number | 'auto';
-}
-type FanoutNode = Awaited<ReturnType<FanoutNodeModule['startFanoutNode']>>;
-
-// A variable specifier: the container's plain-JavaScript entry has no type declarations.
-const nodeModulePath = '../containers/fanout-node/node.mjs';
 const CLIENTS = 6;
 
 /** Status and body (JSON when it parses, else text) of GET `path` on 127.0.0.1:`port`. */
@@ -79,7 +59,7 @@ describe('workersFromEnv() (FANOUT_WORKERS)', () => {
     ['auto', 'auto'],
   ])('reads %j as %j', async (value, expected) => {
     // Arrange
-    const { workersFromEnv } = (await import(nodeModulePath)) as FanoutNodeModule;
+    const { workersFromEnv } = await importFanoutNode();
 
     // Act / Assert
     expect(workersFromEnv(value)).toBe(expected);
@@ -87,7 +67,7 @@ describe('workersFromEnv() (FANOUT_WORKERS)', () => {
 
   it.each(['0', '-2', '1.5', 'two', 'AUTO'])('refuses %j with a RangeError', async (value) => {
     // Arrange
-    const { workersFromEnv } = (await import(nodeModulePath)) as FanoutNodeModule;
+    const { workersFromEnv } = await importFanoutNode();
 
     // Act / Assert
     expect(() => workersFromEnv(value)).toThrow(RangeError);
@@ -95,27 +75,16 @@ describe('workersFromEnv() (FANOUT_WORKERS)', () => {
 });
 
 describe('the container fan-out node with workers: 2 (cluster workers, admin port)', () => {
-  let kinesisServer: {
-    listen: (port: number, host: string, done: () => void) => void;
-    close: (done: () => void) => void;
-    address(): AddressInfo;
-  };
+  let kinesalite: Awaited<ReturnType<typeof startKinesalite>>;
   let kinesis: KinesisClient;
   let startFanoutNode: FanoutNodeModule['startFanoutNode'];
   const nodes: FanoutNode[] = [];
   const sockets: WebSocket[] = [];
 
   beforeAll(async () => {
-    ({ startFanoutNode } = (await import(nodeModulePath)) as FanoutNodeModule);
-    kinesisServer = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0 });
-    await new Promise<void>((resolve) => kinesisServer.listen(0, '127.0.0.1', resolve));
-    kinesis = new KinesisClient({
-      endpoint: `http://127.0.0.1:${kinesisServer.address().port}`,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-      requestHandler: new NodeHttpHandler(),
-      maxAttempts: 1,
-    });
+    ({ startFanoutNode } = await importFanoutNode());
+    kinesalite = await startKinesalite();
+    kinesis = kinesalite.kinesis;
   });
 
   afterEach(async () => {
@@ -124,8 +93,7 @@ describe('the container fan-out node with workers: 2 (cluster workers, admin por
   });
 
   afterAll(async () => {
-    kinesis?.destroy();
-    await new Promise<void>((resolve) => kinesisServer?.close(() => resolve()));
+    await kinesalite?.close();
   });
 
   async function start(streamName: string): Promise<FanoutNode> {
