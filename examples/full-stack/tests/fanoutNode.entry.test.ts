@@ -4,14 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { createServer as createNetServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  CreateStreamCommand,
-  DescribeStreamSummaryCommand,
-  KinesisClient,
-} from '@aws-sdk/client-kinesis';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { startLocalKinesis } from '@market-stream/sinks/local';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { alive } from '../../../tests/helpers/processes.js';
+import { createActiveStream } from './helpers/fanoutNode.js';
 
 const exampleDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = join(exampleDir, 'containers', 'fanout-node', 'node.mjs');
@@ -35,16 +33,6 @@ async function freePortPair(): Promise<number> {
     if (next !== undefined) return port;
   }
   throw new Error('no two consecutive free ports');
-}
-
-/** Whether a process with `pid` still exists. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The JSON log lines the process wrote on stdout and stderr, as they arrive. */
@@ -96,14 +84,7 @@ describe('the container fan-out node entry point (node node.mjs) with FANOUT_WOR
       region: 'us-east-1',
       credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
     });
-    await kinesis.send(new CreateStreamCommand({ StreamName: 'entry', ShardCount: 1 }));
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const { StreamDescriptionSummary } = await kinesis.send(
-        new DescribeStreamSummaryCommand({ StreamName: 'entry' }),
-      );
-      if (StreamDescriptionSummary?.StreamStatus === 'ACTIVE') break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await createActiveStream(kinesis, 'entry');
     kinesis.destroy();
   });
 

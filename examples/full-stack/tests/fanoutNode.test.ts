@@ -13,10 +13,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { tradeFactory } from '../../../tests/helpers/factories.js';
 import {
+  createActiveStream,
   type FanoutNode,
   type FanoutNodeModule,
   importFanoutNode,
   startKinesalite,
+  within,
 } from './helpers/fanoutNode.js';
 
 /** Status and JSON body of GET /healthz. */
@@ -41,15 +43,6 @@ function upgradeStatus(node: FanoutNode): Promise<number> {
     });
     socket.once('error', reject);
   });
-}
-
-/** `promise`, or a rejection when it has not settled within `timeoutMs`. */
-function within<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not within ${timeoutMs} ms`)), timeoutMs);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 describe('the container fan-out node (containers/fanout-node/node.mjs)', () => {
@@ -78,18 +71,6 @@ describe('the container fan-out node (containers/fanout-node/node.mjs)', () => {
     return node;
   }
 
-  async function createStream(name: string): Promise<void> {
-    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const { StreamDescriptionSummary } = await kinesis.send(
-        new DescribeStreamSummaryCommand({ StreamName: name }),
-      );
-      if (StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    throw new Error(`stream ${name} did not become ACTIVE`);
-  }
-
   it('on a stream that does not exist: /healthz answers 503 with the reason and upgrades are refused', async () => {
     // Arrange / Act
     const node = await start('no-such-stream');
@@ -103,7 +84,7 @@ describe('the container fan-out node (containers/fanout-node/node.mjs)', () => {
 
   it('when its stream is deleted: closes its clients with 1001, then answers /healthz 503 and refuses upgrades', async () => {
     // Arrange: a healthy node with a client that receives a live trade.
-    await createStream('doomed');
+    await createActiveStream(kinesis, 'doomed');
     const node = await start('doomed');
     expect((await healthz(node)).status).toBe(200);
     const client = new WebSocket(`ws://127.0.0.1:${node.port}/ws?symbols=AAPL`);

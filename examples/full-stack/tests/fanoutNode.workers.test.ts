@@ -1,20 +1,18 @@
 import { once } from 'node:events';
-import {
-  CreateStreamCommand,
-  DescribeStreamSummaryCommand,
-  type KinesisClient,
-  PutRecordCommand,
-} from '@aws-sdk/client-kinesis';
+import { type KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import type { ServerMessage } from '@market-stream/core';
 import type { MergedFanoutMetrics } from '@market-stream/fanout';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { tradeFactory } from '../../../tests/helpers/factories.js';
+import { alive } from '../../../tests/helpers/processes.js';
 import {
+  createActiveStream,
   type FanoutNode,
   type FanoutNodeModule,
   importFanoutNode,
   startKinesalite,
+  within,
 } from './helpers/fanoutNode.js';
 
 const CLIENTS = 6;
@@ -28,25 +26,6 @@ async function get(port: number, path: string): Promise<{ status: number; body: 
   } catch {
     return { status: response.status, body: text };
   }
-}
-
-/** Whether a process with `pid` still exists. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** `promise`, or a rejection when it has not settled within `timeoutMs`. */
-function within<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not within ${timeoutMs} ms`)), timeoutMs);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 describe('workersFromEnv() (FANOUT_WORKERS)', () => {
@@ -110,14 +89,7 @@ describe('the container fan-out node with workers: 2 (cluster workers, admin por
 
   it('delivers the stream to clients on both workers, answers /healthz on the traffic port, merges /metrics on the admin port, and leaves no process on close()', async () => {
     // Arrange: a stream, a node, clients spread over its workers by cluster's round-robin.
-    await kinesis.send(new CreateStreamCommand({ StreamName: 'spread', ShardCount: 1 }));
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const { StreamDescriptionSummary } = await kinesis.send(
-        new DescribeStreamSummaryCommand({ StreamName: 'spread' }),
-      );
-      if (StreamDescriptionSummary?.StreamStatus === 'ACTIVE') break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await createActiveStream(kinesis, 'spread');
     const node = await start('spread');
     const received = new Set<number>();
     const gotTrade = Array.from({ length: CLIENTS }, (_, index) => {

@@ -1,5 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import { KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  KinesisClient,
+} from '@aws-sdk/client-kinesis';
 import type { FanoutServer } from '@market-stream/fanout';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 // @ts-expect-error kinesalite ships no types
@@ -59,4 +63,26 @@ export async function startKinesalite(): Promise<{
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Creates a one-shard stream and waits (bounded) until it is ACTIVE. */
+export async function createActiveStream(kinesis: KinesisClient, name: string): Promise<void> {
+  await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const { StreamDescriptionSummary } = await kinesis.send(
+      new DescribeStreamSummaryCommand({ StreamName: name }),
+    );
+    if (StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`stream ${name} did not become ACTIVE`);
+}
+
+/** `promise`, or a rejection when it has not settled within `timeoutMs`. */
+export function within<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

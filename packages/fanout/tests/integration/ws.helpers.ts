@@ -1,7 +1,36 @@
+import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { parseServerMessage, type ServerMessage, type Trade } from '@market-stream/core';
 import type { Subject } from 'rxjs';
 import WebSocket from 'ws';
 import { tradeFactory } from '../../../../tests/helpers/factories.js';
+import {
+  type FanoutServer,
+  type ServeFanoutOptions,
+  serveFanout,
+} from '../../src/transports/ws/serveFanout.js';
+
+/**
+ * Writes `source` to the module `path` and serves two workers that import it (`workerModule`),
+ * collecting what reaches `onError`; the server joins `servers` for the file's clean-up.
+ */
+export async function serveWithWorkerModule(
+  path: string,
+  source: string,
+  servers: FanoutServer[],
+  options: ServeFanoutOptions = {},
+): Promise<{ server: FanoutServer; errors: unknown[] }> {
+  writeFileSync(path, source);
+  const errors: unknown[] = [];
+  const server = await serveFanout({
+    workers: 2,
+    ...options,
+    workerModule: pathToFileURL(path),
+    onError: (error) => errors.push(error),
+  });
+  servers.push(server);
+  return { server, errors };
+}
 
 /**
  * Publishes rounds of trades on `source`: each call one trade of every symbol, its `seq` one

@@ -1,14 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tradeFactory } from '../../../../tests/helpers/factories.js';
 import { WorkerError, WorkerOptionError } from '../../src/errors.js';
 import { MemoryConnectionStore } from '../../src/stores/MemoryConnectionStore.js';
 import { type FanoutServer, serveFanout } from '../../src/transports/ws/serveFanout.js';
-import { eventually, TestClient } from './ws.helpers.js';
+import { eventually, serveWithWorkerModule, TestClient } from './ws.helpers.js';
 
 /** A worker module: an API-key check, and a key that throws outside any handler (a crash). */
 const WORKER_MODULE = `
@@ -83,15 +82,11 @@ describe('serveFanout({ workers }) options', () => {
   });
 
   it('takes per-worker functions from workerModule, and restarts a worker whose uncaught exception closed its clients with 1012', async () => {
-    const module = join(dir, 'worker-options.mjs');
-    writeFileSync(module, WORKER_MODULE);
-    const errors: unknown[] = [];
-    const server = await serveFanout({
-      workers: 2,
-      workerModule: pathToFileURL(module),
-      onError: (error) => errors.push(error),
-    });
-    servers.push(server);
+    const { server, errors } = await serveWithWorkerModule(
+      join(dir, 'worker-options.mjs'),
+      WORKER_MODULE,
+      servers,
+    );
     server.fanout.publish(tradeFactory({ symbol: 'AAPL', seq: 1 }));
     const good = await TestClient.open(`${server.url}?symbols=AAPL`, {
       headers: { 'x-api-key': 'good' },

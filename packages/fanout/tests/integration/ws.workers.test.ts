@@ -1,6 +1,7 @@
 import type { Trade } from '@market-stream/core';
 import { Subject } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alive } from '../../../../tests/helpers/processes.js';
 import type { MergedFanoutMetrics } from '../../src/metrics/MergedFanoutMetrics.js';
 import { type FanoutServer, serveFanout } from '../../src/transports/ws/serveFanout.js';
 import { eventually, pause, pick, random, roundPublisher, TestClient } from './ws.helpers.js';
@@ -8,16 +9,6 @@ import { eventually, pause, pick, random, roundPublisher, TestClient } from './w
 const SYMBOLS = ['AAPL', 'MSFT', 'TSLA', 'NVDA', 'AMZN', 'GOOG'];
 const CLIENTS = 40;
 const ROUNDS = 20;
-
-/** Whether a process with `pid` still exists. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Connections per worker, as the workers report them now. */
 async function perWorker(server: FanoutServer): Promise<number[]> {

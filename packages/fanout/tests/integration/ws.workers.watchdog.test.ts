@@ -1,14 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { tradeFactory } from '../../../../tests/helpers/factories.js';
 import { WORKER_DEFAULTS } from '../../src/defaults.js';
 import { WorkerError } from '../../src/errors.js';
-import { type FanoutServer, serveFanout } from '../../src/transports/ws/serveFanout.js';
-import { eventually, TestClient } from './ws.helpers.js';
+import type { FanoutServer } from '../../src/transports/ws/serveFanout.js';
+import { eventually, serveWithWorkerModule, TestClient } from './ws.helpers.js';
 
 /** A worker module whose authenticate blocks its worker's event loop: for good on `x-hang`, 2 s on `x-block`. */
 const HANGING_MODULE = `
@@ -34,16 +33,12 @@ describe('serveFanout({ workers }) watchdog', () => {
   });
 
   it(`kills and restarts a worker whose event loop a client blocked, after ${WORKER_DEFAULTS.unresponsiveMs} ms without a report, while the other worker's clients keep receiving`, async () => {
-    const module = join(dir, 'hanging.mjs');
-    writeFileSync(module, HANGING_MODULE);
-    const errors: unknown[] = [];
-    const server = await serveFanout({
-      workers: 2,
-      mode: 'all',
-      workerModule: pathToFileURL(module),
-      onError: (error) => errors.push(error),
-    });
-    servers.push(server);
+    const { server, errors } = await serveWithWorkerModule(
+      join(dir, 'hanging.mjs'),
+      HANGING_MODULE,
+      servers,
+      { mode: 'all' },
+    );
     server.fanout.publish(tradeFactory({ symbol: 'AAPL', seq: 1 }));
     const watchers = await Promise.all(
       [1, 2].map(() => TestClient.open(`${server.url}?symbols=AAPL`)),
@@ -74,15 +69,11 @@ describe('serveFanout({ workers }) watchdog', () => {
   });
 
   it(`stops and restarts a worker more than ${WORKER_DEFAULTS.maxForwardLagTrades} trades behind, so the queue for it stays bounded`, async () => {
-    const module = join(dir, 'blocking.mjs');
-    writeFileSync(module, HANGING_MODULE);
-    const errors: unknown[] = [];
-    const server = await serveFanout({
-      workers: 2,
-      workerModule: pathToFileURL(module),
-      onError: (error) => errors.push(error),
-    });
-    servers.push(server);
+    const { server, errors } = await serveWithWorkerModule(
+      join(dir, 'blocking.mjs'),
+      HANGING_MODULE,
+      servers,
+    );
     const watchers = await Promise.all(
       [1, 2].map(() => TestClient.open(`${server.url}?symbols=AAPL`)),
     );
