@@ -2,7 +2,15 @@ import type { Trade } from '@market-stream/core';
 import { Subject } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FanoutServer, serveFanout } from '../../src/transports/ws/serveFanout.js';
-import { eventually, pause, pick, random, roundPublisher, TestClient } from './ws.helpers.js';
+import {
+  eventually,
+  expectSubscribedThenFirstSnapshot,
+  pause,
+  pick,
+  random,
+  roundPublisher,
+  TestClient,
+} from './ws.helpers.js';
 
 const SYMBOLS = Array.from({ length: 20 }, (_, i) => `SYM${String.fromCharCode(65 + i)}`);
 const CLIENTS = 1_000;
@@ -57,13 +65,7 @@ describe('serveFanout() with 1,000 real ws clients', () => {
     );
 
     for (const { client, symbols } of clients) {
-      const [subscribed, snapshot] = client.messages;
-      expect(subscribed).toEqual({ type: 'subscribed', symbols: [...symbols].sort() });
-      expect(snapshot?.type).toBe('snapshot');
-      if (snapshot?.type !== 'snapshot') continue;
-      expect(snapshot.trades.map((t) => `${t.symbol}#${t.seq}`).sort()).toEqual(
-        symbols.map((symbol) => `${symbol}#1`).sort(),
-      );
+      expectSubscribedThenFirstSnapshot(client, symbols);
       expect(client.messages.slice(2).every((m) => m.type === 'trades')).toBe(true);
       const bySymbol = new Map<string, number[]>();
       for (const trade of client.trades()) {

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseServerMessage, type ServerMessage, type Trade } from '@market-stream/core';
 import type { Subject } from 'rxjs';
+import { expect } from 'vitest';
 import WebSocket from 'ws';
 import { tradeFactory } from '../../../../tests/helpers/factories.js';
 import {
@@ -171,4 +172,18 @@ export async function eventually(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await pause(20);
   }
+}
+
+/**
+ * Asserts that `client`'s first messages were `subscribed` with `symbols` (sorted), then a
+ * snapshot of each symbol's first trade (`seq` 1).
+ */
+export function expectSubscribedThenFirstSnapshot(client: TestClient, symbols: string[]): void {
+  const [subscribed, snapshot] = client.messages;
+  expect(subscribed).toEqual({ type: 'subscribed', symbols: [...symbols].sort() });
+  expect(snapshot?.type).toBe('snapshot');
+  if (snapshot?.type !== 'snapshot') return;
+  expect(snapshot.trades.map((t) => `${t.symbol}#${t.seq}`).sort()).toEqual(
+    symbols.map((symbol) => `${symbol}#1`).sort(),
+  );
 }

@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alive } from '../../../../tests/helpers/processes.js';
 import type { MergedFanoutMetrics } from '../../src/metrics/MergedFanoutMetrics.js';
 import { type FanoutServer, serveFanout } from '../../src/transports/ws/serveFanout.js';
-import { eventually, pause, pick, random, roundPublisher, TestClient } from './ws.helpers.js';
+import {
+  eventually,
+  expectSubscribedThenFirstSnapshot,
+  pause,
+  pick,
+  random,
+  roundPublisher,
+  TestClient,
+} from './ws.helpers.js';
 
 const SYMBOLS = ['AAPL', 'MSFT', 'TSLA', 'NVDA', 'AMZN', 'GOOG'];
 const CLIENTS = 40;
@@ -82,13 +90,7 @@ describe('serveFanout({ workers: 2 }) with real cluster workers and ws clients',
     await allCaughtUp('the last round');
 
     for (const { client, symbols } of clients) {
-      const [subscribed, snapshot] = client.messages;
-      expect(subscribed).toEqual({ type: 'subscribed', symbols: [...symbols].sort() });
-      expect(snapshot?.type).toBe('snapshot');
-      if (snapshot?.type !== 'snapshot') continue;
-      expect(snapshot.trades.map((t) => `${t.symbol}#${t.seq}`).sort()).toEqual(
-        symbols.map((symbol) => `${symbol}#1`).sort(),
-      );
+      expectSubscribedThenFirstSnapshot(client, symbols);
       for (const symbol of symbols) {
         const first = before.get(symbol)! + 1;
         expect(seqsOf(client, symbol, 0)).toEqual(
