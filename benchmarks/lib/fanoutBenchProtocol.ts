@@ -33,6 +33,11 @@ export type ServerReply =
       type: 'stats';
       /** Cumulative CPU time, µs. */
       cpuMicros: number;
+      /**
+       * Per process of the server (its workers too), the time its main thread spent runnable but
+       * waiting for a core so far, µs.
+       */
+      runQueueMicros: Record<string, number>;
       rss: number;
       /** Last seq generated per symbol. */
       seqs: Record<string, number>;

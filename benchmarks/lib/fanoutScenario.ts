@@ -6,6 +6,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +49,16 @@ export interface Step {
   p99: number;
   /** Share of one core the server used. */
   serverCpu: number;
+  /**
+   * Share of the step the server's busiest main thread spent runnable but waiting for a core
+   * (Linux schedstat): latency the machine added, not the server.
+   */
+  serverWaitShare: number;
+  /**
+   * Share of all the machine's cores busy, from `/proc/stat`: every process plus the kernel's own
+   * work (the loopback network's softirq time, which no process is charged for).
+   */
+  machineCpu: number;
   loadCpuMax: number;
   rssMb: number;
   flushIntervalMs?: number;
@@ -96,6 +107,24 @@ export function fdLimit(): number {
   const result = spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' });
   const value = Number(result.stdout.trim());
   return Number.isFinite(value) ? value : Number.POSITIVE_INFINITY;
+}
+
+/** Busy and total jiffies of all cores so far (`/proc/stat`; idle and iowait are not busy). */
+function machineJiffies(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1);
+  const values = fields.map(Number);
+  const total = values.reduce((sum, n) => sum + n, 0);
+  return { busy: total - values[3]! - values[4]!, total };
+}
+
+/** The largest share of `seconds` one of the server's main threads waited for a core. */
+function waitShare(
+  before: Record<string, number>,
+  after: Record<string, number>,
+  seconds: number,
+): number {
+  const waits = Object.entries(after).map(([pid, micros]) => micros - (before[pid] ?? micros));
+  return Math.max(0, ...waits) / 1e6 / seconds;
 }
 
 /** Starts a server of `kind` and `clients` clients split over the load generators. */
@@ -174,10 +203,12 @@ export async function measure(
   await sleep(warmupMs);
   for (const load of loads) load.send({ cmd: 'reset' });
   const before = await stats();
+  const machineBefore = machineJiffies();
   const started = Date.now();
   await sleep(measureMs);
   await Promise.all(loads.map((load) => request(load, { cmd: 'mark' }, 'marked')));
   const after = await stats();
+  const machineAfter = machineJiffies();
   const seconds = (Date.now() - started) / 1000;
   server.send({ cmd: 'rate', rate: 0 });
   const final = await stats();
@@ -233,6 +264,10 @@ export async function measure(
     p50,
     p99,
     serverCpu: (after.cpuMicros - before.cpuMicros) / 1e6 / seconds,
+    serverWaitShare: waitShare(before.runQueueMicros, after.runQueueMicros, seconds),
+    machineCpu:
+      (machineAfter.busy - machineBefore.busy) /
+      Math.max(1, machineAfter.total - machineBefore.total),
     loadCpuMax: Math.max(...reports.map((r) => r.cpuMicros / 1e6 / Math.max(0.001, r.seconds))),
     rssMb: after.rss / 2 ** 20,
     flushIntervalMs: after.flushIntervalMs,

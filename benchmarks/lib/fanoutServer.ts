@@ -43,6 +43,18 @@ function cpuMicrosOf(pid: number): number {
   }
 }
 
+/**
+ * Time the main thread of a process spent runnable but waiting for a core so far, µs (Linux
+ * schedstat; 0 where it is missing). Latency a server cannot help: the machine's cores were busy.
+ */
+function runQueueMicrosOf(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e3;
+  } catch {
+    return 0;
+  }
+}
+
 async function start(): Promise<number> {
   if (kind === 'engine-all' || kind === 'engine-latest' || kind === 'engine-all-w2') {
     const server = await serveFanout({
@@ -144,10 +156,13 @@ process.on('message', (command: ServerCommand) => {
   } else if (command.cmd === 'stats') {
     tick();
     const cpu = process.cpuUsage();
-    const helpers = helperPids().reduce((sum, pid) => sum + cpuMicrosOf(pid), 0);
+    const helpers = helperPids();
     const stats = {
       type: 'stats' as const,
-      cpuMicros: cpu.user + cpu.system + helpers,
+      cpuMicros: cpu.user + cpu.system + helpers.reduce((sum, pid) => sum + cpuMicrosOf(pid), 0),
+      runQueueMicros: Object.fromEntries(
+        [process.pid, ...helpers].map((pid) => [pid, runQueueMicrosOf(pid)]),
+      ),
       rss: process.memoryUsage().rss,
       seqs: Object.fromEntries(seqs),
       connections: connections(),

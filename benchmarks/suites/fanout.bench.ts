@@ -47,6 +47,8 @@ const SCENARIO_BUDGET_MS = quick ? 30_000 : 40_000;
  */
 const RECHECK_BAND_MS = [80, 125] as const;
 const RECHECK_RUNS = 3;
+/** Share of all cores busy (`/proc/stat`) from which a step's limit is the machine's, not a process's. */
+const MACHINE_BUSY = 0.85;
 
 interface Scenario {
   kind: ServerKind;
@@ -139,8 +141,9 @@ async function scenario(kind: ServerKind, clients: number): Promise<Scenario> {
               ? 'load generator saturated'
               : limit.serverCpu >= 0.9
                 ? 'server CPU saturated'
-                : limit.serverCpu + limit.loadCpuMax * LOAD_PROCESSES >= 0.9 * cores
-                  ? 'machine CPU saturated'
+                : limit.machineCpu >= MACHINE_BUSY ||
+                    limit.serverCpu + limit.loadCpuMax * LOAD_PROCESSES >= 0.9 * cores
+                  ? `machine CPU saturated (${fmt(limit.machineCpu * 100)} % of all cores busy, the kernel's network work included)`
                   : limit.loadAverage > cores * 1.5
                     ? `machine overloaded by other processes (load average ${limit.loadAverage.toFixed(0)} on ${cores} cores)`
                     : 'no process saturated'
