@@ -39,18 +39,22 @@ export type {
   ErrorMessage,
   PingMessage,
   PongMessage,
+  RecoveryMessage,
   ServerMessage,
   SnapshotMessage,
   SubscribedMessage,
   SubscribeMessage,
   TradesMessage,
+  Unrecovered,
+  UnrecoveredReason,
   UnsubscribeMessage,
 } from './protocol/messages.js';
-export { ERROR_CODES } from './protocol/messages.js';
+export { ERROR_CODES, UNRECOVERED_REASONS } from './protocol/messages.js';
 export type { ProtocolOutcome } from './protocol/ProtocolOutcome.js';
 export type { ParseResult } from './protocol/parseClientMessage.js';
 export { parseClientMessage } from './protocol/parseClientMessage.js';
 export { parseServerMessage } from './protocol/parseServerMessage.js';
+export { recoveryReplies, type SymbolRecovery } from './protocol/recoveryReplies.js';
 export type { SeqAnomaly } from './sequence/classifySeq.js';
 export { classifySeq } from './sequence/classifySeq.js';
 export { NewestTrades, newestPerSymbol } from './sequence/NewestTrades.js';

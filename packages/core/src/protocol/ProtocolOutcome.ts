@@ -1,4 +1,4 @@
-import type { ErrorCode, ServerMessage } from './messages.js';
+import type { ErrorCode, RecoveryMessage, ServerMessage } from './messages.js';
 
 /**
  * What a server does with one client message or connect query, decided by
@@ -34,6 +34,13 @@ export interface ProtocolOutcome {
    * subscribe added); empty when no snapshot is due.
    */
   snapshotOf: string[];
+  /**
+   * Recovery asked for (a subscribe's `since`): the last `seq` the client holds of each symbol
+   * the message added. The caller sends the trades after it and drops the recovered symbols
+   * from the snapshot, or answers why not; see {@link RecoveryMessage}. `since` entries of
+   * symbols the connection already held are dropped: nothing of theirs was missed.
+   */
+  since?: Record<string, number>;
   /** Set when the message or query was refused; `replies` then holds the `error` message. */
   refused?: { code: ErrorCode; message: string };
 }

@@ -9,13 +9,15 @@ import { type ParseResult, parseClientMessage } from './parseClientMessage.js';
  * Lambda message handler both call it, so both paths answer alike.
  *
  * - `subscribe` adds the symbols not held yet (`added`, a `snapshot` of them is due) and
- *   replies `subscribed` with the whole set, sorted; a set that would exceed
+ *   replies `subscribed` with the whole set, sorted; its `since` entries for added symbols
+ *   come back as `since` (recovery is due for them); a set that would exceed
  *   `limits.maxSymbols` is refused with `TOO_MANY_SYMBOLS` and stays as it was.
  * - `unsubscribe` removes the symbols held (`removed`; unknown ones are ignored) and replies
  *   `subscribed`.
  * - `ping` replies `pong`.
  * - Anything else is refused with the contract code of {@link parseClientMessage}
- *   (`BAD_JSON`, `UNKNOWN_ACTION`, `INVALID_SYMBOL`, `TOO_MANY_SYMBOLS`, `MESSAGE_TOO_LARGE`).
+ *   (`BAD_JSON`, `UNKNOWN_ACTION`, `INVALID_SYMBOL`, `TOO_MANY_SYMBOLS`, `MESSAGE_TOO_LARGE`,
+ *   `INVALID_SINCE`).
  *
  * Never throws. Rate limits and authentication are the transport's, not this function's.
  *
@@ -66,13 +68,21 @@ export function applyClientMessage(
     }
     for (const symbol of added) held.add(symbol);
     const symbols = sorted(held);
-    return {
+    const outcome: ProtocolOutcome = {
       symbols,
       added,
       removed: [],
       replies: [{ type: 'subscribed', symbols: [...symbols] }],
       snapshotOf: [...added],
     };
+    const since = message.since;
+    if (since !== undefined) {
+      const asked = added.filter((symbol) => since[symbol] !== undefined);
+      if (asked.length > 0) {
+        outcome.since = Object.fromEntries(asked.map((symbol) => [symbol, since[symbol]!]));
+      }
+    }
+    return outcome;
   }
   const removed = message.symbols.filter((symbol) => held.delete(symbol));
   const symbols = sorted(held);

@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'MESSAGE_TOO_LARGE',
   'RATE_LIMITED',
   'UNAUTHORIZED',
+  'INVALID_SINCE',
 ] as const;
 
 /**
@@ -47,6 +48,12 @@ export interface SubscribeMessage {
   action: 'subscribe';
   /** Upper-case symbols, deduplicated, in the order given. */
   symbols: string[];
+  /**
+   * Recovery after a reconnect: per symbol of `symbols`, the last `seq` the client holds. The
+   * server sends the trades after it, or says in a {@link RecoveryMessage} why it cannot.
+   * Absent when the client named none.
+   */
+  since?: Record<string, number>;
 }
 
 /**
@@ -143,6 +150,90 @@ export interface TradesMessage {
 }
 
 /**
+ * Why a server could not recover a symbol named in a subscribe's `since` (contract):
+ * - `EXPIRED`: the trades after `since` are older than what the server keeps (its replay
+ *   buffer's count or age, the history table's retention), or it keeps nothing of the symbol;
+ * - `TOO_MANY`: more trades are missing than one answer may carry (the slow-consumer bound);
+ * - `UNAVAILABLE`: the server has no source to recover from (a serverless path without a
+ *   history table), or reading it failed;
+ * - `LATEST`: the connection is in `latest` mode, which recovers only the newest trade (the
+ *   snapshot);
+ * - `AHEAD`: `since` is past the newest `seq` the server knows, so the symbol's sequence
+ *   started again (a new source); the snapshot replaces what the client holds.
+ *
+ * @example
+ * ```ts
+ * import { UNRECOVERED_REASONS } from '@market-stream/core';
+ *
+ * UNRECOVERED_REASONS.includes('EXPIRED'); // true
+ * ```
+ */
+export const UNRECOVERED_REASONS = [
+  'EXPIRED',
+  'TOO_MANY',
+  'UNAVAILABLE',
+  'LATEST',
+  'AHEAD',
+] as const;
+
+/**
+ * One of {@link UNRECOVERED_REASONS}.
+ *
+ * @example
+ * ```ts
+ * import type { UnrecoveredReason } from '@market-stream/core';
+ *
+ * const reason: UnrecoveredReason = 'EXPIRED';
+ * ```
+ */
+export type UnrecoveredReason = (typeof UNRECOVERED_REASONS)[number];
+
+/**
+ * A symbol of a subscribe's `since` that the server did not recover, and the trades the client
+ * will not get: `from` … `to` (inclusive `seq`s, present when the server knows them). The
+ * `snapshot` of the symbol is sent instead.
+ *
+ * @example
+ * ```ts
+ * import type { Unrecovered } from '@market-stream/core';
+ *
+ * const missed: Unrecovered = { symbol: 'TSLA', reason: 'EXPIRED', from: 1042, to: 2998 };
+ * ```
+ */
+export interface Unrecovered {
+  symbol: string;
+  reason: UnrecoveredReason;
+  /** First `seq` not recovered (`since` + 1). */
+  from?: number;
+  /** Last `seq` not recovered: the one before the snapshot's. */
+  to?: number;
+}
+
+/**
+ * Server → client: the answer to a subscribe's `since`, sent after the recovered trades (in
+ * `trades` messages) and the `snapshot`, before any live trade of those symbols on the
+ * engine; on the serverless path live trades may overtake it, and the client merges by `seq`.
+ *
+ * @example
+ * ```ts
+ * import type { RecoveryMessage } from '@market-stream/core';
+ *
+ * const message: RecoveryMessage = {
+ *   type: 'recovery',
+ *   recovered: { AAPL: 58 },
+ *   unrecovered: [{ symbol: 'TSLA', reason: 'EXPIRED', from: 1042, to: 2998 }],
+ * };
+ * ```
+ */
+export interface RecoveryMessage {
+  type: 'recovery';
+  /** Per symbol recovered, how many trades were sent for it (0: nothing was missed). */
+  recovered: Record<string, number>;
+  /** The symbols not recovered, each with its reason. */
+  unrecovered: Unrecovered[];
+}
+
+/**
  * Server → client: the answer to a `ping`.
  *
  * @example
@@ -191,5 +282,6 @@ export type ServerMessage =
   | SubscribedMessage
   | SnapshotMessage
   | TradesMessage
+  | RecoveryMessage
   | PongMessage
   | ErrorMessage;

@@ -26,6 +26,10 @@ const utf8 = new TextEncoder();
  * Symbols are trimmed, upper-cased and deduplicated; `"symbol": "AAPL"` is accepted as well as
  * `"symbols": [...]`. A message naming more than `maxSymbols` symbols is refused with
  * `TOO_MANY_SYMBOLS`; the per-connection total is the server's to enforce with the same limit.
+ * A subscribe's optional `since` (the last `seq` held per symbol, for recovery) names only
+ * symbols of the same message, at most `maxSymbols` of them, each with a whole number from 0 to
+ * `Number.MAX_SAFE_INTEGER`; anything else is `INVALID_SINCE` (or `TOO_MANY_SYMBOLS`, or
+ * `INVALID_SYMBOL` for a key that is no symbol). An empty `since` is dropped.
  *
  * @param text - The raw frame as received.
  * @param limits - Overrides of {@link DEFAULT_PROTOCOL_LIMITS}.
@@ -67,9 +71,21 @@ export function parseClientMessage(
       return { ok: true, message: { action: 'ping' } };
     case 'subscribe':
     case 'unsubscribe': {
-      const symbols = readSymbols(value as Record<string, unknown>, maxSymbols, symbolPattern);
+      const body = value as Record<string, unknown>;
+      const symbols = readSymbols(body, maxSymbols, symbolPattern);
       if (!symbols.ok) return symbols;
-      return { ok: true, message: { action, symbols: symbols.message } };
+      if (action === 'unsubscribe' || body.since === undefined) {
+        return { ok: true, message: { action, symbols: symbols.message } };
+      }
+      const since = readSince(body.since, symbols.message, maxSymbols, symbolPattern);
+      if (!since.ok) return since;
+      return {
+        ok: true,
+        message:
+          Object.keys(since.message).length === 0
+            ? { action, symbols: symbols.message }
+            : { action, symbols: symbols.message, since: since.message },
+      };
     }
     default:
       return protocolFailure(
@@ -98,6 +114,52 @@ function readSymbols(
     return protocolFailure('INVALID_SYMBOL', 'name at least one symbol in "symbols" or "symbol"');
   }
   return readSymbolList(raw, maxSymbols, pattern);
+}
+
+/**
+ * Reads a subscribe's `since`: an object of at most `maxSymbols` entries, each naming a symbol
+ * of the same message (trimmed and upper-cased like `symbols`) with a whole number from 0 to
+ * `Number.MAX_SAFE_INTEGER`.
+ */
+function readSince(
+  raw: unknown,
+  symbols: readonly string[],
+  maxSymbols: number,
+  pattern: RegExp,
+): ParseResult<Record<string, number>> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return protocolFailure('INVALID_SINCE', '"since" must be an object of symbol: last seq');
+  }
+  const entries = Object.entries(raw);
+  if (entries.length > maxSymbols) {
+    return protocolFailure('TOO_MANY_SYMBOLS', `"since" names more than ${maxSymbols} symbols`);
+  }
+  const named = new Set(symbols);
+  // A null prototype: a symbol called "__PROTO__" or "CONSTRUCTOR" is just a key.
+  const since: Record<string, number> = Object.create(null);
+  for (const [key, seq] of entries) {
+    const symbol = key.trim().toUpperCase();
+    if (!pattern.test(symbol)) {
+      return protocolFailure(
+        'INVALID_SYMBOL',
+        `invalid symbol ${truncate(JSON.stringify(key))} in "since"`,
+      );
+    }
+    if (!named.has(symbol)) {
+      return protocolFailure(
+        'INVALID_SINCE',
+        `"since" names ${symbol}, which this message does not subscribe to`,
+      );
+    }
+    if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
+      return protocolFailure(
+        'INVALID_SINCE',
+        `"since" of ${symbol} must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`,
+      );
+    }
+    since[symbol] = seq;
+  }
+  return { ok: true, message: { ...since } };
 }
 
 function byteLengthExceeds(text: string, maxBytes: number): boolean {

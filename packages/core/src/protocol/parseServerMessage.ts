@@ -1,6 +1,6 @@
 import type { ServerMessage } from './messages.js';
 
-const SERVER_TYPES = new Set(['subscribed', 'snapshot', 'trades', 'pong', 'error']);
+const SERVER_TYPES = new Set(['subscribed', 'snapshot', 'trades', 'recovery', 'pong', 'error']);
 
 /**
  * Parses a text frame from a market-stream server on the client side. Never throws; returns
@@ -39,6 +39,12 @@ export function parseServerMessage(text: string): ServerMessage | undefined {
     case 'snapshot':
     case 'trades':
       return Array.isArray(message.trades) ? (message as unknown as ServerMessage) : undefined;
+    case 'recovery':
+      return typeof message.recovered === 'object' &&
+        message.recovered !== null &&
+        Array.isArray(message.unrecovered)
+        ? (message as unknown as ServerMessage)
+        : undefined;
     case 'error':
       return typeof message.code === 'string' ? (message as unknown as ServerMessage) : undefined;
     default:
