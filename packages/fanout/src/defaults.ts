@@ -40,6 +40,13 @@ export const SERVERLESS_DEFAULTS = Object.freeze({
    */
   failedSendCloseCode: 1013,
   failedSendCloseReason: 'delivery failed; reconnect to recover',
+  /**
+   * Most trades one subscribe's recovery reads from the history table and sends; a symbol that
+   * would take it past this is not recovered (`TOO_MANY`) and gets the snapshot. 5,000 trades
+   * are ~750 KB read (a few Query pages) and 10 messages of 500 trades, well inside API
+   * Gateway's 128 KB per message.
+   */
+  maxRecoveredTrades: 5_000,
   /** Stage name the local emulator serves. */
   emulatorStage: 'local',
   /** Most messages the local emulator queues per connection before it closes it (1013). */
@@ -112,6 +119,27 @@ export const ENGINE_DEFAULTS = Object.freeze({
    * idle longest, or is dropped (`symbol_limit`).
    */
   maxSymbols: 10_000,
+  /**
+   * Replay buffer (recovery by `seq`): trades kept per symbol for a subscribe's `since`. 1,000
+   * covers 20 s of a symbol ticking at 50 trades/s.
+   */
+  replayTradesPerSymbol: 1_000,
+  /**
+   * Replay buffer: trades kept over all symbols, oldest dropped first. About 250 bytes each, so
+   * ~25 MB at 100,000, per engine (per worker with `workers`).
+   */
+  replayMaxTrades: 100_000,
+  /**
+   * Replay buffer: how long a trade is kept, ms (from its arrival). Two minutes covers a network
+   * blip, a laptop lid or a redeploy; a client away longer takes the snapshot.
+   */
+  replayMaxAgeMs: 120_000,
+  /**
+   * Most trades one subscribe's recovery sends; a symbol that would take the answer past it is
+   * not recovered (`TOO_MANY`) and gets the snapshot: the answer stays within the slow-consumer
+   * bounds (`maxBacklogTrades`).
+   */
+  maxRecoveredTrades: 5_000,
   /** How far back `metrics.snapshot().latencyMs` looks, ms (the Prometheus histogram counts all). */
   latencyWindowMs: 30_000,
   /**
