@@ -29,6 +29,8 @@ export type { QueryBarsOptions } from './dynamo/queryBars.js';
 export { queryBars } from './dynamo/queryBars.js';
 export type { QueryTradesOptions } from './dynamo/queryTrades.js';
 export { queryTrades } from './dynamo/queryTrades.js';
+export type { QueryTradesAfterOptions } from './dynamo/queryTradesAfter.js';
+export { queryTradesAfter } from './dynamo/queryTradesAfter.js';
 export type { ToDynamoBarsOptions, ToDynamoOptions } from './dynamo/toDynamo.js';
 export { toDynamo } from './dynamo/toDynamo.js';
 export {
