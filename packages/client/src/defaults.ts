@@ -47,6 +47,58 @@ export const DEFAULT_RECONNECT: Readonly<ReconnectOptions> = Object.freeze({
 });
 
 /**
+ * How {@link createTickerClient} recovers the trades missed while disconnected (recovery by
+ * `seq`): after a reconnect it sends the last `seq` it holds per symbol as the subscribe's
+ * `since`, and holds those symbols' trades until the server's `recovery` answer, to apply the
+ * recovered and the live trades merged in `seq` order.
+ *
+ * @example
+ * ```ts
+ * import type { RecoveryOptions } from '@market-stream/client';
+ *
+ * const recover: RecoveryOptions = { timeoutMs: 3_000, maxHeldTrades: 10_000 };
+ * ```
+ */
+export interface RecoveryOptions {
+  /**
+   * How long to wait for a connection's `recovery` answers. A server that ignores `since`
+   * never answers; when the time is up, what is held is applied in `seq` order and the
+   * symbols still waiting are reported as not recovered (`TIMEOUT`).
+   * @default 5000
+   */
+  timeoutMs: number;
+  /**
+   * Most trades held, over all symbols, while waiting for `recovery` answers. When one more
+   * arrives, everything held is applied in `seq` order and the symbols still waiting are
+   * reported as not recovered (`OVERFLOW`); later trades go through the usual `seq` check.
+   * @default 20000
+   */
+  maxHeldTrades: number;
+}
+
+/**
+ * The default {@link RecoveryOptions}.
+ *
+ * - `timeoutMs` (5 s): a server builds its answer at once from memory (the engine's replay
+ *   buffer) or with a few Query pages (the history table, a Lambda that may start cold); 5 s
+ *   leaves room for that and bounds how long a server that ignores `since` freezes the symbols.
+ * - `maxHeldTrades` (20,000, about 5 MB of parsed trades): four times what one subscribe's
+ *   answer may carry (the servers' `maxRecoveredTrades`, 5,000), plus the live trades that
+ *   overtake it on the serverless path.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_RECOVERY } from '@market-stream/client';
+ *
+ * DEFAULT_RECOVERY.timeoutMs; // 5000
+ * ```
+ */
+export const DEFAULT_RECOVERY: Readonly<RecoveryOptions> = Object.freeze({
+  timeoutMs: 5_000,
+  maxHeldTrades: 20_000,
+});
+
+/**
  * Defaults of the {@link TickerClientOptions} that are not about reconnecting.
  *
  * - `staleAfterMs` (10 s): a symbol with no trade for this long is reported in `stale$`.
@@ -74,6 +126,8 @@ export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
  * - `pulseScale` (1.04): how far the price grows at the start of a change (a subtle pulse).
  * - `maxTickers` (500): most tickers one element shows; later symbols are ignored.
  * - `tapeSpeed` (60): tape scroll speed in pixels per second.
+ * - `noticeMs` (4000): how long the "reconnected, N trades recovered" notice stays: long
+ *   enough to read a short line, short enough not to linger over live prices.
  *
  * @example
  * ```ts
@@ -88,6 +142,7 @@ export const DEFAULT_ANIMATION = Object.freeze({
   pulseScale: 1.04,
   maxTickers: 500,
   tapeSpeed: 60,
+  noticeMs: 4_000,
 });
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Browser (and Node) client for market-stream: a WebSocket connection that reconnects with
- * backoff, resubscribes, applies snapshots, reports seq gaps and stale symbols. The ticker
+ * backoff, resubscribes, recovers the trades missed while disconnected (by `seq`), applies
+ * snapshots, reports seq gaps and stale symbols. The ticker
  * elements live in `@market-stream/client/elements`.
  *
  * @packageDocumentation
@@ -9,13 +10,16 @@
 export { createTickerClient } from './client/createTickerClient.js';
 export type {
   ConnectionStatus,
+  RecoveryFailure,
+  RecoveryReport,
   TickerClient,
   TickerClientOptions,
+  UnrecoveredSymbol,
   WebSocketConstructor,
   WebSocketLike,
 } from './client/types.js';
-export type { ReconnectOptions } from './defaults.js';
-export { DEFAULT_CLIENT_OPTIONS, DEFAULT_RECONNECT } from './defaults.js';
+export type { ReconnectOptions, RecoveryOptions } from './defaults.js';
+export { DEFAULT_CLIENT_OPTIONS, DEFAULT_RECONNECT, DEFAULT_RECOVERY } from './defaults.js';
 export {
   ClientClosedError,
   InvalidSymbolError,

@@ -1,6 +1,6 @@
-import type { ProtocolError, SeqAnomaly, Trade } from '@market-stream/core';
+import type { ProtocolError, SeqAnomaly, Trade, UnrecoveredReason } from '@market-stream/core';
 import type { Observable, SchedulerLike } from 'rxjs';
-import type { ReconnectOptions } from '../defaults.js';
+import type { ReconnectOptions, RecoveryOptions } from '../defaults.js';
 
 /**
  * Where a {@link TickerClient}'s connection stands.
@@ -57,6 +57,67 @@ export interface WebSocketLike {
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 /**
+ * Why a symbol's missed trades did not come back after a reconnect: the server's reason
+ * (`EXPIRED`, `TOO_MANY`, `UNAVAILABLE`, `LATEST`, `AHEAD`, see core's `UNRECOVERED_REASONS`),
+ * or the client's own:
+ * - `TIMEOUT`: no `recovery` answer within `recover.timeoutMs` (a server that ignores `since`);
+ * - `OVERFLOW`: more than `recover.maxHeldTrades` trades arrived while waiting for the answer.
+ *
+ * @example
+ * ```ts
+ * import type { RecoveryFailure } from '@market-stream/client';
+ *
+ * const reason: RecoveryFailure = 'TIMEOUT';
+ * ```
+ */
+export type RecoveryFailure = UnrecoveredReason | 'TIMEOUT' | 'OVERFLOW';
+
+/**
+ * A symbol whose missed trades did not come back, with the `seq` range lost (inclusive, when
+ * known). `gaps$` reports the same range once, when the symbol's next trade arrives (except
+ * for `AHEAD`: the symbol's sequence started again and nothing is compared with it).
+ *
+ * @example
+ * ```ts
+ * import type { UnrecoveredSymbol } from '@market-stream/client';
+ *
+ * const lost: UnrecoveredSymbol = { symbol: 'TSLA', reason: 'EXPIRED', from: 1042, to: 2998 };
+ * ```
+ */
+export interface UnrecoveredSymbol {
+  symbol: string;
+  reason: RecoveryFailure;
+  /** First `seq` lost. */
+  from?: number;
+  /** Last `seq` lost. */
+  to?: number;
+}
+
+/**
+ * What came back after one reconnect, emitted on {@link TickerClient.recovered$} once every
+ * symbol the client asked to recover was answered (or the wait timed out).
+ *
+ * @example
+ * ```ts
+ * import type { RecoveryReport } from '@market-stream/client';
+ *
+ * const report: RecoveryReport = {
+ *   total: 58,
+ *   recovered: { AAPL: 58, MSFT: 0 },
+ *   unrecovered: [{ symbol: 'TSLA', reason: 'EXPIRED', from: 1042, to: 2998 }],
+ * };
+ * ```
+ */
+export interface RecoveryReport {
+  /** Trades recovered over all symbols. */
+  total: number;
+  /** Per symbol recovered, how many of its trades came back (0: nothing was missed). */
+  recovered: Record<string, number>;
+  /** The symbols not recovered, with the reason and the range lost. */
+  unrecovered: UnrecoveredSymbol[];
+}
+
+/**
  * Options of {@link createTickerClient}.
  *
  * @example
@@ -101,6 +162,14 @@ export interface TickerClientOptions {
    */
   staleAfterMs?: number;
   /**
+   * Recovery by `seq` after a reconnect: the client sends the last `seq` it holds per symbol
+   * (`since`), so the server sends the trades missed while disconnected, or says why it
+   * cannot. `false` turns it off: a reconnect then only takes the snapshot, as servers without
+   * recovery do. Missing fields take {@link DEFAULT_RECOVERY}'s values.
+   * @default true (DEFAULT_RECOVERY)
+   */
+  recover?: boolean | Partial<RecoveryOptions>;
+  /**
    * Interval of keep-alive pings while open; `0` turns them off.
    * @default 30000
    */
@@ -126,9 +195,12 @@ export interface TickerClientOptions {
  * A live connection to a market-stream server, returned by {@link createTickerClient}.
  *
  * Guarantees: per symbol, `trades$` emits in `seq` order with duplicates removed; after a
- * reconnect the client resubscribes to every symbol and applies the server's snapshot before
- * any newer trade; memory is bounded by `maxSymbols` (one latest trade, one seq and one
- * timestamp per symbol) — nothing is queued while disconnected.
+ * reconnect the client resubscribes to every symbol with the last `seq` it holds, applies the
+ * recovered trades and then the live ones without a duplicate or a hole (or, where the server
+ * could not recover, the snapshot and one gap on `gaps$`); memory is bounded by `maxSymbols`
+ * (one latest trade, one seq and one timestamp per symbol) plus, while waiting for a
+ * `recovery` answer, at most `recover.maxHeldTrades` trades — nothing is queued while
+ * disconnected.
  *
  * @example
  * ```ts
@@ -146,10 +218,26 @@ export interface TickerClient {
   /** The newest trade per subscribed symbol, a new map after every message that changed it. */
   readonly latest$: Observable<ReadonlyMap<string, Trade>>;
   /**
-   * Breaks in a symbol's `seq` within one connection (core's `detectGaps` semantics). The
-   * baseline resets with every snapshot, so a reconnect is not reported as a gap.
+   * Breaks in a symbol's `seq` (core's `detectGaps` semantics). Across a reconnect only what
+   * could not be recovered is reported: one gap per symbol naming the range lost (none when
+   * the server's sequence started again, `AHEAD`). With `recover: false` the baseline resets
+   * with every reconnect's snapshot, so a reconnect is not reported as a gap.
    */
   readonly gaps$: Observable<SeqAnomaly>;
+  /**
+   * One {@link RecoveryReport} per reconnect that asked to recover trades (the client held a
+   * `seq` of a symbol), once every symbol was answered or the wait timed out: how many trades
+   * came back, and which symbols could not be recovered, why and what range was lost. Never
+   * emits with `recover: false`.
+   *
+   * @example
+   * ```ts
+   * client.recovered$.subscribe(({ total, unrecovered }) =>
+   *   console.log(`reconnected, ${total} trades recovered, ${unrecovered.length} symbols not`),
+   * );
+   * ```
+   */
+  readonly recovered$: Observable<RecoveryReport>;
   /** The symbols with no trade for `staleAfterMs`; replays the current set. */
   readonly stale$: Observable<ReadonlySet<string>>;
   /** Errors the server reported (`{"type":"error"}` messages); the connection stays up. */

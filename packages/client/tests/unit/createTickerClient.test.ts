@@ -136,12 +136,13 @@ describe('createTickerClient()', () => {
     expect(server.received[1]).toEqual({ action: 'unsubscribe', symbols: ['TSLA'] });
   });
 
-  it('reconnects after a drop, resubscribes to everything and resets the gap baseline on the snapshot', async () => {
+  it('reconnects after a drop, resubscribes to everything and, without recovery, resets the gap baseline on the snapshot', async () => {
     client = createTickerClient({
       url: server.url,
       WebSocket,
       symbols: ['AAPL'],
       reconnect: { initialDelayMs: 20, maxDelayMs: 50 },
+      recover: false,
     });
     await server.waitFor((received) => received.length >= 1);
     client.subscribe(['TSLA']);
