@@ -51,6 +51,8 @@ export {
   processor,
   resetReadyHandlers,
 } from './lambda/readyHandlers.js';
+export type { TradeHistory } from './lambda/TradeHistory.js';
+export { dynamoTradeHistory } from './lambda/TradeHistory.js';
 export type {
   WebSocketEvent,
   WebSocketHandler,

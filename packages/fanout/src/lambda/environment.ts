@@ -23,7 +23,10 @@ export interface LambdaEnvironment {
   mode: DeliveryMode;
   /** `WEBSOCKET_API_ENDPOINT`: the stage's https URL for `@connections`. */
   endpoint?: string;
-  /** `HISTORY_TABLE`: when set, the processor also writes history. */
+  /**
+   * `HISTORY_TABLE`: when set, the processor also writes history, and the message handler
+   * recovers a subscribe's `since` from it.
+   */
   historyTable?: string;
   /** `JWT_SECRET`. */
   jwtSecret?: string;

@@ -20,6 +20,7 @@ import type { ShardReport } from './deliverShard.js';
 import { type LambdaEnvironment, readEnvironment } from './environment.js';
 import { invokeBroadcaster } from './invokeBroadcaster.js';
 import { DynamoLatestTradeStore } from './LatestTradeStore.js';
+import { dynamoTradeHistory } from './TradeHistory.js';
 import type { WebSocketEvent, WebSocketResult } from './webSocketEvents.js';
 
 /** Moved to `@market-stream/sinks`; re-exported under its old door. */
@@ -76,6 +77,20 @@ function logError(error: unknown, connectionId: string): void {
       level: 'error',
       message: 'fanout: request to a connection failed after retries',
       connectionId,
+      error: e?.name ?? String(error),
+      reason: e?.message,
+    }),
+  );
+}
+
+/** One JSON log line per failed history read of a recovery (the client was told UNAVAILABLE). */
+function logRecoveryError(error: unknown, symbol: string): void {
+  const e = error as { name?: string; message?: string };
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      message: 'fanout: reading history for a recovery failed',
+      symbol,
       error: e?.name ?? String(error),
       reason: e?.message,
     }),
@@ -160,7 +175,10 @@ export const disconnect: (event: WebSocketEvent, context?: unknown) => Promise<W
  * Ready handler of the `subscribe`, `unsubscribe`, `ping` and `$default` routes, configured
  * from the environment; replies go to `WEBSOCKET_API_ENDPOINT`, or when unset to the API the
  * event came from (`https://{domainName}/{stage}`). Snapshots come from the latest-trade
- * items the processor keeps in `CONNECTIONS_TABLE`. See {@link createMessageHandler}.
+ * items the processor keeps in `CONNECTIONS_TABLE`; a subscribe's `since` is recovered from
+ * `HISTORY_TABLE` (Query only) in `FANOUT_MODE` `all`, and answered `UNAVAILABLE` without it.
+ * A failed history read is logged as one JSON line (`"fanout: reading history for a recovery
+ * failed"`). See {@link createMessageHandler}.
  *
  * @example
  * ```ts
@@ -169,11 +187,16 @@ export const disconnect: (event: WebSocketEvent, context?: unknown) => Promise<W
  */
 export const message: (event: WebSocketEvent, context?: unknown) => Promise<WebSocketResult> = lazy(
   () => {
-    const { env, store, latest, transportFor } = shared();
+    const { env, store, latest, documentClient, transportFor } = shared();
     return createMessageHandler({
       store,
       latest,
       shards: env.shards,
+      mode: env.mode,
+      ...(env.historyTable
+        ? { history: dynamoTradeHistory({ client: documentClient, tableName: env.historyTable }) }
+        : {}),
+      onRecoveryError: logRecoveryError,
       transport: (event) => transportFor(env.endpoint ?? endpointOf(event)),
     });
   },
