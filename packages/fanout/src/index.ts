@@ -22,7 +22,7 @@ export type { Delivery } from './engine/buildDeliveries.js';
 export { buildDeliveries } from './engine/buildDeliveries.js';
 export { createFanout } from './engine/createFanout.js';
 export { shardOf } from './engine/shardOf.js';
-export type { ConnectOptions, Fanout, FanoutOptions } from './engine/types.js';
+export type { ConnectOptions, Fanout, FanoutOptions, ReplayOptions } from './engine/types.js';
 export {
   ConnectionStoreError,
   ConnectionsInWorkersError,

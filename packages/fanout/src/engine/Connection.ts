@@ -1,4 +1,9 @@
-import { encodeServerMessage, type ProtocolOutcome, type Trade } from '@market-stream/core';
+import {
+  encodeServerMessage,
+  type ProtocolOutcome,
+  type ServerMessage,
+  type Trade,
+} from '@market-stream/core';
 import { SLOW_CONSUMER_CLOSE_CODE } from '../defaults.js';
 import type { FanoutMetrics } from '../metrics/FanoutMetrics.js';
 import type { ConnectionRecord, DeliveryMode, SendOutcome, Transport } from '../types.js';
@@ -119,12 +124,23 @@ export class Connection implements ConnectionRecord {
 
   /** Sends a snapshot; later trades of its symbols start past it (the floors). */
   sendSnapshot(trades: readonly Trade[]): void {
-    for (const trade of trades) {
+    const floors = new Map(trades.map((trade) => [trade.symbol, trade.seq]));
+    this.sendCatchUp([{ type: 'snapshot', trades: [...trades] }], floors);
+  }
+
+  /**
+   * Sends what brings newly added symbols up to date (a snapshot, or a recovery's trades,
+   * snapshot and `recovery` message) through the bounded queue; later trades of each symbol
+   * start past its floor, the highest `seq` it now holds, so a trade pending in its shard's
+   * window is neither lost nor sent twice.
+   */
+  sendCatchUp(messages: readonly ServerMessage[], floors: ReadonlyMap<string, number>): void {
+    for (const [symbol, seq] of floors) {
       this.floors ??= new Map();
-      this.floors.set(trade.symbol, trade.seq);
+      this.floors.set(symbol, seq);
     }
-    this.deliver(encodeServerMessage({ type: 'snapshot', trades: [...trades] }));
-    if (this.special) this.link.report(this, 'waiting');
+    for (const message of messages) this.deliver(encodeServerMessage(message));
+    if (this.special && !this.closed) this.link.report(this, 'waiting');
   }
 
   /** Sends a message now, or queues it behind earlier ones (bounded: past it, 1013). */

@@ -4,7 +4,9 @@ import {
   type ErrorCode,
   encodeServerMessage,
   type ProtocolOutcome,
+  recoveryReplies,
   type Trade,
+  type UnrecoveredReason,
   validateTrade,
 } from '@market-stream/core';
 import { type Observable, Subscription } from 'rxjs';
@@ -14,6 +16,8 @@ import type { ConnectionStore, Transport } from '../types.js';
 import { oneTradeMessage } from './buildDeliveries.js';
 import { Connection, type ConnectionEvent, type ConnectionLink } from './Connection.js';
 import { PendingWork } from './PendingWork.js';
+import { ReplayBuffer } from './ReplayBuffer.js';
+import { floorsOf, recoverSymbols } from './recoverSymbols.js';
 import { type EngineSettings, resolveEngineOptions } from './resolveEngineOptions.js';
 import { Shard } from './Shard.js';
 import { SymbolBook } from './SymbolBook.js';
@@ -38,6 +42,8 @@ export class FanoutEngine implements Fanout {
   private readonly shards: Shard[];
   private readonly connections = new Map<string, Connection>();
   private readonly book: SymbolBook;
+  /** Recent accepted trades, for a subscribe's `since`; `undefined` with `replay: false`. */
+  private readonly replay: ReplayBuffer | undefined;
   private readonly link: ConnectionLink;
   private readonly sources = new Subscription();
   private readonly work = new PendingWork();
@@ -80,6 +86,10 @@ export class FanoutEngine implements Fanout {
       now: () => scheduler.now(),
       onError,
     });
+    this.replay =
+      settings.replay === false
+        ? undefined
+        : new ReplayBuffer(settings.replay, () => scheduler.now());
     this.link = {
       transport: this.transport,
       metrics: this.metrics,
@@ -195,6 +205,11 @@ export class FanoutEngine implements Fanout {
       trade = result.trade;
     }
     if (!this.book.accept(trade)) return;
+    if (this.replay !== undefined) {
+      this.replay.push(trade);
+      this.metrics.replayTrades = this.replay.size;
+      this.metrics.replayBytes = this.replay.bytes;
+    }
     for (const shard of this.shards) shard.offer(trade);
   }
 
@@ -222,14 +237,53 @@ export class FanoutEngine implements Fanout {
       if (reply.type === 'error') this.metrics.error(reply.code);
       connection.deliver(reply.type === 'pong' ? PONG : encodeServerMessage(reply));
     }
-    if (outcome.snapshotOf.length > 0) {
-      const snapshot: Trade[] = [];
-      for (const symbol of outcome.snapshotOf) {
-        const trade = this.book.newest(symbol);
-        if (trade !== undefined) snapshot.push(trade);
-      }
-      connection.sendSnapshot(snapshot);
+    const { since } = outcome;
+    if (since !== undefined) {
+      this.recover(connection, outcome.snapshotOf, since);
+    } else if (outcome.snapshotOf.length > 0) {
+      connection.sendSnapshot(this.snapshotOf(outcome.snapshotOf));
     }
+  }
+
+  /**
+   * Answers a subscribe's `since`: the recovered trades, the snapshot (of the added symbols
+   * without `since`, and of those not recovered), the `recovery` message, in that order
+   * (`recoveryReplies`); later trades of each symbol start past what the answer holds.
+   */
+  private recover(
+    connection: Connection,
+    added: readonly string[],
+    since: Readonly<Record<string, number>>,
+  ): void {
+    const recoveries = recoverSymbols(since, {
+      newest: (symbol) => this.book.newest(symbol),
+      replay: this.replay,
+      mode: connection.mode,
+      maxRecoveredTrades: this.settings.maxRecoveredTrades,
+    });
+    const snapshot = this.snapshotOf(added.filter((symbol) => since[symbol] === undefined));
+    connection.sendCatchUp(recoveryReplies(recoveries, snapshot), floorsOf(recoveries, snapshot));
+    let trades = 0;
+    const unrecovered: UnrecoveredReason[] = [];
+    for (const recovery of recoveries) {
+      if ('trades' in recovery) trades += recovery.trades.length;
+      else unrecovered.push(recovery.reason);
+    }
+    this.metrics.recovery(trades, unrecovered);
+    if (this.replay !== undefined) {
+      this.metrics.replayTrades = this.replay.size;
+      this.metrics.replayBytes = this.replay.bytes;
+    }
+  }
+
+  /** The newest known trade of each of `symbols` that has one. */
+  private snapshotOf(symbols: readonly string[]): Trade[] {
+    const snapshot: Trade[] = [];
+    for (const symbol of symbols) {
+      const trade = this.book.newest(symbol);
+      if (trade !== undefined) snapshot.push(trade);
+    }
+    return snapshot;
   }
 
   private sendError(connection: Connection, code: ErrorCode, message: string): void {

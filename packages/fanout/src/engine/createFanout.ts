@@ -29,6 +29,19 @@ import type { Fanout, FanoutOptions } from './types.js';
  *   before any `trades` message holding it, and trades up to the snapshot's are not sent again.
  *   A subscribe that would take the connection past `limits.maxSymbols` is refused whole with
  *   `TOO_MANY_SYMBOLS`.
+ * - **Recovery** (a subscribe's `since`, the last `seq` the client holds per symbol): every
+ *   trade the engine accepts is kept in a bounded replay buffer (`replay`: per symbol, over all
+ *   symbols oldest first, and by age from arrival; trimmed when a trade arrives or a symbol is
+ *   looked up, no timer per trade). The answer follows the `subscribed` reply, in the order of
+ *   `recoveryReplies`: the kept trades after `since` (`trades` messages), one `snapshot` (the
+ *   other added symbols, and the newest trade of each symbol not recovered), one `recovery`
+ *   message naming what came back and what did not, with the reason and the range lost
+ *   (`EXPIRED`: older than kept; `TOO_MANY`: past `maxRecoveredTrades` in total, in the order
+ *   the client named the symbols; `LATEST`: a `latest`-mode connection; `AHEAD`: `since` past
+ *   the newest `seq`; `UNAVAILABLE`: `replay: false`). Then live trades: per recovered symbol,
+ *   the client gets every `seq` from `since` + 1 on exactly once, in order, including trades
+ *   already waiting in its shard's window when it subscribed. The answer goes through the
+ *   connection's bounded queue, so a client that cannot take it meets the slow-consumer bound.
  * - **Bad input**: every client message goes through `parseClientMessage`; errors are answered
  *   with the contract codes and touch nothing else. Client messages are rate limited per
  *   connection by a token bucket (`RATE_LIMITED`, at most one such notice per second; the

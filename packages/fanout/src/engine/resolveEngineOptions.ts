@@ -2,6 +2,7 @@ import { DEFAULT_PROTOCOL_LIMITS, type ProtocolLimits } from '@market-stream/cor
 import { asyncScheduler } from 'rxjs';
 import { ENGINE_DEFAULTS } from '../defaults.js';
 import type { DeliveryMode } from '../types.js';
+import type { ReplayBounds } from './ReplayBuffer.js';
 import type { FanoutOptions } from './types.js';
 
 /**
@@ -9,8 +10,8 @@ import type { FanoutOptions } from './types.js';
  * @internal
  */
 export type EngineSettings = Required<
-  Omit<FanoutOptions, 'transport' | 'store' | 'source' | 'limits' | 'mode'>
-> & { mode: DeliveryMode; limits: ProtocolLimits };
+  Omit<FanoutOptions, 'transport' | 'store' | 'source' | 'limits' | 'mode' | 'replay'>
+> & { mode: DeliveryMode; limits: ProtocolLimits; replay: ReplayBounds | false };
 
 /** CPU time this process has used, ms: flush cost that other processes cannot inflate. */
 function processCpuMs(): number {
@@ -24,7 +25,8 @@ function processCpuMs(): number {
  *
  * @param options - The options `createFanout` was given.
  * @returns The options with every default filled in.
- * @throws RangeError when `shards`, `maxSeqGap` or `maxSymbols` is out of range.
+ * @throws RangeError when `shards`, `maxSeqGap`, `maxSymbols`, `maxRecoveredTrades` or a
+ *   `replay` bound is out of range.
  * @internal
  */
 export function resolveEngineOptions(options: FanoutOptions): EngineSettings {
@@ -45,6 +47,8 @@ export function resolveEngineOptions(options: FanoutOptions): EngineSettings {
     validateTrades: options.validateTrades ?? ENGINE_DEFAULTS.validateTrades,
     maxSeqGap: options.maxSeqGap ?? ENGINE_DEFAULTS.maxSeqGap,
     maxSymbols: options.maxSymbols ?? ENGINE_DEFAULTS.maxSymbols,
+    replay: resolveReplay(options.replay),
+    maxRecoveredTrades: options.maxRecoveredTrades ?? ENGINE_DEFAULTS.maxRecoveredTrades,
     scheduler: options.scheduler ?? asyncScheduler,
     clock: options.clock ?? processCpuMs,
     onError: options.onError ?? (() => {}),
@@ -62,5 +66,36 @@ export function resolveEngineOptions(options: FanoutOptions): EngineSettings {
   ) {
     throw new RangeError(`maxSymbols must be a positive integer or Infinity, got ${maxSymbols}`);
   }
+  const { maxRecoveredTrades } = settings;
+  if (!Number.isInteger(maxRecoveredTrades) || maxRecoveredTrades < 0) {
+    throw new RangeError(
+      `maxRecoveredTrades must be a whole number ≥ 0, got ${String(maxRecoveredTrades)}`,
+    );
+  }
   return settings;
+}
+
+/** The replay buffer's bounds with defaults filled in, checked; `false` when replay is off. */
+function resolveReplay(replay: FanoutOptions['replay']): ReplayBounds | false {
+  if (replay === false) return false;
+  if (replay !== undefined && (typeof replay !== 'object' || replay === null)) {
+    throw new RangeError(`replay must be false or an object of bounds, got ${String(replay)}`);
+  }
+  const bounds: ReplayBounds = {
+    tradesPerSymbol: replay?.tradesPerSymbol ?? ENGINE_DEFAULTS.replayTradesPerSymbol,
+    maxTrades: replay?.maxTrades ?? ENGINE_DEFAULTS.replayMaxTrades,
+    maxAgeMs: replay?.maxAgeMs ?? ENGINE_DEFAULTS.replayMaxAgeMs,
+  };
+  for (const name of ['tradesPerSymbol', 'maxTrades'] as const) {
+    const value = bounds[name];
+    if (!Number.isInteger(value) || value < 1) {
+      throw new RangeError(`replay.${name} must be a positive integer, got ${String(value)}`);
+    }
+  }
+  if (!(bounds.maxAgeMs > 0)) {
+    throw new RangeError(
+      `replay.maxAgeMs must be a positive number of ms or Infinity, got ${String(bounds.maxAgeMs)}`,
+    );
+  }
+  return bounds;
 }

@@ -128,6 +128,22 @@ export interface FanoutOptions {
    */
   maxSymbols?: number;
   /**
+   * The replay buffer a subscribe's `since` recovers from (see {@link createFanout},
+   * "Recovery"): every trade the engine accepts is kept, per symbol in `seq` order, within
+   * `tradesPerSymbol` per symbol, `maxTrades` over all symbols (the oldest of all goes first)
+   * and `maxAgeMs` from its arrival; about 220 bytes per trade (`metrics.replayBytes`).
+   * `false` keeps nothing: every `since` is answered `UNAVAILABLE` with the snapshot.
+   * @default { tradesPerSymbol: 1000, maxTrades: 100000, maxAgeMs: 120000 }
+   */
+  replay?: false | ReplayOptions;
+  /**
+   * Most trades one subscribe's recovery sends, over all its symbols; a symbol that would take
+   * the answer past it is not recovered (`TOO_MANY`) and gets the snapshot. The answer goes
+   * through the connection's bounded queue (`maxQueuedMessages`, `maxQueuedBytes`).
+   * @default 5000
+   */
+  maxRecoveredTrades?: number;
+  /**
    * Times flush windows and rate limits; its `now()` is compared with trade timestamps for the
    * latency histogram. Pass a `TestScheduler` or `VirtualTimeScheduler` in tests.
    * @default asyncScheduler
@@ -144,6 +160,37 @@ export interface FanoutOptions {
    * dropped for a sequence gap (`SequenceGapError`) or the symbol limit (`SymbolLimitError`).
    */
   onError?: (error: unknown) => void;
+}
+
+/**
+ * Bounds of the engine's replay buffer ({@link FanoutOptions.replay}); each left out takes its
+ * default from `ENGINE_DEFAULTS`.
+ *
+ * @example
+ * ```ts
+ * import type { ReplayOptions } from '@market-stream/fanout';
+ *
+ * // 30 s of every symbol at up to 100 trades/s, at most ~11 MB per engine.
+ * const replay: ReplayOptions = { tradesPerSymbol: 3_000, maxTrades: 50_000, maxAgeMs: 30_000 };
+ * ```
+ */
+export interface ReplayOptions {
+  /**
+   * Trades kept per symbol: past it, the symbol's oldest goes.
+   * @default 1000
+   */
+  tradesPerSymbol?: number;
+  /**
+   * Trades kept over all symbols: past it, the oldest of all goes, whatever its symbol.
+   * @default 100000
+   */
+  maxTrades?: number;
+  /**
+   * How long a trade is kept from its arrival at the engine, ms (the scheduler's clock, not the
+   * trade's timestamp). `Infinity`: no age bound.
+   * @default 120000
+   */
+  maxAgeMs?: number;
 }
 
 /**

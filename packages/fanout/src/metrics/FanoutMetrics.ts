@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@market-stream/core';
+import type { ErrorCode, UnrecoveredReason } from '@market-stream/core';
 import { ENGINE_DEFAULTS } from '../defaults.js';
 import type { FanoutMetricsFigures, FanoutMetricsReport } from './FanoutMetricsReport.js';
 import { Histogram } from './Histogram.js';
@@ -66,6 +66,16 @@ export interface FanoutMetricsSnapshot {
   errors: Partial<Record<ErrorCode, number>>;
   /** The flush window in force now (it widens under load). */
   flushIntervalMs: number;
+  /** Trades the replay buffer holds now (summed over workers: each keeps its own). */
+  replayTrades: number;
+  /** Estimated heap those trades take, bytes (~220 per trade). */
+  replayBytes: number;
+  /** Subscribes with `since` answered (each with one `recovery` message). */
+  recoveries: number;
+  /** Trades sent by those answers. */
+  recoveredTrades: number;
+  /** Symbols of `since` not recovered, by reason. */
+  unrecovered: Record<UnrecoveredReason, number>;
   /** Shard flushes so far and an estimate of their duration quantiles, in ms. */
   flushMs: { count: number; p50: number; p99: number };
   /**
@@ -99,8 +109,9 @@ const FLUSH_BOUNDS_MS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250];
 
 /**
  * Counters, gauges and histograms of one fan-out engine: connections, subscriptions, trades in,
- * messages and bytes out, drops by reason, errors by code, flush duration and end-to-end latency
- * (trade timestamp to send). Fixed memory; updated by the engine, read by anyone.
+ * messages and bytes out, drops by reason, errors by code, the replay buffer's size and
+ * recoveries (answered, trades sent, symbols not recovered by reason), flush duration and
+ * end-to-end latency (trade timestamp to send). Fixed memory; updated by the engine, read by anyone.
  *
  * @example
  * ```ts
@@ -144,6 +155,22 @@ export class FanoutMetrics {
   };
   /** `error` messages sent, by code. */
   readonly errors: Partial<Record<ErrorCode, number>> = {};
+  /** Trades the replay buffer holds. */
+  replayTrades = 0;
+  /** Estimated heap of the replay buffer, bytes. */
+  replayBytes = 0;
+  /** Subscribes with `since` answered. */
+  recoveries = 0;
+  /** Trades sent by recoveries. */
+  recoveredTrades = 0;
+  /** Symbols of `since` not recovered, by reason. */
+  readonly unrecovered: Record<UnrecoveredReason, number> = {
+    EXPIRED: 0,
+    TOO_MANY: 0,
+    UNAVAILABLE: 0,
+    LATEST: 0,
+    AHEAD: 0,
+  };
   /** Duration of each shard flush, ms. */
   readonly flushDuration = new Histogram(FLUSH_BOUNDS_MS);
   /**
@@ -197,6 +224,18 @@ export class FanoutMetrics {
   }
 
   /**
+   * Counts one subscribe's recovery: the trades it sent and the symbols it could not recover.
+   *
+   * @param trades - Trades sent.
+   * @param unrecovered - The reason of each symbol not recovered.
+   */
+  recovery(trades: number, unrecovered: readonly UnrecoveredReason[]): void {
+    this.recoveries++;
+    this.recoveredTrades += trades;
+    for (const reason of unrecovered) this.unrecovered[reason]++;
+  }
+
+  /**
    * A plain-data copy of every figure.
    *
    * @returns The snapshot.
@@ -245,6 +284,11 @@ export class FanoutMetrics {
       drops: { ...this.drops },
       errors: { ...this.errors },
       flushIntervalMs: this.flushIntervalMs,
+      replayTrades: this.replayTrades,
+      replayBytes: this.replayBytes,
+      recoveries: this.recoveries,
+      recoveredTrades: this.recoveredTrades,
+      unrecovered: { ...this.unrecovered },
     };
   }
 
@@ -275,6 +319,15 @@ export class FanoutMetrics {
     scalar('flush_interval_ms', 'gauge', 'Flush window in force.', this.flushIntervalMs);
     scalar('workers', 'gauge', 'Processes holding connections.', this.workers);
     scalar('worker_restarts_total', 'counter', 'Worker processes restarted.', this.workerRestarts);
+    scalar('replay_trades', 'gauge', 'Trades the replay buffer holds.', this.replayTrades);
+    scalar('replay_bytes', 'gauge', 'Estimated heap of the replay buffer.', this.replayBytes);
+    scalar('recoveries_total', 'counter', 'Subscribes with since answered.', this.recoveries);
+    scalar(
+      'recovered_trades_total',
+      'counter',
+      'Trades sent to recover subscribes with since.',
+      this.recoveredTrades,
+    );
 
     lines.push(`# HELP ${prefix}_drops_total Trades or messages not delivered, by reason.`);
     lines.push(`# TYPE ${prefix}_drops_total counter`);
@@ -285,6 +338,11 @@ export class FanoutMetrics {
     lines.push(`# TYPE ${prefix}_client_errors_total counter`);
     for (const [code, value] of Object.entries(this.errors)) {
       lines.push(`${prefix}_client_errors_total{code="${code}"} ${value}`);
+    }
+    lines.push(`# HELP ${prefix}_unrecovered_total Symbols of since not recovered, by reason.`);
+    lines.push(`# TYPE ${prefix}_unrecovered_total counter`);
+    for (const [reason, value] of Object.entries(this.unrecovered)) {
+      lines.push(`${prefix}_unrecovered_total{reason="${reason}"} ${value}`);
     }
 
     const histogram = (name: string, help: string, h: Histogram) => {

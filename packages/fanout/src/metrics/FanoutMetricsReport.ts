@@ -22,6 +22,11 @@ export type FanoutMetricsFigures = Pick<
   | 'drops'
   | 'errors'
   | 'flushIntervalMs'
+  | 'replayTrades'
+  | 'replayBytes'
+  | 'recoveries'
+  | 'recoveredTrades'
+  | 'unrecovered'
 >;
 
 /**

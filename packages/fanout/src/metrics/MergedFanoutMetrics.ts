@@ -1,3 +1,4 @@
+import type { UnrecoveredReason } from '@market-stream/core';
 import type { DropReason, FanoutMetricsSnapshot } from './FanoutMetrics.js';
 import { FanoutMetrics } from './FanoutMetrics.js';
 import type { FanoutMetricsReport } from './FanoutMetricsReport.js';
@@ -14,7 +15,8 @@ const SOURCE_DROPS: ReadonlySet<DropReason> = new Set([
 /**
  * One {@link FanoutMetrics} view over the worker processes of `serveFanout({ workers })`, built
  * from each worker's latest {@link FanoutMetricsReport}: connections, subscriptions, messages,
- * bytes, per-connection drops, client errors and both histograms (by bucket) are summed; figures
+ * bytes, per-connection drops, client errors, the replay buffers' trades and bytes (each worker
+ * keeps its own), recoveries and both histograms (by bucket) are summed; figures
  * of the shared source (`symbols`, the source-side drops `stale`, `invalid_trade`, `seq_gap`,
  * `symbol_limit`) are counted once (the largest worker's), and `tradesIn` is what the primary
  * read from the source. A worker that exits keeps its counters in the sums (so Prometheus
@@ -95,6 +97,14 @@ export class MergedFanoutMetrics extends FanoutMetrics {
     this.flushIntervalMs = maxOf(live, (r) => r.flushIntervalMs);
     this.messagesOut = sum.messagesOut;
     this.bytesOut = sum.bytesOut;
+    // Each worker keeps its own replay buffer: its memory adds up.
+    this.replayTrades = sumOf(live, (r) => r.replayTrades);
+    this.replayBytes = sumOf(live, (r) => r.replayBytes);
+    this.recoveries = sum.recoveries;
+    this.recoveredTrades = sum.recoveredTrades;
+    for (const reason of Object.keys(this.unrecovered) as UnrecoveredReason[]) {
+      this.unrecovered[reason] = sum.unrecovered[reason] ?? 0;
+    }
     for (const reason of Object.keys(this.drops) as DropReason[]) {
       this.drops[reason] = SOURCE_DROPS.has(reason)
         ? maxOf(live, (r) => r.drops[reason])
@@ -133,7 +143,12 @@ function sumCounts(lists: readonly number[][]): number[] {
 function sumReports(reports: readonly FanoutMetricsReport[]): FanoutMetricsReport {
   const drops = {} as Record<DropReason, number>;
   const errors: Record<string, number> = {};
+  const unrecovered = {} as Record<UnrecoveredReason, number>;
   for (const report of reports) {
+    for (const [reason, n] of Object.entries(report.unrecovered)) {
+      unrecovered[reason as UnrecoveredReason] =
+        (unrecovered[reason as UnrecoveredReason] ?? 0) + n;
+    }
     for (const [reason, n] of Object.entries(report.drops)) {
       drops[reason as DropReason] = (drops[reason as DropReason] ?? 0) + n;
     }
@@ -151,6 +166,11 @@ function sumReports(reports: readonly FanoutMetricsReport[]): FanoutMetricsRepor
     messagesOut: sumOf(reports, (r) => r.messagesOut),
     bytesOut: sumOf(reports, (r) => r.bytesOut),
     flushIntervalMs: maxOf(reports, (r) => r.flushIntervalMs),
+    replayTrades: sumOf(reports, (r) => r.replayTrades),
+    replayBytes: sumOf(reports, (r) => r.replayBytes),
+    recoveries: sumOf(reports, (r) => r.recoveries),
+    recoveredTrades: sumOf(reports, (r) => r.recoveredTrades),
+    unrecovered,
     drops,
     errors,
     flushDuration: histogram((r) => r.flushDuration),
