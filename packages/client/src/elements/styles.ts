@@ -15,6 +15,18 @@ const theme = `
   background: var(--_bg);
 }
 :host([hidden]) { display: none; }
+:host { position: relative; }
+.notice {
+  position: absolute; top: 6px; right: 8px; z-index: 1; max-width: calc(100% - 16px);
+  padding: 3px 10px; border: 1px solid var(--_border); border-radius: 999px;
+  font-size: 12px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+  color: var(--_fg); background: var(--_surface); pointer-events: none;
+  animation: notice-in 200ms ease-out;
+}
+.notice[hidden] { display: none; }
+.notice[unrecovered] { color: #e3b341; }
+@keyframes notice-in { from { opacity: 0; } }
+@media (prefers-reduced-motion: reduce) { .notice { animation: none; } }
 [data-trend="up"] .change { color: var(--_up); }
 [data-trend="down"] .change { color: var(--_down); }
 .flash { position: absolute; inset: 0; opacity: 0; pointer-events: none; }

@@ -6,6 +6,7 @@ import { DEFAULT_ANIMATION } from '../defaults.js';
 import { type AnimationLoop, sharedAnimationLoop } from '../internal/AnimationLoop.js';
 import { type Formatters, formatters } from '../internal/formatters.js';
 import type { PriceView, PriceViewOptions } from '../internal/PriceView.js';
+import { RecoveryNotice } from '../internal/RecoveryNotice.js';
 import type { TickerSource } from './types.js';
 
 /** One symbol's DOM and views inside an element. */
@@ -37,10 +38,12 @@ export function tickerElementBase(): typeof TickerElementBase {
     private ownClient: TickerClient | undefined;
     private subscriptions: Unsubscribable[] = [];
     private fixed: string[] = [];
+    private readonly notice = new RecoveryNotice(DEFAULT_ANIMATION.noticeMs);
 
     constructor() {
       super();
       this.root = this.attachShadow({ mode: 'open' });
+      this.root.append(this.notice.node);
       this.loop = sharedAnimationLoop();
     }
 
@@ -70,6 +73,7 @@ export function tickerElementBase(): typeof TickerElementBase {
 
     disconnectedCallback(): void {
       this.unbind();
+      this.notice.hide();
       // Off the page: draw final states and leave the shared loop, which must not hold us.
       for (const entry of this.entries.values()) {
         for (const view of entry.views) {
@@ -160,6 +164,13 @@ export function tickerElementBase(): typeof TickerElementBase {
       if (source.stale$) {
         this.subscriptions.push(
           source.stale$.subscribe({ next: (stale) => this.markStale(stale) }),
+        );
+      }
+      if (source.recovered$) {
+        this.subscriptions.push(
+          source.recovered$.subscribe({
+            next: (report) => this.notice.show(report, this.getAttribute('locale') ?? undefined),
+          }),
         );
       }
       if (source.status$) {

@@ -1,6 +1,6 @@
 import type { Trade } from '@market-stream/core';
 import type { Subscribable } from 'rxjs';
-import type { ConnectionStatus } from '../client/types.js';
+import type { ConnectionStatus, RecoveryReport } from '../client/types.js';
 
 /**
  * What a ticker element draws from: a `TickerClient` from `createTickerClient`, or anything with the same
@@ -23,6 +23,8 @@ export interface TickerSource {
   stale$?: Subscribable<ReadonlySet<string>>;
   /** Connection status, reflected as the element's `status` attribute. */
   status$?: Subscribable<ConnectionStatus>;
+  /** What came back after each reconnect; shown for a few seconds as the `notice` part. */
+  recovered$?: Subscribable<RecoveryReport>;
   /** The newest known trade of a symbol, drawn at once when the element binds. */
   latest?(symbol: string): Trade | undefined;
   /** Called with the element's `symbols` so the source delivers them. */
@@ -39,7 +41,10 @@ export interface TickerSource {
  * `token`, `locale`, `currency`, `duration` (ms), and `status` (set by the element: the
  * client's connection status). Parts: `grid`, `ticker` (plus `stale` while stale; the trend is
  * `data-trend="up|down|flat"`), `symbol`, `price`, `change`, `percent`, `stale-marker`, `flash`, `flash-up`,
- * `flash-down`. Custom properties: `--ticker-bg`, `--ticker-surface`, `--ticker-border`,
+ * `flash-down`, and `notice`: after a reconnect, for `DEFAULT_ANIMATION.noticeMs` (4 s), a short
+ * line "Reconnected, N trades recovered" or "Reconnected; K symbols could not be recovered"
+ * (`role="status"`, plus part `unrecovered` when symbols were lost), over the top right corner
+ * so nothing moves; recovered trades move each price once, to the newest. Custom properties: `--ticker-bg`, `--ticker-surface`, `--ticker-border`,
  * `--ticker-fg`, `--ticker-muted`, `--ticker-up`, `--ticker-down`, `--ticker-font`,
  * `--ticker-min-width`, `--ticker-gap`, `--ticker-radius`, `--ticker-price-size`.
  *
@@ -71,7 +76,7 @@ export interface TickerGridElement extends HTMLElement {
  * to left with a CSS transform animation (paused on hover, static with reduced motion).
  * Same attributes, properties and custom properties as {@link TickerGridElement}, plus `speed`
  * (pixels per second, default 60). Parts: `tape`, `track`, `item`, `symbol`, `price`,
- * `percent`, `flash-up`, `flash-down`.
+ * `percent`, `flash-up`, `flash-down`, `notice`.
  *
  * @example
  * ```ts

@@ -1,8 +1,8 @@
 // The page the browser tests and the client benchmark load: a tape and a grid bound to one
 // client. Query: ?ws=<url>&symbols=A,B,C
-import type { Trade } from '@market-stream/core';
+import type { SeqAnomaly, Trade } from '@market-stream/core';
 import { defineTickerElements, type TickerGridElement } from '../../../src/elements.js';
-import { createTickerClient } from '../../../src/index.js';
+import { createTickerClient, type RecoveryReport } from '../../../src/index.js';
 
 defineTickerElements();
 const params = new URLSearchParams(location.search);
@@ -39,6 +39,12 @@ client.trades$.subscribe((trade: Trade) => {
   previous.set(trade.symbol, trade.price);
 });
 
+// What the client reported after reconnects, for the recovery tests.
+const reports: RecoveryReport[] = [];
+const gaps: SeqAnomaly[] = [];
+client.recovered$.subscribe((report) => reports.push(report));
+client.gaps$.subscribe((gap) => gaps.push(gap));
+
 Object.assign(globalThis, {
-  ticker: { client, statuses, directions, received: () => received },
+  ticker: { client, statuses, directions, reports, gaps, received: () => received },
 });
