@@ -4,20 +4,18 @@ import {
   type ErrorCode,
   encodeServerMessage,
   type ProtocolOutcome,
-  recoveryReplies,
   type Trade,
-  type UnrecoveredReason,
   validateTrade,
 } from '@market-stream/core';
 import { type Observable, Subscription } from 'rxjs';
 import { FanoutMetrics } from '../metrics/FanoutMetrics.js';
 import { MemoryConnectionStore } from '../stores/MemoryConnectionStore.js';
 import type { ConnectionStore, Transport } from '../types.js';
+import { answerSince } from './answerSince.js';
 import { oneTradeMessage } from './buildDeliveries.js';
 import { Connection, type ConnectionEvent, type ConnectionLink } from './Connection.js';
 import { PendingWork } from './PendingWork.js';
 import { ReplayBuffer } from './ReplayBuffer.js';
-import { floorsOf, recoverSymbols } from './recoverSymbols.js';
 import { type EngineSettings, resolveEngineOptions } from './resolveEngineOptions.js';
 import { Shard } from './Shard.js';
 import { SymbolBook } from './SymbolBook.js';
@@ -205,11 +203,8 @@ export class FanoutEngine implements Fanout {
       trade = result.trade;
     }
     if (!this.book.accept(trade)) return;
-    if (this.replay !== undefined) {
-      this.replay.push(trade);
-      this.metrics.replayTrades = this.replay.size;
-      this.metrics.replayBytes = this.replay.bytes;
-    }
+    this.replay?.push(trade);
+    this.countReplay();
     for (const shard of this.shards) shard.offer(trade);
   }
 
@@ -255,25 +250,23 @@ export class FanoutEngine implements Fanout {
     added: readonly string[],
     since: Readonly<Record<string, number>>,
   ): void {
-    const recoveries = recoverSymbols(since, {
+    const snapshot = this.snapshotOf(added.filter((symbol) => since[symbol] === undefined));
+    const answer = answerSince(since, snapshot, {
       newest: (symbol) => this.book.newest(symbol),
       replay: this.replay,
       mode: connection.mode,
       maxRecoveredTrades: this.settings.maxRecoveredTrades,
     });
-    const snapshot = this.snapshotOf(added.filter((symbol) => since[symbol] === undefined));
-    connection.sendCatchUp(recoveryReplies(recoveries, snapshot), floorsOf(recoveries, snapshot));
-    let trades = 0;
-    const unrecovered: UnrecoveredReason[] = [];
-    for (const recovery of recoveries) {
-      if ('trades' in recovery) trades += recovery.trades.length;
-      else unrecovered.push(recovery.reason);
-    }
-    this.metrics.recovery(trades, unrecovered);
-    if (this.replay !== undefined) {
-      this.metrics.replayTrades = this.replay.size;
-      this.metrics.replayBytes = this.replay.bytes;
-    }
+    connection.sendCatchUp(answer.messages, answer.floors);
+    this.metrics.recovery(answer.recoveredTrades, answer.unrecovered);
+    this.countReplay();
+  }
+
+  /** The replay buffer's figures, after it took a trade or dropped expired ones. */
+  private countReplay(): void {
+    if (this.replay === undefined) return;
+    this.metrics.replayTrades = this.replay.size;
+    this.metrics.replayBytes = this.replay.bytes;
   }
 
   /** The newest known trade of each of `symbols` that has one. */

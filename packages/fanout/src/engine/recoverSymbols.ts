@@ -63,29 +63,3 @@ export function recoverSymbols(
   }
   return recoveries;
 }
-
-/**
- * The highest `seq` a connection holds of each symbol once it has the answer: the last
- * recovered trade (or its own `since` when none was missed), the newest trade of a symbol not
- * recovered, and the snapshot's trades. Trades up to them are not sent again. Internal.
- *
- * @param recoveries - What {@link recoverSymbols} decided.
- * @param snapshot - The snapshot of the added symbols without `since`.
- * @returns The floors, per symbol.
- */
-export function floorsOf(
-  recoveries: readonly SymbolRecovery[],
-  snapshot: readonly Trade[],
-): Map<string, number> {
-  const floors = new Map<string, number>();
-  for (const trade of snapshot) floors.set(trade.symbol, trade.seq);
-  for (const recovery of recoveries) {
-    if ('trades' in recovery) {
-      const last = recovery.trades[recovery.trades.length - 1];
-      floors.set(recovery.symbol, Math.max(recovery.since, last?.seq ?? 0));
-    } else if (recovery.newest !== undefined) {
-      floors.set(recovery.symbol, recovery.newest.seq);
-    }
-  }
-  return floors;
-}
