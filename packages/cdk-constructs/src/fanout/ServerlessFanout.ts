@@ -64,7 +64,8 @@ function connectRouteReason(props: ServerlessFanoutProps): string | undefined {
  * the `connect` / `disconnect` / `message` handlers of `@market-stream/fanout/lambda`.
  *
  * Pass it to {@link TradeProcessor} as `fanout` and the processor sends every trade to the
- * subscribed connections. Bound by the account's `@connections` rate (10,000 requests/s by
+ * subscribed connections; give it the processor's `historyTable` and the message handler
+ * recovers what a reconnecting client missed (`since`) from it. Bound by the account's `@connections` rate (10,000 requests/s by
  * default): suits up to a few thousand ticking clients; beyond, use {@link ContainerFanoutService}.
  * Guarantees: access logs, stage throttling, encrypted connection table, least-privilege roles
  * (named DynamoDB actions, `execute-api:ManageConnections` on this stage only).
@@ -73,8 +74,8 @@ function connectRouteReason(props: ServerlessFanoutProps): string | undefined {
  * ```ts
  * import { ServerlessFanout, TradeProcessor } from '@market-stream/cdk-constructs';
  *
- * const fanout = new ServerlessFanout(stack, 'Fanout', { mode: 'latest' });
- * new TradeProcessor(stack, 'Processor', { stream: trades.stream, fanout });
+ * const fanout = new ServerlessFanout(stack, 'Fanout', { mode: 'all', historyTable: history.table });
+ * new TradeProcessor(stack, 'Processor', { stream: trades.stream, historyTable: history.table, fanout });
  * new CfnOutput(stack, 'WebSocketUrl', { value: fanout.webSocketUrl });
  * ```
  */
@@ -151,6 +152,12 @@ export class ServerlessFanout extends Construct {
 
     this.stage.grantManagementApiAccess(this.messageHandler);
     this.messageHandler.addEnvironment(LAMBDA_ENV.endpoint, this.stage.callbackUrl);
+    if (props.historyTable) {
+      // Recovery by seq reads the history (one Query per symbol of a subscribe's since).
+      this.messageHandler.addEnvironment(LAMBDA_ENV.historyTable, props.historyTable.tableName);
+      props.historyTable.grant(this.messageHandler, 'dynamodb:Query');
+      props.historyTable.encryptionKey?.grantDecrypt(this.messageHandler);
+    }
 
     acknowledgeWebSocketRoutes(this.webSocketApi, MESSAGE_ACTIONS, connectRouteReason(props));
     acknowledgeWildcards(this, [MANAGE_CONNECTIONS_ALLOWANCE, ...DATA_GRANT_ALLOWANCES]);

@@ -58,6 +58,14 @@ export interface ServerlessFanoutProps {
    */
   readonly connectionShards?: number;
   /**
+   * The history table the processor writes (`TradeHistoryTable`): the message handler recovers
+   * a reconnecting client's missed trades from it (a subscribe's `since`, in `all` mode) and is
+   * given `HISTORY_TABLE` and `dynamodb:Query` on this table only. Without it, `since` is
+   * answered "not recovered" (`UNAVAILABLE`) with the snapshot.
+   * @default - no recovery from history
+   */
+  readonly historyTable?: dynamodb.ITable;
+  /**
    * Delivery mode (`FANOUT_MODE`): `latest` conflates per symbol per flush, `all` sends every trade.
    * @default 'latest'
    */

@@ -207,6 +207,7 @@ export class TickerSystem extends Construct {
     if (props.fanout === 'serverless') {
       this.serverlessFanout = new ServerlessFanout(this, 'Fanout', {
         mode: props.mode,
+        historyTable: this.history.table,
         createCloudWatchRole:
           props.createApiGatewayCloudWatchRole ?? DEFAULTS.fanout.createCloudWatchRole,
         alarms,

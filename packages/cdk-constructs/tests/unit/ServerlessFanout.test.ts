@@ -13,6 +13,7 @@ import {
   actionsOfPolicy,
   ensureHandlerBundles,
   iamStatements,
+  nagFindings,
   newStack,
   SYNTH_TIMEOUT,
   templateOf,
@@ -122,6 +123,35 @@ describe('ServerlessFanout', { timeout: SYNTH_TIMEOUT }, () => {
       expect(fanout.webSocketUrl).toMatch(/^wss:\/\//);
       expect(fanout.metricConnectCount().metricName).toBe('ConnectCount');
     });
+  });
+
+  it('gives the message handler HISTORY_TABLE and dynamodb:Query on the history table only, when given one', () => {
+    // Arrange
+    const { stack } = newStack();
+    const history = new TradeHistoryTable(stack, 'History');
+
+    // Act
+    new ServerlessFanout(stack, 'Fanout', { mode: 'all', historyTable: history.table });
+    new ServerlessFanout(stack, 'Plain', { createCloudWatchRole: false });
+
+    // Assert: the message handler reads the history with Query alone; no other handler sees it.
+    const template = templateOf(stack);
+    const historyRef = stack.resolve(history.table.tableName);
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    const withHistory = functions.filter(
+      (fn) => fn.Properties.Environment?.Variables?.HISTORY_TABLE !== undefined,
+    );
+    expect(withHistory.map((fn) => fn.Properties.Description)).toEqual([
+      'market-stream subscribe / unsubscribe / ping',
+    ]);
+    expect(withHistory[0]?.Properties.Environment.Variables.HISTORY_TABLE).toEqual(historyRef);
+    const onHistory = iamStatements(template).filter((statement) =>
+      JSON.stringify(statement.resources).includes(`"${historyRef.Ref}"`),
+    );
+    expect(onHistory.map((statement) => [statement.policy, statement.actions])).toEqual([
+      [expect.stringMatching(/^FanoutMessageRole/), ['dynamodb:Query']],
+    ]);
+    expect(nagFindings(stack).filter((finding) => finding.severity === 'error')).toEqual([]);
   });
 
   it('puts an authorizer on $connect and passes JWT settings to the connect handler', () => {

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureHandlerBundles, SYNTH_TIMEOUT } from './helpers/cdk.js';
+import { ensureHandlerBundles, iamStatements, SYNTH_TIMEOUT } from './helpers/cdk.js';
 import {
   itHoldsForEveryTopology,
   type SynthesizedSystem,
@@ -33,5 +33,21 @@ describe("TickerSystem (fanout: 'serverless')", { timeout: SYNTH_TIMEOUT }, () =
         }),
       },
     });
+  });
+
+  it('lets the message handler recover from the history table: HISTORY_TABLE and Query only', () => {
+    const { template, system, stack } = synthesized;
+    const historyRef = stack.resolve(system.history.table.tableName);
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'market-stream subscribe / unsubscribe / ping',
+      Environment: { Variables: Match.objectLike({ HISTORY_TABLE: historyRef }) },
+    });
+    const messageRole = iamStatements(template).filter(
+      (statement) =>
+        statement.policy.startsWith('TickerFanoutMessageRole') &&
+        JSON.stringify(statement.resources).includes(`"${historyRef.Ref}"`),
+    );
+    expect(messageRole.flatMap((statement) => statement.actions)).toEqual(['dynamodb:Query']);
   });
 });
