@@ -184,7 +184,7 @@ describe('serveFanout() recovery by seq, real sockets through a TCP proxy', () =
   });
 
   it('answers a flood of bad since with the contract codes and stays bounded; a good client misses nothing', async () => {
-    const maxTrades = 1_000;
+    const maxTrades = 1_500;
     const maxRecoveredTrades = 300;
     const { server, proxy, seq, stop } = await start(
       { replay: { tradesPerSymbol: 100, maxTrades }, maxRecoveredTrades },
@@ -195,8 +195,9 @@ describe('serveFanout() recovery by seq, real sockets through a TCP proxy', () =
     );
     cleanup.push(() => good.socket.terminate());
     await good.waitFor(() => good.messages.length >= 2, 10_000, 'subscribed and snapshot');
-    // Let the buffer fill past its total bound (1,000 trades: a second of 20 symbols).
-    await pause(1_500);
+    // Let the buffer fill past its total bound (1,500 trades: 1.5 s of 20 symbols), which then
+    // keeps the last 75 trades of each symbol.
+    await pause(2_000);
 
     const many = Array.from({ length: 60 }, (_, i) => `F${i}`);
     const bad: Array<[unknown, string]> = [
