@@ -179,13 +179,15 @@ export function createMessageHandler(
     for (const message of outcome.replies) await reply(message);
     if (outcome.snapshotOf.length === 0) return { statusCode: 200 };
 
-    const since = outcome.since ?? {};
+    const { since } = outcome;
     const mode = record?.mode ?? defaultMode;
-    const reads = options.history !== undefined && mode === 'all';
-    if (reads && Object.keys(since).length > 0)
+    // A processor may fan out with a shard list read before the subscription for up to its cache
+    // TTL; it writes history first, so after that long the read below sees its trades.
+    if (since && options.history && mode === 'all') {
       await sleep(storedAt + recoveryDelayMs - Date.now());
+    }
     const known = options.latest ? await options.latest.get(outcome.snapshotOf) : [];
-    if (outcome.since === undefined) {
+    if (!since) {
       await reply({ type: 'snapshot', trades: known });
       return { statusCode: 200 };
     }
