@@ -1,5 +1,4 @@
 import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
-import type { Trade } from '@market-stream/core';
 import { createApiGatewayTransport, MemoryConnectionStore } from '@market-stream/fanout';
 import {
   createConnectHandler,
@@ -14,38 +13,10 @@ import { WebSocket } from 'ws';
 import { emulatorManagementClient } from '../../../../tests/helpers/apiGateway.js';
 import { tradeFactory } from '../../../../tests/helpers/factories.js';
 import { createTickerClient, type TickerClient } from '../../src/index.js';
+import { kinesisEvent, memoryLatest } from '../helpers/lambdaDoubles.js';
 
 const next = <T>(source: Observable<T>, predicate: (value: T) => boolean = () => true) =>
   firstValueFrom(source.pipe(filter(predicate), take(1), timeout(10_000)));
-
-/** A Kinesis event carrying `trades`, as the stream processor Lambda receives it. */
-function kinesisEvent(trades: readonly Trade[]) {
-  return {
-    Records: trades.map((trade, i) => ({
-      kinesis: {
-        data: Buffer.from(JSON.stringify(trade)).toString('base64'),
-        partitionKey: trade.symbol,
-        sequenceNumber: String(49_000_000_000 + i),
-      },
-    })),
-  };
-}
-
-/** The newest trade per symbol, kept in memory (the deployed stack keeps it in DynamoDB). */
-function memoryLatest() {
-  const latest = new Map<string, Trade>();
-  return {
-    async put(trades: readonly Trade[]) {
-      for (const trade of trades) {
-        const held = latest.get(trade.symbol);
-        if (!held || held.seq < trade.seq) latest.set(trade.symbol, trade);
-      }
-    },
-    async get(symbols: readonly string[]) {
-      return symbols.flatMap((symbol) => latest.get(symbol) ?? []);
-    },
-  };
-}
 
 describe('createTickerClient() against API Gateway (local emulator, real Lambda handlers)', () => {
   let emulator: ApiGatewayEmulator;
