@@ -276,8 +276,8 @@ export function createTickerClient(options: TickerClientOptions): TickerClient {
    * Applies the trades the hold released, each symbol's through the seq check from the last seq
    * held (so a symbol not recovered reports the range lost as one gap), or from nothing when
    * its sequence started again; trades not after the last seq are copies and dropped silently.
-   * Reports the recovery once the hold is done. True when a trade
-   * was applied; `publish` emits `latest$` for them.
+   * Reports the recovery once the hold is done. True when a trade was applied; `publish`
+   * emits `latest$` for them.
    */
   function release(releases: Release[] | undefined, publish = true): boolean {
     let changed = false;
