@@ -231,6 +231,11 @@ export class DynamoConnectionStore implements ConnectionStore {
             KeyConditionExpression: 'pk = :pk',
             ExpressionAttributeValues: { ':pk': shardKey(shard) },
             ExclusiveStartKey: startKey,
+            // A subscription stored just before must be in the list: the message handler's
+            // recovery (which waits shardCacheTtlMs) relies on it to leave no trade between the
+            // recovered and the live ones. Twice the read units of an eventually consistent
+            // read, once per shard per cache period.
+            ConsistentRead: true,
           }),
         ),
       );
