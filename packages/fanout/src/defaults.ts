@@ -313,3 +313,43 @@ export const WORKER_DEFAULTS = Object.freeze({
   restartCloseCode: 1012,
   restartCloseReason: 'worker restarting',
 });
+
+/**
+ * Defaults of the local AppSync Events emulator (`startAppSyncEventsEmulator`). Figures that
+ * mirror an AppSync Events limit say so.
+ *
+ * @example
+ * ```ts
+ * import { APPSYNC_EMULATOR_DEFAULTS } from '@market-stream/fanout';
+ *
+ * APPSYNC_EMULATOR_DEFAULTS.maxEventBytes; // 245760 (AppSync Events' 240 KB per event)
+ * ```
+ */
+export const APPSYNC_EMULATOR_DEFAULTS = Object.freeze({
+  /** AppSync Events' largest event, in UTF-8 bytes (240 KB). */
+  maxEventBytes: 240 * 1024,
+  /** AppSync Events' most events in one publish request. */
+  maxEventsPerPublish: 5,
+});
+
+/**
+ * Defaults of the `events` topology's publisher (the stream processor that publishes each
+ * Kinesis batch to AppSync Events).
+ *
+ * @example
+ * ```ts
+ * import { EVENTS_PUBLISHER_DEFAULTS } from '@market-stream/fanout';
+ *
+ * EVENTS_PUBLISHER_DEFAULTS.maxAttempts; // 5
+ * ```
+ */
+export const EVENTS_PUBLISHER_DEFAULTS = Object.freeze({
+  /** Tries per publish request when AppSync throttles or fails (429, 5xx), the first included. */
+  maxAttempts: 5,
+  /** First backoff after a throttle; doubles per attempt, with full jitter. */
+  baseBackoffMs: 50,
+  /** Longest backoff between two attempts. */
+  maxBackoffMs: 2_000,
+  /** Publish requests in flight at once. */
+  concurrency: 16,
+});

@@ -10,8 +10,10 @@ export { createJwtVerifier } from './auth/createJwtVerifier.js';
 export type { TokenCarrier } from './auth/extractToken.js';
 export { BEARER_PROTOCOL, extractToken } from './auth/extractToken.js';
 export {
+  APPSYNC_EMULATOR_DEFAULTS,
   AUTH_DEFAULTS,
   ENGINE_DEFAULTS,
+  EVENTS_PUBLISHER_DEFAULTS,
   PLAN_DEFAULTS,
   SERVERLESS_DEFAULTS,
   SLOW_CONSUMER_CLOSE_CODE,
