@@ -38,6 +38,11 @@ export interface LambdaEnvironmentSettings {
   readonly jwtAudience?: string;
   /** The per-shard broadcaster function's name. */
   readonly broadcasterFunction?: string;
+  /**
+   * The `events` topology: the AppSync Events API's HTTP publish endpoint
+   * (`https://{http-domain}/event`) the processor publishes each batch to.
+   */
+  readonly eventApiEndpoint?: string;
 }
 
 /**
@@ -62,6 +67,7 @@ export const LAMBDA_ENV = Object.freeze({
   jwtIssuer: 'JWT_ISSUER',
   jwtAudience: 'JWT_AUDIENCE',
   broadcasterFunction: 'BROADCASTER_FUNCTION',
+  eventApiEndpoint: 'EVENT_API_ENDPOINT',
 } as const satisfies Record<keyof LambdaEnvironmentSettings, string>);
 
 /**
