@@ -4,6 +4,23 @@
  * @packageDocumentation
  * @module @market-stream/core
  */
+
+export { authSubprotocol, readAuthSubprotocol } from './appsync/authSubprotocol.js';
+export { symbolOfChannel, TRADES_NAMESPACE, tradesChannel } from './appsync/channels.js';
+export { EventTooLargeError } from './appsync/EventTooLargeError.js';
+export { encodeTradeEvents } from './appsync/encodeTradeEvents.js';
+export type {
+  AppSyncAuthorization,
+  AppSyncEventsClientMessage,
+  AppSyncEventsError,
+  AppSyncEventsServerMessage,
+  AppSyncFailedEvent,
+  AppSyncPublishedEvent,
+  AppSyncPublishRequest,
+  AppSyncPublishResponse,
+} from './appsync/messages.js';
+export { parseTradeEvent } from './appsync/parseTradeEvent.js';
+export { APPSYNC_EVENTS_PROTOCOL } from './appsync/protocol.js';
 export type { ProtocolLimits } from './defaults.js';
 export {
   DEFAULT_PROTOCOL_LIMITS,
