@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/elements.ts'],
+  entry: ['src/index.ts', 'src/elements.ts', 'src/appsync.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
