@@ -16,6 +16,7 @@ export const HANDLERS = [
   'disconnect',
   'message',
   'processor',
+  'eventsProcessor',
   'broadcaster',
   'recorder',
   'history',

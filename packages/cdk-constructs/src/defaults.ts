@@ -80,6 +80,27 @@ export const DEFAULTS = Object.freeze({
     /** Set the account's API Gateway CloudWatch role, which WebSocket access logs need. */
     createCloudWatchRole: true,
   }),
+  events: Object.freeze({
+    /**
+     * The browsers' API key lives this many days from the deployment that (re)created it:
+     * AppSync accepts 1–365 days, and the CDK computes the date at synth, so every deployment
+     * pushes it a year ahead. Redeploy within the year, or pages are refused once it expires.
+     */
+    apiKeyExpiryDays: 365,
+    /** The publisher waits on HTTP round trips, not CPU: a small function does. */
+    memoryMiB: 512,
+    /** Room for the publisher's retries with backoff (`EVENTS_PUBLISHER_DEFAULTS`) per batch. */
+    timeoutSeconds: 60,
+    /** Alarm when the publisher's last record of a batch is older than this (its IteratorAge). */
+    iteratorAgeAlarmMs: 60_000,
+    /** Alarm when the Event API answers this many HTTP 5XX in 5 minutes. */
+    serverErrorAlarmCount: 1,
+    /**
+     * Alarm when the Event API answers this many HTTP 4XX (throttles and refused auth count
+     * here: AppSync Events has no separate throttle metric) in 5 minutes.
+     */
+    clientErrorAlarmCount: 5,
+  }),
   containers: Object.freeze({
     /**
      * Each fan-out node reads through an enhanced fan-out consumer of its own (2 MB/s per shard

@@ -14,6 +14,8 @@ export type {
   ContainerFanoutServiceProps,
   FanoutScalingMetric,
 } from './fanout/ContainerFanoutServiceProps.js';
+export { EventsFanout } from './fanout/EventsFanout.js';
+export type { EventsFanoutProps, EventsSubscriberAuth } from './fanout/EventsFanoutProps.js';
 export { ServerlessFanout } from './fanout/ServerlessFanout.js';
 export type { FanoutJwtAuth, ServerlessFanoutProps } from './fanout/ServerlessFanoutProps.js';
 export type { FargateServiceCommonProps } from './fargate/FargateServiceCommonProps.js';
@@ -29,9 +31,10 @@ export type { TradeStreamProps } from './stream/TradeStream.js';
 export { TradeStream } from './stream/TradeStream.js';
 export type {
   TickerContainerFanoutOptions,
+  TickerEventsFanoutOptions,
   TickerImageSource,
   TickerSystemProps,
 } from './system/TickerSystem.js';
 export { TickerSystem } from './system/TickerSystem.js';
-export type { TickerWebsiteProps } from './website/TickerWebsite.js';
+export type { TickerWebsiteAppSyncEvents, TickerWebsiteProps } from './website/TickerWebsite.js';
 export { TickerWebsite } from './website/TickerWebsite.js';

@@ -10,6 +10,7 @@ export type HandlerName =
   | 'disconnect'
   | 'message'
   | 'processor'
+  | 'eventsProcessor'
   | 'broadcaster'
   | 'recorder'
   | 'history';

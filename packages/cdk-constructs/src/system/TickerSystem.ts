@@ -9,6 +9,8 @@ import { DEFAULTS } from '../defaults.js';
 import { ConstructPropsError } from '../errors.js';
 import { ContainerFanoutService } from '../fanout/ContainerFanoutService.js';
 import type { FanoutScalingMetric } from '../fanout/ContainerFanoutServiceProps.js';
+import { EventsFanout } from '../fanout/EventsFanout.js';
+import type { EventsSubscriberAuth } from '../fanout/EventsFanoutProps.js';
 import { ServerlessFanout } from '../fanout/ServerlessFanout.js';
 import { TradeHistoryTable } from '../history/TradeHistoryTable.js';
 import { createVpc } from '../internal/cluster.js';
@@ -17,7 +19,7 @@ import { TradeProcessor } from '../processor/TradeProcessor.js';
 import { TradeProducerService } from '../producer/TradeProducerService.js';
 import type { StreamReadMode } from '../stream/StreamReadMode.js';
 import { TradeStream } from '../stream/TradeStream.js';
-import { TickerWebsite } from '../website/TickerWebsite.js';
+import { TickerWebsite, type TickerWebsiteProps } from '../website/TickerWebsite.js';
 
 /**
  * The container image of a Fargate part: an image, or a Dockerfile directory built at deploy.
@@ -72,6 +74,26 @@ export interface TickerContainerFanoutOptions extends TickerImageSource {
 }
 
 /**
+ * Settings of the AppSync Events fan-out in {@link TickerSystem}.
+ *
+ * @example
+ * ```ts
+ * import type { TickerEventsFanoutOptions } from '@market-stream/cdk-constructs';
+ *
+ * const events: TickerEventsFanoutOptions = { subscriberAuth: { type: 'userPool', userPool } };
+ * ```
+ */
+export interface TickerEventsFanoutOptions {
+  /**
+   * How the page connects and subscribes; with `apiKey` the key is written to the page's
+   * `config.json` (readable by anyone, and allowed to subscribe only — see
+   * {@link EventsSubscriberAuth}).
+   * @default { type: 'apiKey' } — a CDK-managed key, 365 days from each deployment
+   */
+  readonly subscriberAuth?: EventsSubscriberAuth;
+}
+
+/**
  * Props of {@link TickerSystem}.
  *
  * @example
@@ -83,10 +105,16 @@ export interface TickerContainerFanoutOptions extends TickerImageSource {
  */
 export interface TickerSystemProps {
   /**
-   * The fan-out topology: `serverless` (API Gateway WebSocket + Lambda, up to a few thousand
-   * clients) or `containers` (Fargate nodes behind a load balancer, hundreds of thousands).
+   * The fan-out topology **(contract)**: `serverless` (API Gateway WebSocket + Lambda, up to a
+   * few thousand clients), `containers` (Fargate nodes behind a load balancer, hundreds of
+   * thousands) or `events` (AWS AppSync Events fans out each symbol channel's events).
    */
-  readonly fanout: 'serverless' | 'containers';
+  readonly fanout: 'serverless' | 'containers' | 'events';
+  /**
+   * Settings of the AppSync Events fan-out; used with `fanout: 'events'` only.
+   * @default - an API key for the page (see {@link TickerEventsFanoutOptions})
+   */
+  readonly eventsFanout?: TickerEventsFanoutOptions;
   /**
    * Image of the fan-out nodes; required with `fanout: 'containers'`.
    * @default - none
@@ -142,9 +170,12 @@ export interface TickerSystemProps {
  * {@link TradeProcessor} → {@link TradeHistoryTable} and the fan-out → WebSocket clients, plus
  * {@link HistoryApi} and the {@link TickerWebsite}. `fanout: 'serverless'` fans out through
  * {@link ServerlessFanout}; `fanout: 'containers'` runs {@link ContainerFanoutService} nodes
- * that read the stream themselves, served through the website's CloudFront at `/ws`.
+ * that read the stream themselves, served through the website's CloudFront at `/ws`;
+ * `fanout: 'events'` publishes through {@link EventsFanout} to AppSync Events, whose realtime
+ * endpoint the page subscribes to (the processor then only records history).
  *
- * Outputs: `WebsiteUrl`, `WebSocketUrl`, `HistoryApiUrl`, `StreamName`. Every part is exposed for
+ * Outputs: `WebsiteUrl`, `WebSocketUrl` (the realtime URL with `events`), `HistoryApiUrl`,
+ * `StreamName`. Every part is exposed for
  * grants, metrics and alarm actions. Passes cdk-nag AwsSolutions with reasoned acknowledgements.
  *
  * @example
@@ -164,10 +195,12 @@ export class TickerSystem extends Construct {
   readonly history: TradeHistoryTable;
   /** The stream processor (history, and fan-out in the serverless topology). */
   readonly processor: TradeProcessor;
-  /** The serverless fan-out; undefined in the container topology. */
+  /** The serverless fan-out; undefined in the other topologies. */
   readonly serverlessFanout?: ServerlessFanout;
-  /** The container fan-out; undefined in the serverless topology. */
+  /** The container fan-out; undefined in the other topologies. */
   readonly containerFanout?: ContainerFanoutService;
+  /** The AppSync Events fan-out; undefined in the other topologies. */
+  readonly eventsFanout?: EventsFanout;
   /** The producer; undefined without `producer`. */
   readonly producer?: TradeProducerService;
   /** The history HTTP API. */
@@ -220,6 +253,14 @@ export class TickerSystem extends Construct {
       readMode: props.readMode,
       alarms,
     });
+    if (props.fanout === 'events') {
+      this.eventsFanout = new EventsFanout(this, 'Events', {
+        stream: this.stream.stream,
+        readMode: props.readMode,
+        alarms,
+        ...props.eventsFanout,
+      });
+    }
     this.historyApi = new HistoryApi(this, 'HistoryApi', {
       historyTable: this.history.table,
       alarms,
@@ -255,9 +296,7 @@ export class TickerSystem extends Construct {
     }
 
     this.website = new TickerWebsite(this, 'Website', {
-      ...(this.serverlessFanout
-        ? { webSocketUrl: this.serverlessFanout.webSocketUrl }
-        : { webSocketLoadBalancer: this.containerFanout?.loadBalancer }),
+      ...this.pageEndpoints(),
       historyApi: this.historyApi,
       tickers,
       accessLogBucket: this.accessLogBucket,
@@ -267,5 +306,23 @@ export class TickerSystem extends Construct {
     new CfnOutput(this, 'WebSocketUrl', { value: this.website.webSocketUrl });
     new CfnOutput(this, 'HistoryApiUrl', { value: this.historyApi.url });
     new CfnOutput(this, 'StreamName', { value: this.stream.streamName });
+  }
+
+  /** Where the page of this topology connects. */
+  private pageEndpoints(): Pick<
+    TickerWebsiteProps,
+    'webSocketUrl' | 'webSocketLoadBalancer' | 'appSyncEvents'
+  > {
+    if (this.serverlessFanout) return { webSocketUrl: this.serverlessFanout.webSocketUrl };
+    if (this.eventsFanout) {
+      return {
+        appSyncEvents: {
+          realtimeUrl: this.eventsFanout.realtimeUrl,
+          host: this.eventsFanout.httpDns,
+          apiKey: this.eventsFanout.apiKey?.attrApiKey,
+        },
+      };
+    }
+    return { webSocketLoadBalancer: this.containerFanout?.loadBalancer };
   }
 }

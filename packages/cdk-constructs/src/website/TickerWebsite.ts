@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { TRADES_NAMESPACE } from '@market-stream/core';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -20,7 +21,41 @@ import { packageRoot } from '../internal/handlerCode.js';
 import { createLogBucket } from '../internal/logBucket.js';
 
 /**
- * Props of {@link TickerWebsite}. Give `webSocketUrl` or `webSocketLoadBalancer`.
+ * The AppSync Events endpoints the page of the `events` topology connects to, written to
+ * `config.json` as `appSyncEvents` (e.g. from {@link EventsFanout}).
+ *
+ * The API key, when given, is readable by anyone who loads the page: AWS describes API keys as a
+ * way to throttle and identify unauthenticated callers, not as a secret. Give the page a key that
+ * can only connect and subscribe (as `EventsFanout` configures it), never one that can publish.
+ *
+ * @see https://docs.aws.amazon.com/appsync/latest/eventapi/configure-event-api-auth.html
+ *
+ * @example
+ * ```ts
+ * import type { TickerWebsiteAppSyncEvents } from '@market-stream/cdk-constructs';
+ *
+ * const appSyncEvents: TickerWebsiteAppSyncEvents = {
+ *   realtimeUrl: fanout.realtimeUrl,
+ *   host: fanout.httpDns,
+ *   apiKey: fanout.apiKey?.attrApiKey,
+ * };
+ * ```
+ */
+export interface TickerWebsiteAppSyncEvents {
+  /** `wss://{realtime domain}/event/realtime`. */
+  readonly realtimeUrl: string;
+  /** The Event API's HTTP domain: the `host` of the page's authorization header. */
+  readonly host: string;
+  /**
+   * The key the page subscribes with.
+   * @default - none: the page brings a token (Cognito / OIDC) of its own
+   */
+  readonly apiKey?: string;
+}
+
+/**
+ * Props of {@link TickerWebsite}. Give exactly one of `webSocketUrl`, `webSocketLoadBalancer`
+ * and `appSyncEvents`.
  *
  * @example
  * ```ts
@@ -41,6 +76,13 @@ export interface TickerWebsiteProps {
    * @default - none
    */
   readonly webSocketLoadBalancer?: elbv2.ILoadBalancerV2;
+  /**
+   * The `events` topology: the page subscribes through AppSync Events. `config.json` gets
+   * `appSyncEvents: { realtimeUrl, host, apiKey, channelNamespace }` and `webSocketUrl` is the
+   * realtime URL.
+   * @default - none
+   */
+  readonly appSyncEvents?: TickerWebsiteAppSyncEvents;
   /**
    * History API: served through the distribution at `/api/*` (same origin, no CORS).
    * @default - none
@@ -86,8 +128,9 @@ export interface TickerWebsiteProps {
 /**
  * The ticker page on S3 behind CloudFront: a private bucket (public access blocked, TLS enforced,
  * encrypted, reachable only through CloudFront's origin access control), the page deployed with
- * `BucketDeployment`, and a generated `config.json` — `{ webSocketUrl, historyApiUrl, tickers }` —
- * so the page finds the endpoints of this deployment.
+ * `BucketDeployment`, and a generated `config.json` — `{ webSocketUrl, historyApiUrl, tickers }`,
+ * plus `appSyncEvents` in the `events` topology — so the page finds the endpoints of this
+ * deployment.
  *
  * Guarantees: viewers are redirected to HTTPS; `config.json` is never cached at the edge; S3 and
  * CloudFront access logs go to a private log bucket. Optional `/ws` (container fan-out) and
@@ -120,14 +163,16 @@ export class TickerWebsite extends Construct {
    * @param scope - The parent construct.
    * @param id - The construct id.
    * @param props - See {@link TickerWebsiteProps}.
-   * @throws ConstructPropsError unless exactly one of `webSocketUrl` / `webSocketLoadBalancer` is given.
+   * @throws ConstructPropsError unless exactly one of `webSocketUrl` / `webSocketLoadBalancer` /
+   * `appSyncEvents` is given.
    */
   constructor(scope: Construct, id: string, props: TickerWebsiteProps) {
     super(scope, id);
-    if (Boolean(props.webSocketUrl) === Boolean(props.webSocketLoadBalancer)) {
+    const endpoints = [props.webSocketUrl, props.webSocketLoadBalancer, props.appSyncEvents];
+    if (endpoints.filter(Boolean).length !== 1) {
       throw new ConstructPropsError(
         'TickerWebsite',
-        'give exactly one of webSocketUrl and webSocketLoadBalancer',
+        'give exactly one of webSocketUrl, webSocketLoadBalancer and appSyncEvents',
       );
     }
     this.accessLogBucket = props.accessLogBucket ?? createLogBucket(this, 'AccessLogs');
@@ -213,11 +258,22 @@ export class TickerWebsite extends Construct {
 
     this.webSocketUrl =
       props.webSocketUrl ??
+      props.appSyncEvents?.realtimeUrl ??
       `wss://${this.distribution.distributionDomainName}${DEFAULTS.containers.webSocketPath}`;
     const config = {
       webSocketUrl: this.webSocketUrl,
       historyApiUrl: props.historyApi ? '/api' : null,
       tickers: [...(props.tickers ?? DEFAULTS.tickers)],
+      ...(props.appSyncEvents
+        ? {
+            appSyncEvents: {
+              realtimeUrl: props.appSyncEvents.realtimeUrl,
+              host: props.appSyncEvents.host,
+              apiKey: props.appSyncEvents.apiKey ?? null,
+              channelNamespace: TRADES_NAMESPACE,
+            },
+          }
+        : {}),
     };
     this.deployment = new s3deploy.BucketDeployment(this, 'Deployment', {
       destinationBucket: this.bucket,
