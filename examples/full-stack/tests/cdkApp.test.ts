@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { TRADES_NAMESPACE } from '@market-stream/core';
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addTickerStack } from '../src/infra/addTickerStack.js';
 
@@ -48,6 +49,51 @@ describe('examples/full-stack CDK app', () => {
     expect(resources.some((r) => r.Type === 'AWS::Kinesis::Stream')).toBe(true);
     expect(resources.some((r) => r.Type === 'AWS::ECS::Service')).toBe(true); // the producer
     expect(resources.some((r) => r.Type === 'AWS::CloudFront::Distribution')).toBe(true);
+  }, 300_000);
+
+  it('`cdk synth -c fanout=events` produces the AppSync Events stack: an Event API with the trades namespace, publish for the events processor only', async () => {
+    const outdir = tempDir();
+
+    await promisify(execFile)(
+      join(example, 'node_modules/.bin/cdk'),
+      [
+        'synth',
+        '--quiet',
+        '--no-notices',
+        '--no-version-reporting',
+        '--context',
+        'fanout=events',
+        '--output',
+        outdir,
+      ],
+      {
+        cwd: example,
+        env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+        timeout: 240_000,
+      },
+    );
+
+    const template = Template.fromJSON(
+      JSON.parse(readFileSync(join(outdir, 'MarketStreamTicker.template.json'), 'utf8')),
+    );
+    template.resourceCountIs('AWS::AppSync::Api', 1);
+    template.hasResourceProperties('AWS::AppSync::ChannelNamespace', {
+      Name: TRADES_NAMESPACE,
+      PublishAuthModes: [{ AuthType: 'AWS_IAM' }],
+      SubscribeAuthModes: [{ AuthType: 'API_KEY' }],
+    });
+    template.resourceCountIs('AWS::AppSync::ApiKey', 1);
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1); // the HTTP history API only
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 0);
+    template.resourceCountIs('AWS::ECS::Service', 1); // the producer
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { EVENT_API_ENDPOINT: Match.anyValue() } },
+    });
+    const publishers = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy).includes('appsync:EventPublish'),
+    );
+    expect(publishers).toHaveLength(1);
+    expect(JSON.stringify(publishers[0])).toContain(`/channelNamespace/${TRADES_NAMESPACE}`);
   }, 300_000);
 
   it('synthesizes the containers topology with fan-out nodes behind a load balancer, built from the example’s Dockerfiles', () => {

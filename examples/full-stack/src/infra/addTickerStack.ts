@@ -4,8 +4,11 @@ import { type App, Stack, Tags } from 'aws-cdk-lib';
 
 /** What `cdk deploy` builds; each field is also a context value (`cdk deploy -c fanout=containers`). */
 export interface TickerStackOptions {
-  /** `serverless` (API Gateway WebSocket + Lambda) or `containers` (Fargate fan-out nodes). */
-  fanout: 'serverless' | 'containers';
+  /**
+   * `serverless` (API Gateway WebSocket + Lambda), `containers` (Fargate fan-out nodes) or
+   * `events` (AWS AppSync Events; the page subscribes with an API key that can only subscribe).
+   */
+  fanout: 'serverless' | 'containers' | 'events';
   /** Trades per second per symbol from the producer service. */
   tradesPerSecond?: number;
   /** Delivery mode of the fan-out. */

@@ -1,13 +1,13 @@
 // `cdk synth` / `cdk deploy` entry point (see cdk.json). Choose the topology with
-// `-c fanout=serverless|containers`, the mode with `-c mode=latest|all`, the rate with
+// `-c fanout=serverless|containers|events`, the mode with `-c mode=latest|all`, the rate with
 // `-c tradesPerSecond=5`.
 import { App } from 'aws-cdk-lib';
 import { addTickerStack } from './addTickerStack.js';
 
 const app = new App();
 const fanout = String(app.node.tryGetContext('fanout') ?? 'serverless');
-if (fanout !== 'serverless' && fanout !== 'containers') {
-  throw new Error(`-c fanout must be serverless or containers, not "${fanout}"`);
+if (fanout !== 'serverless' && fanout !== 'containers' && fanout !== 'events') {
+  throw new Error(`-c fanout must be serverless, containers or events, not "${fanout}"`);
 }
 const mode = String(app.node.tryGetContext('mode') ?? 'latest');
 if (mode !== 'latest' && mode !== 'all')
