@@ -137,7 +137,8 @@ export interface TickerSystemProps {
    */
   readonly tradesPerSecond?: number;
   /**
-   * Delivery mode of the fan-out.
+   * Delivery mode of the fan-out. Not used with `events`: AppSync Events delivers every
+   * published event to every subscriber of its channel (as `all` does).
    * @default 'latest'
    */
   readonly mode?: 'latest' | 'all';
