@@ -349,3 +349,75 @@ export class ConnectionsInWorkersError extends MarketStreamError {
     this.operation = operation;
   }
 }
+
+/**
+ * Events that could not be published to an AppSync Events channel: the request was refused
+ * (a 4xx other than 429), or it was still throttled (429), failing (5xx, network error) or
+ * reporting the events in its `failed` list after every retry, or an event was over the size
+ * limit and was not sent at all. Nothing is dropped silently: `events` holds every event of the
+ * `publish` call that was not published, in order (the ones after a failed request are not
+ * sent, so a channel's order holds).
+ *
+ * @see https://docs.aws.amazon.com/appsync/latest/eventapi/publish-http.html
+ *
+ * @example
+ * ```ts
+ * import { EventsPublishError } from '@market-stream/fanout/lambda';
+ *
+ * try {
+ *   await publisher.publish('/trades/AAPL', events);
+ * } catch (error) {
+ *   if (error instanceof EventsPublishError) {
+ *     console.error(error.channel, error.eventIndexes, error.status, error.failures);
+ *   }
+ * }
+ * ```
+ */
+export class EventsPublishError extends MarketStreamError {
+  /** The channel published to, e.g. `/trades/AAPL`. */
+  readonly channel: string;
+  /** The events that were not published, in the order given. */
+  readonly events: readonly string[];
+  /** Their positions in the `publish` call's `events`, ascending. */
+  readonly eventIndexes: readonly number[];
+  /**
+   * What AppSync said about each event it listed as `failed` on the last attempt (position in
+   * the `publish` call, its `code` and `message`); empty when the whole request failed.
+   */
+  readonly failures: ReadonlyArray<{ index: number; code?: string; message?: string }>;
+  /** HTTP status of the last response, when there was one. */
+  readonly status?: number;
+  /** Requests made for the failing batch of events, the first included. */
+  readonly attempts: number;
+
+  /**
+   * @param details - The channel, the unpublished events and their indexes, the per-event
+   *   failures, the last status and the attempts made.
+   * @param message - Why they were not published.
+   * @param options - `cause`: the underlying error (e.g. a network error).
+   */
+  constructor(
+    details: {
+      channel: string;
+      events: readonly string[];
+      eventIndexes: readonly number[];
+      failures?: ReadonlyArray<{ index: number; code?: string; message?: string }>;
+      status?: number;
+      attempts: number;
+    },
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'EVENTS_PUBLISH',
+      `${details.events.length} event(s) not published to ${details.channel}: ${message}`,
+      options,
+    );
+    this.channel = details.channel;
+    this.events = details.events;
+    this.eventIndexes = details.eventIndexes;
+    this.failures = details.failures ?? [];
+    if (details.status !== undefined) this.status = details.status;
+    this.attempts = details.attempts;
+  }
+}

@@ -1,7 +1,8 @@
 /**
  * Lambda handlers of the serverless fan-out: factories (`create…`) and ready handlers
  * configured from environment variables (`connect`, `disconnect`, `message`, `processor`,
- * `broadcaster`).
+ * `broadcaster`), and the `events` topology's AppSync Events publisher and processor
+ * (`eventsProcessor`).
  *
  * @packageDocumentation
  * @module @market-stream/fanout/lambda
@@ -15,7 +16,7 @@ export type {
 // The contracts the constructs write are defined in core (cdk-constructs depends only on core
 // at synth time) and shown here, at the door of the package whose handlers read them.
 export { CONNECTIONS_TABLE_KEYS, LAMBDA_ENV, lambdaEnvironment } from '@market-stream/core';
-export { LambdaConfigError } from './errors.js';
+export { EventsPublishError, LambdaConfigError } from './errors.js';
 export type { ConnectHandlerOptions, TokenVerifier } from './lambda/createConnectHandler.js';
 export { createConnectHandler } from './lambda/createConnectHandler.js';
 export type { DisconnectHandlerOptions } from './lambda/createDisconnectHandler.js';
@@ -37,8 +38,21 @@ export type {
 } from './lambda/createStreamProcessor.js';
 export { createStreamProcessor } from './lambda/createStreamProcessor.js';
 export type { ShardReport } from './lambda/deliverShard.js';
-export type { LambdaEnvironment } from './lambda/environment.js';
-export { readEnvironment } from './lambda/environment.js';
+export type { EventsEnvironment, LambdaEnvironment } from './lambda/environment.js';
+export { readEnvironment, readEventsEnvironment } from './lambda/environment.js';
+export type {
+  EventsBatchReport,
+  EventsProcessorOptions,
+} from './lambda/events/createEventsProcessor.js';
+export { createEventsProcessor } from './lambda/events/createEventsProcessor.js';
+export type {
+  EventsPublisher,
+  EventsPublisherOptions,
+  EventsPublisherStats,
+  PublishReport,
+} from './lambda/events/createEventsPublisher.js';
+export { createEventsPublisher } from './lambda/events/createEventsPublisher.js';
+export type { SigningCredentials } from './lambda/events/publishAuthorization.js';
 export { invokeBroadcaster } from './lambda/invokeBroadcaster.js';
 export type { LatestTradeStore } from './lambda/LatestTradeStore.js';
 export { DynamoLatestTradeStore } from './lambda/LatestTradeStore.js';
@@ -47,6 +61,7 @@ export {
   connect,
   disconnect,
   dynamoHistoryWriter,
+  eventsProcessor,
   message,
   processor,
   resetReadyHandlers,

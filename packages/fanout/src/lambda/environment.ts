@@ -104,3 +104,64 @@ export function readEnvironment(
   }
   return config;
 }
+
+/**
+ * The configuration the `events` topology's ready processor reads from environment variables.
+ *
+ * @example
+ * ```ts
+ * import { readEventsEnvironment, type EventsEnvironment } from '@market-stream/fanout/lambda';
+ *
+ * const config: EventsEnvironment = readEventsEnvironment({
+ *   EVENT_API_ENDPOINT: 'https://abc.appsync-api.us-east-1.amazonaws.com/event',
+ *   AWS_REGION: 'us-east-1',
+ * });
+ * ```
+ */
+export interface EventsEnvironment {
+  /** `EVENT_API_ENDPOINT` (required): the Event API's HTTP publish endpoint, `https://{http-domain}/event`. */
+  eventApiEndpoint: string;
+  /** `AWS_REGION` (required; Lambda sets it): the region requests are signed for. */
+  region: string;
+  /** `HISTORY_TABLE`: when set, the processor also writes history. */
+  historyTable?: string;
+}
+
+/**
+ * Reads and checks the `events` processor's environment variables: `EVENT_API_ENDPOINT`
+ * (required, an http(s) URL), `AWS_REGION` (required) and `HISTORY_TABLE`. Empty strings count
+ * as unset. Unlike {@link readEnvironment}, it needs no connection table: AppSync Events keeps
+ * the connections.
+ *
+ * @param env - The variables.
+ * @default process.env
+ * @returns The parsed configuration.
+ * @throws LambdaConfigError naming the first missing or invalid variable.
+ *
+ * @example
+ * ```ts
+ * import { readEventsEnvironment } from '@market-stream/fanout/lambda';
+ *
+ * const { eventApiEndpoint, region } = readEventsEnvironment();
+ * ```
+ */
+export function readEventsEnvironment(
+  env: Record<string, string | undefined> = process.env,
+): EventsEnvironment {
+  const value = (name: string) => {
+    const text = env[name]?.trim();
+    return text ? text : undefined;
+  };
+  const eventApiEndpoint = value(LAMBDA_ENV.eventApiEndpoint);
+  if (!eventApiEndpoint) throw new LambdaConfigError(LAMBDA_ENV.eventApiEndpoint, 'is required');
+  if (!/^https?:\/\//.test(eventApiEndpoint)) {
+    throw new LambdaConfigError(
+      LAMBDA_ENV.eventApiEndpoint,
+      `must be an http(s) URL, got "${eventApiEndpoint}"`,
+    );
+  }
+  const region = value('AWS_REGION');
+  if (!region) throw new LambdaConfigError('AWS_REGION', 'is required to sign publish requests');
+  const historyTable = value(LAMBDA_ENV.historyTable);
+  return { eventApiEndpoint, region, ...(historyTable ? { historyTable } : {}) };
+}

@@ -17,7 +17,9 @@ import { createMessageHandler } from './createMessageHandler.js';
 import { type BroadcastRequest, createShardBroadcaster } from './createShardBroadcaster.js';
 import { createStreamProcessor } from './createStreamProcessor.js';
 import type { ShardReport } from './deliverShard.js';
-import { type LambdaEnvironment, readEnvironment } from './environment.js';
+import { type LambdaEnvironment, readEnvironment, readEventsEnvironment } from './environment.js';
+import { createEventsProcessor, type EventsBatchReport } from './events/createEventsProcessor.js';
+import { createEventsPublisher } from './events/createEventsPublisher.js';
 import { invokeBroadcaster } from './invokeBroadcaster.js';
 import { DynamoLatestTradeStore } from './LatestTradeStore.js';
 import { dynamoTradeHistory } from './TradeHistory.js';
@@ -261,6 +263,65 @@ export const broadcaster: (request: BroadcastRequest, context?: unknown) => Prom
       onError: logError,
     });
   });
+
+/** One JSON log line per batch with events not published after the retries (for a metric filter). */
+function logEventsReport(report: EventsBatchReport): void {
+  if (report.failedRecords === 0 && report.failed === 0) return;
+  console.warn(
+    JSON.stringify({ level: 'warn', message: 'fanout: events not published', ...report }),
+  );
+}
+
+/** One JSON log line per channel whose publish failed after the retries. */
+function logPublishError(error: unknown, channel: string): void {
+  const e = error as { name?: string; message?: string; status?: number; attempts?: number };
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      message: 'fanout: publish to a channel failed after retries',
+      channel,
+      error: e?.name ?? String(error),
+      reason: e?.message,
+      status: e?.status,
+      attempts: e?.attempts,
+    }),
+  );
+}
+
+/**
+ * Ready Kinesis stream processor of the `events` topology, configured from the environment:
+ * `EVENT_API_ENDPOINT` (the Event API's `https://{http-domain}/event`, required), `AWS_REGION`
+ * (Lambda sets it) and `HISTORY_TABLE` (history via `dynamoHistoryWriter`). Publishes are
+ * signed with SigV4 with the function's role (it needs `appsync:EventPublish` on the `trades`
+ * namespace). Logs one `"fanout: publish to a channel failed after retries"` error line per
+ * failing channel and one `"fanout: events not published"` line per batch with failures. Needs
+ * no connection table. See {@link createEventsProcessor}.
+ *
+ * @example
+ * ```ts
+ * export { eventsProcessor as handler } from '@market-stream/fanout/lambda';
+ * ```
+ */
+export const eventsProcessor: (
+  event: KinesisEventLike,
+  context?: unknown,
+) => Promise<BatchResponse> = lazy(() => {
+  const env = readEventsEnvironment();
+  const history = env.historyTable
+    ? dynamoHistoryWriter({
+        client: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+          marshallOptions: { removeUndefinedValues: true },
+        }),
+        tableName: env.historyTable,
+      })
+    : undefined;
+  return createEventsProcessor({
+    publisher: createEventsPublisher({ endpoint: env.eventApiEndpoint, region: env.region }),
+    ...(history ? { history } : {}),
+    onReport: logEventsReport,
+    onPublishError: logPublishError,
+  });
+});
 
 /**
  * Forgets the clients, stores and handlers the ready handlers made, so the next invocation
