@@ -290,7 +290,9 @@ export class AppSyncEventsSocket implements WebSocketLike {
   private giveUp(reason: string): void {
     if (this.readyState >= CLOSING) return;
     const socket = this.socket;
-    socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
+    socket.onopen = socket.onmessage = socket.onclose = null;
+    // Kept as a no-op: an EventEmitter-based socket (ws) throws on an unheard 'error'.
+    socket.onerror = () => {};
     try {
       socket.close(GAVE_UP, reason);
     } catch {
