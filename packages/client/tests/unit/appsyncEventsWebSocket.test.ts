@@ -11,7 +11,7 @@ import {
   appSyncEventsWebSocket,
   InvalidAppSyncOptionsError,
 } from '../../src/appsync.js';
-import type { WebSocketLike } from '../../src/index.js';
+import { createTickerClient, type RecoveryReport, type WebSocketLike } from '../../src/index.js';
 
 const REALTIME = 'wss://abc123.appsync-realtime-api.us-east-1.amazonaws.com/event/realtime';
 
@@ -418,5 +418,55 @@ describe('appSyncEventsWebSocket()', () => {
 
     expect(received).toEqual([{ type: 'subscribed', symbols: ['AAPL'] }]);
     expect(appsync.closedWith).toBe(1000);
+  });
+
+  it('lets createTickerClient reconnect, resubscribe with since and recover from the history', async () => {
+    const stored = range('AAPL', 1, 3);
+    const history = historyOf(stored);
+    const client = createTickerClient({
+      url: REALTIME,
+      symbols: ['AAPL'],
+      WebSocket: appSyncEventsWebSocket({
+        apiKey: 'da2-key',
+        WebSocket: FakeAppSync,
+        historyUrl: 'http://127.0.0.1:1/api/trades',
+        fetch: history.fetch,
+      }),
+      reconnect: { initialDelayMs: 1, maxDelayMs: 2 },
+    });
+    const seqs: number[] = [];
+    const reports: RecoveryReport[] = [];
+    const gaps: unknown[] = [];
+    client.trades$.subscribe((trade) => seqs.push(trade.seq));
+    client.recovered$.subscribe((report) => reports.push(report));
+    client.gaps$.subscribe((gap) => gaps.push(gap));
+    const first = FakeAppSync.last as FakeAppSync;
+    first.open();
+    first.reply({ type: 'connection_ack', connectionTimeoutMs: 300_000 });
+    const id = first.subscriptions().get('/trades/AAPL') as string;
+    first.reply({ type: 'subscribe_success', id });
+    await until(() => seqs.length === 1);
+    first.reply({
+      type: 'data',
+      id,
+      event: JSON.stringify({ type: 'trades', trades: range('AAPL', 4, 5) }),
+    });
+
+    stored.push(...range('AAPL', 6, 9)); // published while the connection is down
+    (first.onclose as ((event: { code: number }) => void) | null)?.({ code: 1006 });
+    await until(() => FakeAppSync.last !== first);
+    const second = FakeAppSync.last as FakeAppSync;
+    second.open();
+    second.reply({ type: 'connection_ack', connectionTimeoutMs: 300_000 });
+    second.reply({
+      type: 'subscribe_success',
+      id: second.subscriptions().get('/trades/AAPL') as string,
+    });
+    await until(() => reports.length === 1);
+    client.close();
+
+    expect(seqs).toEqual([3, 4, 5, 6, 7, 8, 9]);
+    expect(reports).toEqual([{ total: 4, recovered: { AAPL: 4 }, unrecovered: [] }]);
+    expect(gaps).toEqual([]);
   });
 });
