@@ -28,6 +28,18 @@ describe('tradesChannel() and symbolOfChannel()', () => {
     expect(symbolOfChannel(tradesChannel('BRK.B'))).toBe('BRK.B');
   });
 
+  it('writes . and - as lower-case letters, so every channel is a valid AppSync segment', () => {
+    expect(tradesChannel('BRK.B')).toBe('/trades/BRKdB');
+    expect(tradesChannel('BF-B')).toBe('/trades/BFhB');
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Z][A-Z0-9.-]{0,11}$/), (symbol) => {
+        const channel = tradesChannel(symbol);
+        expect(channel.split('/')[2]).toMatch(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,48}[A-Za-z0-9])?$/);
+        expect(symbolOfChannel(channel)).toBe(symbol);
+      }),
+    );
+  });
+
   it.each([
     '/trades/*',
     '/trades/',
@@ -36,6 +48,8 @@ describe('tradesChannel() and symbolOfChannel()', () => {
     '/quotes/AAPL',
     'trades/AAPL',
     '/trades/aapl',
+    '/trades/BRK.B',
+    '/trades/dB',
     '',
   ])('has no symbol for %j', (channel) => {
     expect(symbolOfChannel(channel)).toBeUndefined();
