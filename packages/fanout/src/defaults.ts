@@ -244,6 +244,13 @@ export const PLAN_DEFAULTS = Object.freeze({
   }),
   /** How each topology reads the stream in the latency estimate: by push (enhanced fan-out). */
   streamRead: 'push' as const,
+  /** The topologies the recommendation chooses from. */
+  compare: Object.freeze(['serverless', 'containers', 'events'] as const),
+  /**
+   * Hours an `events` viewer stays connected before it connects and subscribes again (AppSync
+   * Events documents no longest connection; the same churn as API Gateway's 2-hour limit).
+   */
+  eventsSessionHours: 2,
 });
 
 /**

@@ -18,8 +18,8 @@ const BYTES_PER_LCU_HOUR = 1e9;
  * @param traffic - What the workload sends.
  * @param container - Node sizing; missing fields read as `PLAN_DEFAULTS.container`.
  * @param prices - List prices.
- * @returns The node count, the cost lines and their sum (the latency is estimated apart, by
- *   `estimateContainersLatency`).
+ * @returns The node count, the cost lines and their sum (the fit is judged by `estimateFanout`,
+ *   the latency by `estimateContainersLatency`).
  *
  * @example
  * ```ts
@@ -30,7 +30,7 @@ export function estimateContainersCost(
   traffic: Traffic,
   container: Partial<ContainerSizing> | undefined,
   prices: PriceTable,
-): Omit<FanoutPlan['containers'], 'latency'> {
+): Omit<FanoutPlan['containers'], 'latency' | 'withinLimit'> {
   const sizing = { ...PLAN_DEFAULTS.container, ...container };
   const { connections, tradesMessagesPerSecond, averageMessageBytes } = traffic;
 

@@ -1,20 +1,30 @@
 import { PLAN_DEFAULTS } from '../defaults.js';
 import { estimateContainersCost } from './estimateContainersCost.js';
-import { estimateContainersLatency, estimateServerlessLatency } from './estimateLatency.js';
+import { estimateEventsCost } from './estimateEventsCost.js';
+import { estimateEventsTraffic } from './estimateEventsTraffic.js';
+import {
+  estimateContainersLatency,
+  estimateEventsLatency,
+  estimateServerlessLatency,
+} from './estimateLatency.js';
 import { estimateServerlessCost } from './estimateServerlessCost.js';
 import { estimateTraffic } from './estimateTraffic.js';
-import type { FanoutPlan, FanoutTopology, PlanFanoutOptions } from './planFanoutTypes.js';
+import type { FanoutPlan, PlanFanoutOptions } from './planFanoutTypes.js';
 import { PRICE_TABLE } from './prices.js';
+import { recommendTopology } from './recommendTopology.js';
 
-/** A plan without its switch point, which takes more than one estimate to find. */
-export type FanoutEstimate = Omit<FanoutPlan, 'switchToContainersAtConnections'>;
+/** A plan without its switch and fit points, which take more than one estimate to find. */
+export type FanoutEstimate = Omit<
+  FanoutPlan,
+  'switchToContainersAtConnections' | 'stopsFittingAtConnections'
+>;
 
 /**
  * Estimates one workload: its traffic, what each topology costs and how late it delivers, and
- * the cheaper topology that fits the limits, with the reason in words.
+ * the cheapest topology that fits the limits, with the reason in words.
  *
  * @param options - The workload, already validated.
- * @returns Every figure of the plan but the switch point.
+ * @returns Every figure of the plan but the switch and fit points.
  *
  * @example
  * ```ts
@@ -23,60 +33,54 @@ export type FanoutEstimate = Omit<FanoutPlan, 'switchToContainersAtConnections'>
  */
 export function estimateFanout(options: PlanFanoutOptions): FanoutEstimate {
   const prices = options.prices ?? PRICE_TABLE;
-  const limit = prices.limits.connectionsRequestsPerSecond.value;
+  const { limits } = prices;
   const traffic = estimateTraffic(options, prices);
+  const eventsTraffic = estimateEventsTraffic(options, traffic, prices);
   const read = options.streamRead ?? PLAN_DEFAULTS.streamRead;
-  const serverlessCost = estimateServerlessCost(traffic, options.shards, prices);
   const containersCost = estimateContainersCost(traffic, options.container, prices);
-  const serverless = {
-    ...serverlessCost,
-    latency: estimateServerlessLatency(traffic, read, prices),
-  };
-  const containers = {
-    ...containersCost,
-    latency: estimateContainersLatency(traffic, containersCost.nodes, read, prices),
-  };
-  const { requestsPerSecond } = traffic;
-
-  const recommendation: FanoutTopology =
-    serverless.withinLimit && serverless.monthlyUsd <= containers.monthlyUsd
-      ? 'serverless'
-      : 'containers';
-  const current = options.topology;
-  const verdict =
-    current === undefined
-      ? ''
-      : current === recommendation
-        ? ` Stay on ${current}.`
-        : ` Switch to ${recommendation}.`;
-  const cheaper = Math.min(serverless.monthlyUsd, containers.monthlyUsd);
-  const dearer = Math.max(serverless.monthlyUsd, containers.monthlyUsd);
-  const reason = !serverless.withinLimit
-    ? `${round(requestsPerSecond)} @connections requests/s exceed the account limit of ${limit}/s.${verdict}`
-    : `${recommendation} costs about $${round(cheaper)}/month against $${round(dearer)} (${round(
-        100 * (requestsPerSecond / limit),
-      )}% of the @connections limit).${verdict}`;
-
-  return {
+  const figures = {
     connectionsApi: {
-      requestsPerSecond,
+      requestsPerSecond: traffic.requestsPerSecond,
       naiveRequestsPerSecond: traffic.naiveRequestsPerSecond,
-      limit,
-      utilisation: requestsPerSecond / limit,
+      limit: limits.connectionsRequestsPerSecond.value,
+      utilisation: traffic.requestsPerSecond / limits.connectionsRequestsPerSecond.value,
     },
+    eventsApi: {
+      publishRequestsPerSecond: eventsTraffic.publishRequestsPerSecond,
+      inboundPerSecond: eventsTraffic.inboundPerSecond,
+      outboundPerSecond: eventsTraffic.outboundPerSecond,
+      connectionOperationsPerSecond: eventsTraffic.connectionOperationsPerSecond,
+      operationsPerMonth: eventsTraffic.operationsPerMonth,
+      averageEventBytes: eventsTraffic.averageEventBytes,
+      inboundLimit: limits.eventsInboundPerSecond.value,
+      outboundLimit: limits.eventsOutboundPerSecond.value,
+      utilisation: Math.max(
+        eventsTraffic.inboundPerSecond / limits.eventsInboundPerSecond.value,
+        eventsTraffic.outboundPerSecond / limits.eventsOutboundPerSecond.value,
+      ),
+    },
+    serverless: {
+      ...estimateServerlessCost(traffic, options.shards, prices),
+      latency: estimateServerlessLatency(traffic, read, prices),
+    },
+    containers: {
+      ...containersCost,
+      // Pushed, every node is one of the stream's enhanced fan-out consumers.
+      withinLimit:
+        read === 'poll' || containersCost.nodes <= limits.enhancedFanOutConsumersPerStream.value,
+      latency: estimateContainersLatency(traffic, containersCost.nodes, read, prices),
+    },
+    events: {
+      ...estimateEventsCost(traffic, eventsTraffic, prices),
+      latency: estimateEventsLatency(eventsTraffic, read, prices),
+    },
+  };
+  const compare = options.compare ?? PLAN_DEFAULTS.compare;
+  return {
+    ...figures,
     messagesPerMonth: traffic.messagesPerMonth,
     averageMessageBytes: traffic.averageMessageBytes,
     connectionMinutesPerMonth: traffic.connectionMinutesPerMonth,
-    serverless,
-    containers,
-    recommendation,
-    reason,
+    ...recommendTopology(figures, compare, options.topology, prices),
   };
-}
-
-/** A dollar or rate figure as the reason shows it: whole above 100, else 1 or 2 decimals. */
-function round(value: number): string {
-  return value >= 100
-    ? Math.round(value).toLocaleString('en-US')
-    : value.toFixed(value >= 10 ? 1 : 2);
 }

@@ -1,4 +1,5 @@
-import { SERVERLESS_DEFAULTS } from '../defaults.js';
+import { EVENTS_PUBLISHER_DEFAULTS, SERVERLESS_DEFAULTS } from '../defaults.js';
+import type { EventsTraffic } from './estimateEventsTraffic.js';
 import type { Traffic } from './estimateTraffic.js';
 import type { FanoutPlan, PlanFanoutOptions } from './planFanoutTypes.js';
 import type { PriceTable } from './prices.js';
@@ -47,6 +48,50 @@ export function estimateServerlessLatency(
       p50Ms: Math.ceil(rounds / 2) * roundMs,
       p99Ms: Math.ceil(0.99 * rounds) * roundMs,
     },
+  ]);
+}
+
+/**
+ * Models the trade-to-send latency of the `events` topology from the figures of
+ * `prices.latency`: the stream to the processor (as the serverless processor), the processor's
+ * own start, the round of concurrent publish requests that carries the symbol's event (of
+ * `publish requests per window / EVENTS_PUBLISHER_DEFAULTS.concurrency` rounds), then AppSync's
+ * fan-out to the subscriber (`appSyncDeliveryMs`, an assumption: AWS publishes no figure).
+ *
+ * @param events - What the topology publishes.
+ * @param read - How the processor reads the stream.
+ * @param prices - The latency figures.
+ * @returns p50 and p99 per stage and their sums, ms.
+ *
+ * @example
+ * ```ts
+ * estimateEventsLatency(events, 'push', PRICE_TABLE).p99Ms;
+ * ```
+ */
+export function estimateEventsLatency(
+  events: EventsTraffic,
+  read: StreamRead,
+  prices: PriceTable,
+): LatencyEstimate {
+  const figures = prices.latency;
+  const stream = streamStage('processor', read, prices, (stage) =>
+    uniformWait(`${stage} (standard iterator)`, figures.lambdaStandardPollIntervalMs.value),
+  );
+  const processorMs = figures.lambdaProcessorMs.value;
+  const rounds = Math.max(
+    1,
+    Math.ceil(events.publishRequestsPerWindow / EVENTS_PUBLISHER_DEFAULTS.concurrency),
+  );
+  const roundMs = figures.appSyncPublishRoundMs.value;
+  return sumOf([
+    stream,
+    { stage: 'processor', p50Ms: processorMs, p99Ms: processorMs },
+    {
+      stage: 'publish',
+      p50Ms: Math.ceil(rounds / 2) * roundMs,
+      p99Ms: Math.ceil(0.99 * rounds) * roundMs,
+    },
+    averageWait('AppSync fan-out', figures.appSyncDeliveryMs.value),
   ]);
 }
 

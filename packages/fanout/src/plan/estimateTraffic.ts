@@ -8,7 +8,7 @@ export const HOURS_PER_MONTH = 730;
 export const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
 
 /** Bytes of a `trades` message around its trades: `{"type":"trades","trades":[…]}`. */
-const ENVELOPE_BYTES = 28;
+export const ENVELOPE_BYTES = 28;
 
 /** What a workload sends and receives, before any topology prices it. */
 export interface Traffic {

@@ -2,8 +2,10 @@ import type { DeliveryMode } from '../types.js';
 import type { PriceTable } from './prices.js';
 
 /**
- * The two fan-out topologies: `serverless` (API Gateway WebSocket API, Lambda, DynamoDB) and
- * `containers` (fan-out nodes on Fargate behind a load balancer).
+ * The three fan-out topologies: `serverless` (API Gateway WebSocket API, Lambda, DynamoDB),
+ * `containers` (fan-out nodes on Fargate behind a load balancer) and `events` (AWS AppSync
+ * Events: the processor publishes one event per symbol channel, AppSync delivers it to every
+ * subscriber).
  *
  * @example
  * ```ts
@@ -12,7 +14,7 @@ import type { PriceTable } from './prices.js';
  * const today: FanoutTopology = 'serverless';
  * ```
  */
-export type FanoutTopology = 'serverless' | 'containers';
+export type FanoutTopology = 'serverless' | 'containers' | 'events';
 
 /**
  * Options of {@link planFanout}. The defaults of the optional fields are `PLAN_DEFAULTS`.
@@ -38,12 +40,20 @@ export interface PlanFanoutOptions {
   /** The topology you run today; the recommendation says whether to switch. */
   topology?: FanoutTopology;
   /**
+   * The topologies the recommendation chooses from (every one is still estimated), e.g.
+   * `['serverless', 'containers']` where AppSync Events is not an option.
+   * @default ['serverless', 'containers', 'events'] (`PLAN_DEFAULTS.compare`)
+   */
+  compare?: readonly FanoutTopology[];
+  /**
    * Distinct symbols trading (trades are assumed spread evenly over them).
    * @default max(20, symbolsPerConnection)
    */
   symbols?: number;
   /**
-   * Delivery mode; `all` carries every trade, so messages are larger.
+   * Delivery mode of the serverless and container topologies; `all` carries every trade, so
+   * messages are larger. The `events` topology publishes every trade of a window (as `all`)
+   * whatever the mode.
    * @default 'latest'
    */
   mode?: DeliveryMode;
@@ -162,19 +172,78 @@ export interface FanoutPlan {
     loadBalancer: number;
     dataTransfer: number;
     /**
+     * Whether the nodes fit one stream: read by push, each node is one of the stream's at most
+     * 20 enhanced fan-out consumers; polled nodes always fit (their latency grows instead).
+     */
+    withinLimit: boolean;
+    /**
      * Modelled trade-to-send latency, ms: the stream to each node (pushed ~70 ms, or polled
      * with every node a consumer: ~200 ms with one, ~1 s with five), then the wait for the
      * engine's flush window. The client's own network leg is not included.
      */
     latency: FanoutPlan['serverless']['latency'];
   };
-  /** The cheaper topology that fits the limits. */
+  /**
+   * AppSync Events operations per second (each metered in 5 KB units, `limits.eventsMeteringBytes`):
+   * one event per symbol channel per window (split under 240 KB), delivered to every subscriber of
+   * the channel.
+   */
+  eventsApi: {
+    /** HTTP publish requests from the processor (one channel, up to 5 events each). */
+    publishRequestsPerSecond: number;
+    /** Inbound operations: events published. */
+    inboundPerSecond: number;
+    /** Outbound operations: events delivered, one per subscriber of the channel. */
+    outboundPerSecond: number;
+    /** Connects and subscribe requests (a connection and its channels every 2 hours). */
+    connectionOperationsPerSecond: number;
+    /** Every billed operation per month. */
+    operationsPerMonth: number;
+    /** Average size of one event (a `trades` message of one symbol), bytes. */
+    averageEventBytes: number;
+    /** The inbound limit per Event API, operations/s. */
+    inboundLimit: number;
+    /** The outbound limit per Event API, operations/s. */
+    outboundLimit: number;
+    /** The higher of `inboundPerSecond / inboundLimit` and `outboundPerSecond / outboundLimit`. */
+    utilisation: number;
+  };
+  /** AppSync Events topology, USD per month. */
+  events: {
+    monthlyUsd: number;
+    /** Event API operations (publishes, deliveries, connects, subscribes). */
+    operations: number;
+    connectionMinutes: number;
+    /** The processor (one invocation per window, its rounds of publish requests). */
+    lambda: number;
+    dataTransfer: number;
+    /**
+     * Whether the inbound and outbound rates, the connect rate and the subscriptions per
+     * connection (one per symbol) fit AppSync Events' default quotas.
+     */
+    withinLimit: boolean;
+    /**
+     * Modelled trade-to-send latency, ms: the stream to the processor, the processor, its rounds
+     * of publish requests, then AppSync's fan-out to the subscriber. The client's own network leg
+     * is not included.
+     */
+    latency: FanoutPlan['serverless']['latency'];
+  };
+  /** The cheapest topology of `compare` that fits its limits (`containers` when none does). */
   recommendation: FanoutTopology;
   /** Why, in one or two sentences. */
   reason: string;
   /**
    * Smallest connection count (same traffic per connection) at which serverless stops being
-   * the better choice, or `undefined` if it never is below 10 million.
+   * the better choice than containers (over the @connections limit, or dearer), or `undefined`
+   * if it never is below 10 million.
    */
   switchToContainersAtConnections: number | undefined;
+  /**
+   * Per topology, the smallest connection count (same traffic per connection) at which it stops
+   * fitting its limits, or `undefined` if it still fits at 10 million: serverless at the
+   * `@connections` rate, containers at 20 pushed nodes per stream, events at AppSync's inbound or
+   * outbound rate (0 when a connection subscribes to more channels than one connection may).
+   */
+  stopsFittingAtConnections: Record<FanoutTopology, number | undefined>;
 }

@@ -37,15 +37,20 @@ const WEBSOCKET_METRICS =
   'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-logging.html';
 const LAMBDA_METRICS = 'https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html';
 const LATENCY_AS_OF = '2026-12-01';
+const APPSYNC_PRICING = 'https://aws.amazon.com/appsync/pricing/';
+const APPSYNC_QUOTAS = 'https://docs.aws.amazon.com/general/latest/gr/appsync.html';
+const APPSYNC_METRICS = 'https://docs.aws.amazon.com/appsync/latest/eventapi/cw-metrics.html';
+const EVENTS_AS_OF = '2026-12-01';
 const PROPAGATION_TABLE =
   'the table "Differences between shared throughput consumer and enhanced fan-out consumer"; AWS gives averages only';
 
 /**
  * The list prices (us-east-1, on-demand, no free tier, no Savings Plans), AWS limits and
  * latency figures {@link planFanout} uses: ONE table, each figure with its source and the date it
- * was looked up. The two latency figures AWS does not publish (`lambdaProcessorMs`,
- * `connectionsPostRoundMs`) are marked as this model's assumptions in their `note`. Prices change — check the source pages before you rely on a figure, or pass your own
- * table to `planFanout({ prices })`.
+ * was looked up. The latency figures AWS does not publish (`lambdaProcessorMs`,
+ * `connectionsPostRoundMs`, `appSyncPublishRoundMs`, `appSyncDeliveryMs`) are marked as this
+ * model's assumptions in their `note`. Prices change — check the source pages before you rely on
+ * a figure, or pass your own table to `planFanout({ prices })`.
  *
  * @example
  * ```ts
@@ -53,6 +58,7 @@ const PROPAGATION_TABLE =
  *
  * PRICE_TABLE.limits.connectionsRequestsPerSecond.value; // 10000
  * PRICE_TABLE.apiGateway.messagesPerMillion.value; // 1
+ * PRICE_TABLE.appSyncEvents.connectionMinutesPerMillion.value; // 0.08
  * PRICE_TABLE.latency.kinesisEnhancedFanOutMs.value; // 70
  * ```
  */
@@ -77,6 +83,22 @@ export const PRICE_TABLE = {
       unit: 'USD per million connection minutes',
       source: API_GATEWAY_PRICING,
       asOf: AS_OF,
+    },
+  },
+  appSyncEvents: {
+    operationsPerMillion: {
+      value: 1.0,
+      unit: 'USD per million Event API operations: events published (inbound), events delivered to each subscriber (outbound), connects, subscribe requests, client pings',
+      source: APPSYNC_PRICING,
+      asOf: EVENTS_AS_OF,
+      note: "the Price List's usage type EventAPI-Operation; metered in 5 KB increments (limits.eventsMeteringBytes): an event of 6 KB delivered to one subscriber is 2 operations; the server's own `ka` keep-alives are not counted by this model",
+    },
+    connectionMinutesPerMillion: {
+      value: 0.08,
+      unit: 'USD per million Event API connection minutes',
+      source: APPSYNC_PRICING,
+      asOf: EVENTS_AS_OF,
+      note: 'data out is charged at the EC2 data transfer rate (dataTransfer.outPerGb), as for the other topologies',
     },
   },
   lambda: {
@@ -189,6 +211,20 @@ export const PRICE_TABLE = {
       asOf: LATENCY_AS_OF,
       note: "this model's assumption, not an AWS figure: AWS publishes no @connections latency (IntegrationLatency is suppressed for callbacks); it also prices the processor's GB-seconds",
     },
+    appSyncPublishRoundMs: {
+      value: 20,
+      unit: 'ms per round of concurrent HTTP publish requests from the events processor to AppSync Events',
+      source: APPSYNC_METRICS,
+      asOf: EVENTS_AS_OF,
+      note: "this model's assumption, not an AWS figure: the Event API's Latency metric measures each publish request — measure yours with it; it also prices the processor's GB-seconds",
+    },
+    appSyncDeliveryMs: {
+      value: 50,
+      unit: 'ms average from an accepted publish to AppSync Events sending the event to a subscriber',
+      source: APPSYNC_METRICS,
+      asOf: EVENTS_AS_OF,
+      note: "this model's assumption, not an AWS figure: AWS publishes no fan-out delay for Event APIs (their metrics count events and connections, with no delivery latency)",
+    },
   },
   limits: {
     connectionsRequestsPerSecond: {
@@ -227,6 +263,60 @@ export const PRICE_TABLE = {
       unit: 'minutes without traffic before API Gateway closes a connection',
       source: WEBSOCKET_QUOTAS,
       asOf: AS_OF,
+    },
+    eventsInboundPerSecond: {
+      value: 10_000,
+      unit: 'inbound (published) events per second per Event API, metered in 5 KB units',
+      source: APPSYNC_QUOTAS,
+      asOf: EVENTS_AS_OF,
+      note: 'adjustable on request',
+    },
+    eventsOutboundPerSecond: {
+      value: 1_000_000,
+      unit: 'outbound (delivered) events per second per Event API, metered in 5 KB units',
+      source: APPSYNC_QUOTAS,
+      asOf: EVENTS_AS_OF,
+      note: 'adjustable on request',
+    },
+    eventsConnectRequestsPerSecond: {
+      value: 2_000,
+      unit: 'Event API WebSocket connect requests per second per account and Region',
+      source: APPSYNC_QUOTAS,
+      asOf: EVENTS_AS_OF,
+      note: 'adjustable on request',
+    },
+    eventsSubscriptionsPerConnection: {
+      value: 200,
+      unit: 'channel subscriptions per Event API WebSocket connection',
+      source: APPSYNC_QUOTAS,
+      asOf: EVENTS_AS_OF,
+      note: 'adjustable on request; this library subscribes one channel per symbol',
+    },
+    eventBytes: {
+      value: 240 * 1024,
+      unit: 'bytes per event (UTF-8), published or delivered',
+      source: APPSYNC_QUOTAS,
+      asOf: EVENTS_AS_OF,
+    },
+    eventsPerPublish: {
+      value: 5,
+      unit: 'events per publish request (one channel per request)',
+      source: APPSYNC_QUOTAS,
+      asOf: EVENTS_AS_OF,
+    },
+    eventsMeteringBytes: {
+      value: 5 * 1024,
+      unit: 'bytes per metered Event API operation (an event is metered in 5 KB increments)',
+      source: APPSYNC_QUOTAS,
+      asOf: EVENTS_AS_OF,
+      note: "the quotas' inbound and outbound rates count 5 KB units; the model bills operations in the same units",
+    },
+    enhancedFanOutConsumersPerStream: {
+      value: 20,
+      unit: 'enhanced fan-out consumers registered per Kinesis data stream',
+      source: KINESIS_CONSUMERS,
+      asOf: EVENTS_AS_OF,
+      note: 'each container node reading by push is one consumer, so one stream feeds at most 20 pushed nodes',
     },
   },
 } as const satisfies {

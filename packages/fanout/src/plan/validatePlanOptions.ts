@@ -1,11 +1,14 @@
-import type { PlanFanoutOptions } from './planFanoutTypes.js';
+import type { FanoutTopology, PlanFanoutOptions } from './planFanoutTypes.js';
+
+const TOPOLOGIES: readonly FanoutTopology[] = ['serverless', 'containers', 'events'];
 
 /**
  * Checks the workload {@link planFanout} is asked to price before any figure is computed.
  *
  * @param options - The options as given.
  * @throws RangeError when a count or rate is negative or not finite, the window is not
- *   positive, `symbols` is below 1, or `streamRead` is neither `push` nor `poll`.
+ *   positive, `symbols` is below 1, `streamRead` is neither `push` nor `poll`, or `compare` is
+ *   empty or names a topology other than `serverless`, `containers` and `events`.
  *
  * @example
  * ```ts
@@ -28,5 +31,14 @@ export function validatePlanOptions(options: PlanFanoutOptions): void {
   const read = options.streamRead;
   if (read !== undefined && read !== 'push' && read !== 'poll') {
     throw new RangeError(`streamRead must be 'push' or 'poll', got ${String(read)}`);
+  }
+  const compare = options.compare;
+  if (
+    compare !== undefined &&
+    (compare.length === 0 || compare.some((topology) => !TOPOLOGIES.includes(topology)))
+  ) {
+    throw new RangeError(
+      `compare must name some of ${TOPOLOGIES.join(', ')}, got ${String(compare)}`,
+    );
   }
 }
