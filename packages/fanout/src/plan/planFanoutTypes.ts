@@ -235,7 +235,7 @@ export interface FanoutPlan {
   reason: string;
   /**
    * Smallest connection count (same traffic per connection) at which serverless stops being
-   * the better choice than containers (over the @connections limit, or dearer), or `undefined`
+   * the better choice than containers (over the `@connections` limit, or dearer), or `undefined`
    * if it never is below 10 million.
    */
   switchToContainersAtConnections: number | undefined;
