@@ -337,6 +337,39 @@ export const APPSYNC_EMULATOR_DEFAULTS = Object.freeze({
   maxEventBytes: 240 * 1024,
   /** AppSync Events' most events in one publish request. */
   maxEventsPerPublish: 5,
+  /** TCP port; 0 picks a free one. */
+  port: 0,
+  /** Interface to listen on: loopback, since the emulator is for one machine. */
+  host: '127.0.0.1',
+  /**
+   * `connectionTimeoutMs` of `connection_ack`: the longest silence a client allows before it
+   * treats the connection as dead (AppSync Events answers 300,000).
+   */
+  connectionTimeoutMs: 300_000,
+  /** Interval of the `ka` keep-alive sent to every acknowledged connection, ms. */
+  keepAliveIntervalMs: 60_000,
+  /**
+   * Open realtime connections; one more upgrade is refused with HTTP 429 (AppSync's own limit
+   * is a connection rate per account, far higher; this bounds the emulator's memory).
+   */
+  maxConnections: 10_000,
+  /**
+   * Subscriptions one connection may hold; one more is answered `subscribe_error`
+   * (`LimitExceededException`). AppSync Events' quota: 200 per connection.
+   */
+  maxSubscriptionsPerConnection: 200,
+  /**
+   * Bytes a connection's socket may have queued and unsent; past it the client reads too
+   * slowly and the connection is terminated (memory never grows with a stalled reader), counted
+   * as `SlowConsumer` in `errorsByType`.
+   */
+  maxBufferedBytes: 8 * 1024 * 1024,
+  /**
+   * Largest HTTP publish body or WebSocket frame read, bytes: above AppSync's 5 × 240 KB so an
+   * oversized event is answered per event as AppSync does; a larger request is refused with
+   * HTTP 413 (a frame closes the connection with 1009).
+   */
+  maxRequestBytes: 4 * 1024 * 1024,
 });
 
 /**
@@ -357,6 +390,11 @@ export const EVENTS_PUBLISHER_DEFAULTS = Object.freeze({
   baseBackoffMs: 50,
   /** Longest backoff between two attempts. */
   maxBackoffMs: 2_000,
-  /** Publish requests in flight at once. */
+  /**
+   * Publish requests in flight at once (per publisher), and channels a processor publishes at
+   * once; a channel never has two requests in flight, so its events stay in order.
+   */
   concurrency: 16,
+  /** How long one publish request may take before it is aborted and retried like a network error, ms. */
+  requestTimeoutMs: 10_000,
 });
