@@ -299,7 +299,7 @@ describe('startAppSyncEventsEmulator()', () => {
         ((stalled.socket as any)._socket as import('node:net').Socket).pause();
         const event = JSON.stringify({ pad: 'x'.repeat(200 * 1024) });
 
-        for (let i = 0; i < 60; i++) {
+        for (let i = 0; i < 200; i++) {
           await publishHttp(small, { channel: '/trades/AAPL', events: [event] });
           if (small.stats().errorsByType.SlowConsumer) break;
         }
