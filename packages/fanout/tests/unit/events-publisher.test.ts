@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { encodeTradeEvents, parseTradeEvent, type Trade } from '@market-stream/core';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tradeFactory, tradeSequence } from '../../../../tests/helpers/factories.js';
 import {
   createEventsProcessor,
@@ -218,6 +218,35 @@ describe('createEventsPublisher()', () => {
     expect(new Set(endpoint.received.map((r) => r.body)).size).toBe(1);
     expect(report).toMatchObject({ events: 3, requests: 3, retries: 2 });
     expect(publisher.stats()).toMatchObject({ throttled: 1, retries: 2, published: 3, failed: 0 });
+  });
+
+  it('backs off exponentially with full jitter, capped at maxBackoffMs', async () => {
+    // Arrange: always 503; the jitter draw pinned at half of each ceiling (20, 40, 50, 50 ms).
+    const url = await start();
+    endpoint.reply = () => ({ status: 503 });
+    const publisher = createEventsPublisher({
+      endpoint: url,
+      apiKey: 'k',
+      maxAttempts: 5,
+      baseBackoffMs: 20,
+      maxBackoffMs: 50,
+    });
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+
+    // Act
+    try {
+      await publisher.publish('/trades/AAPL', events(1)).catch(() => undefined);
+    } finally {
+      vi.restoreAllMocks();
+    }
+
+    // Assert
+    const waits = timers.mock.calls
+      .map(([, ms]) => ms)
+      .filter((ms) => [10, 20, 25].includes(ms as number));
+    expect(waits).toEqual([10, 20, 25, 25]);
+    expect(endpoint.received).toHaveLength(5);
   });
 
   it('retries a network error (connection reset)', async () => {
