@@ -14,8 +14,11 @@
  *   quarter of the client's `recover.maxHeldTrades`.
  * - `ackTimeoutMs` (10 s): how long to wait for `connection_ack` after the socket opens before
  *   closing it, so the client reconnects instead of waiting forever.
- * - `maxSymbols` (1,000): most symbol channels one connection subscribes to, as the client's
- *   `maxSymbols`.
+ * - `maxSymbols` (200): most symbol channels one connection subscribes to: AppSync Events
+ *   allows 200 subscriptions per connection (its service quota, as the emulator's
+ *   `APPSYNC_EMULATOR_DEFAULTS.maxSubscriptionsPerConnection`), so a subscribe past it is
+ *   answered `TOO_MANY_SYMBOLS` at once rather than refused channel by channel. Give the
+ *   client `maxSymbols: 200` too, so `subscribe` throws before it asks.
  *
  * @example
  * ```ts
@@ -30,5 +33,5 @@ export const APPSYNC_EVENTS_DEFAULTS = Object.freeze({
   recoveryLimit: 1_000,
   maxRecoveredTrades: 5_000,
   ackTimeoutMs: 10_000,
-  maxSymbols: 1_000,
+  maxSymbols: 200,
 });

@@ -95,9 +95,9 @@ export interface AppSyncEventsOptions {
    */
   ackTimeoutMs?: number;
   /**
-   * Most symbol channels one connection subscribes to; a subscribe past it is answered
-   * `TOO_MANY_SYMBOLS`.
-   * @default 1000
+   * Most symbol channels one connection subscribes to (AppSync Events allows 200
+   * subscriptions per connection); a subscribe past it is answered `TOO_MANY_SYMBOLS`.
+   * @default 200
    */
   maxSymbols?: number;
 }
