@@ -14,6 +14,12 @@ export interface SystemConfig {
   model: 'momentum' | 'stochastic-volatility';
   /** Fan-out delivery mode (`--mode`, `FANOUT_MODE`). */
   mode: 'latest' | 'all';
+  /**
+   * How the page gets its trades (`--fanout`, `FANOUT_TOPOLOGY`): `engine`, the fan-out engine
+   * at `/ws`; or `events`, a local AppSync Events emulator fed one channel per symbol, as the
+   * deployed `events` topology is. @default 'engine'
+   */
+  fanout?: 'engine' | 'events';
   /** Skip the Kinesis and DynamoDB emulators (`--in-memory`, `IN_MEMORY=1`). */
   inMemory: boolean;
   /**
@@ -49,6 +55,7 @@ Options (environment variable in brackets):
   --rate <n>        trades per second per symbol           [TRADE_RATE] default 5
   --model <name>    momentum | stochastic-volatility       [PRICE_MODEL] default momentum
   --mode <name>     latest | all (fan-out delivery)        [FANOUT_MODE] default latest
+  --fanout <name>   engine | events (AppSync Events emulator) [FANOUT_TOPOLOGY] default engine
   --seed <n>        seed for reproducible prices           [SIM_SEED]
   --in-memory       no emulators: trades go straight to the fan-out [IN_MEMORY=1]
   --read <how>      push (enhanced fan-out) | poll (GetRecords) [KINESIS_READ] default push
@@ -72,6 +79,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): SystemConfig
       rate: { type: 'string' },
       model: { type: 'string' },
       mode: { type: 'string' },
+      fanout: { type: 'string' },
       seed: { type: 'string' },
       'in-memory': { type: 'boolean' },
       read: { type: 'string' },
@@ -98,6 +106,10 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): SystemConfig
   const mode = values.mode ?? env.FANOUT_MODE ?? 'latest';
   if (mode !== 'latest' && mode !== 'all')
     throw new Error(`--mode must be latest or all, not "${mode}"`);
+  const fanout = values.fanout ?? env.FANOUT_TOPOLOGY ?? 'engine';
+  if (fanout !== 'engine' && fanout !== 'events') {
+    throw new Error(`--fanout must be engine or events, not "${fanout}"`);
+  }
   const seedText = values.seed ?? env.SIM_SEED;
   const read = values.read ?? env.KINESIS_READ ?? 'push';
   if (read !== 'push' && read !== 'poll') {
@@ -111,6 +123,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): SystemConfig
     tradesPerSecond: number('rate', values.rate ?? env.TRADE_RATE ?? '5', 0.01, 10_000),
     model,
     mode,
+    fanout,
     inMemory: values['in-memory'] ?? ['1', 'true'].includes(env.IN_MEMORY ?? ''),
     read,
     seed: seedText === undefined ? undefined : integer('seed', seedText, 0, 2 ** 32 - 1),

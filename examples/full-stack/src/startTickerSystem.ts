@@ -6,6 +6,7 @@ import { type FanoutServer, serveFanout } from '@market-stream/fanout';
 import { DEFAULT_TICKERS, simulateTrades } from '@market-stream/simulator';
 import { merge, Subject, takeUntil } from 'rxjs';
 import type { SystemConfig } from './config.js';
+import { type LocalEventsFanout, startEventsFanout } from './eventsFanout.js';
 import { handleRequest, type RouteContext } from './http/handleRequest.js';
 import { IngestDoor } from './http/IngestDoor.js';
 import { PipelineStats } from './PipelineStats.js';
@@ -48,7 +49,8 @@ const DRAIN_DEADLINE_MS = 5_000;
  * Composes the blocks into the whole system of DESIGN.md on one machine:
  * simulator + POST /api/ingest → toKinesis → kinesalite → fromKinesis → toDynamo (trades and
  * bars, dynalite) and the fan-out engine → WebSocket → the ticker page. With `inMemory`, trades
- * go straight to the fan-out and a bounded in-memory history.
+ * go straight to the fan-out and a bounded in-memory history. With `fanout: 'events'` the page
+ * subscribes to a local AppSync Events emulator that the processed trades are published to.
  */
 export async function startTickerSystem(config: SystemConfig): Promise<TickerSystem> {
   const symbols =
@@ -75,9 +77,22 @@ export async function startTickerSystem(config: SystemConfig): Promise<TickerSys
     config.ingestToken ?? (isLoopback(config.host) ? undefined : randomBytes(18).toString('hex'));
   const script = await bundlePage();
   let fanoutServer: FanoutServer | undefined;
+  // `--fanout events`: the page subscribes to a local AppSync Events emulator instead of /ws.
+  const events: LocalEventsFanout | undefined =
+    config.fanout === 'events'
+      ? await startEventsFanout(pipeline.processed$, {
+          host: config.host,
+          onError: (error) => console.warn(`[events] ${(error as Error).message ?? error}`),
+        })
+      : undefined;
   // Built once: the page and the routes do not change while the system runs.
   const routes: RouteContext = {
-    page: renderPage({ symbols }),
+    page: renderPage({
+      symbols,
+      ...(events && {
+        events: { realtimeUrl: events.realtimeUrl, host: events.host, apiKey: events.apiKey },
+      }),
+    }),
     script,
     health: () => {
       const down = stats.down();
@@ -92,6 +107,7 @@ export async function startTickerSystem(config: SystemConfig): Promise<TickerSys
           symbols: symbols.length,
           ...stats.snapshot(),
           ...fanoutHealth(fanoutServer),
+          ...(events && { events: events.stats() }),
         },
       };
     },
@@ -138,6 +154,7 @@ export async function startTickerSystem(config: SystemConfig): Promise<TickerSys
         stop$.next();
         await pipeline.drain(producerDone, DRAIN_DEADLINE_MS);
         await fanoutServer?.close();
+        await events?.close();
         await pipeline.close();
         stats.close();
         server.closeAllConnections();

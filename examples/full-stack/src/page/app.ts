@@ -1,9 +1,12 @@
 // The ticker page's script (bundled for the browser by bundlePage.ts).
 import { createTickerClient } from '@market-stream/client';
+import { appSyncEventsWebSocket } from '@market-stream/client/appsync';
 import { defineTickerElements, type TickerGridElement } from '@market-stream/client/elements';
 
 interface PageConfig {
   symbols: string[];
+  /** The `events` topology (`--fanout events`): the local AppSync Events emulator. */
+  events?: { realtimeUrl: string; host: string; apiKey: string };
 }
 
 const config = JSON.parse(document.getElementById('config')?.textContent ?? '{}') as PageConfig;
@@ -16,10 +19,21 @@ const symbols = requested
   : config.symbols;
 
 defineTickerElements();
-const client = createTickerClient({
-  url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`,
-  symbols,
-});
+const client = config.events
+  ? createTickerClient({
+      url: config.events.realtimeUrl,
+      symbols,
+      // AppSync Events behind the same client: snapshots and recovery from the history API.
+      WebSocket: appSyncEventsWebSocket({
+        apiKey: config.events.apiKey,
+        host: config.events.host,
+        historyUrl: '/api/trades',
+      }),
+    })
+  : createTickerClient({
+      url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`,
+      symbols,
+    });
 for (const element of document.querySelectorAll<TickerGridElement>('ticker-grid, ticker-tape')) {
   element.symbols = symbols;
   element.client = client;

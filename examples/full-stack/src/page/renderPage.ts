@@ -1,7 +1,14 @@
 /** The ticker page: the tape, the grid and a small live panel. */
-export function renderPage({ symbols }: { symbols: readonly string[] }): string {
+export function renderPage({
+  symbols,
+  events,
+}: {
+  symbols: readonly string[];
+  /** The `events` topology: where the page subscribes instead of `/ws`. */
+  events?: { realtimeUrl: string; host: string; apiKey: string };
+}): string {
   // JSON inside <script> must not be able to close the tag.
-  const config = JSON.stringify({ symbols }).replace(/</g, '\\u003c');
+  const config = JSON.stringify({ symbols, events }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head>
