@@ -44,7 +44,8 @@ import type { AppSyncEventsOptions, SubprotocolWebSocketConstructor } from './ty
  * @param options - See {@link AppSyncEventsOptions}; exactly one of `apiKey` and `authToken`.
  * @returns A WebSocket constructor for `createTickerClient`'s `WebSocket` option.
  * @throws {@link InvalidAppSyncOptionsError} without, or with both, `apiKey` and `authToken`.
- * @throws {@link WebSocketUnavailableError} without a WebSocket implementation.
+ * @throws `WebSocketUnavailableError` (from `@market-stream/client`) without a WebSocket
+ *   implementation.
  *
  * @example
  * ```ts
