@@ -16,12 +16,12 @@ const rows = [10, 100, 1_000, 10_000].map((connections) => {
     symbolsPerConnection: 20,
     flushIntervalMs: 1_000,
   });
-  return `| ${connections.toLocaleString('en-US')} | ${Math.round(plan.connectionsApi.requestsPerSecond).toLocaleString('en-US')} | ${usd.format(plan.serverless.monthlyUsd)} | ${usd.format(plan.containers.monthlyUsd)} (${plan.containers.nodes} nodes) | ${plan.recommendation} |`;
+  return `| ${connections.toLocaleString('en-US')} | ${Math.round(plan.connectionsApi.requestsPerSecond).toLocaleString('en-US')} | ${usd.format(plan.serverless.monthlyUsd)} | ${usd.format(plan.containers.monthlyUsd)} (${plan.containers.nodes} nodes) | ${usd.format(plan.events.monthlyUsd)} | ${plan.recommendation} |`;
 });
 console.log(
   [
-    '| clients | @connections req/s | serverless / month | containers / month | planFanout says |',
-    '|---|---|---|---|---|',
+    '| clients | @connections req/s | serverless / month | containers / month | events / month | planFanout says |',
+    '|---|---|---|---|---|---|',
     ...rows,
   ].join('\n'),
 );
