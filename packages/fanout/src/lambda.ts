@@ -45,13 +45,13 @@ export type {
   EventsProcessorOptions,
 } from './lambda/events/createEventsProcessor.js';
 export { createEventsProcessor } from './lambda/events/createEventsProcessor.js';
+export { createEventsPublisher } from './lambda/events/createEventsPublisher.js';
 export type {
   EventsPublisher,
   EventsPublisherOptions,
   EventsPublisherStats,
   PublishReport,
-} from './lambda/events/createEventsPublisher.js';
-export { createEventsPublisher } from './lambda/events/createEventsPublisher.js';
+} from './lambda/events/eventsPublisherTypes.js';
 export type { SigningCredentials } from './lambda/events/publishAuthorization.js';
 export { invokeBroadcaster } from './lambda/invokeBroadcaster.js';
 export type { LatestTradeStore } from './lambda/LatestTradeStore.js';

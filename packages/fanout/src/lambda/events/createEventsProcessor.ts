@@ -7,7 +7,8 @@ import {
 } from '@market-stream/sinks/lambda';
 import { EVENTS_PUBLISHER_DEFAULTS } from '../../defaults.js';
 import { Semaphore } from '../../internal/Semaphore.js';
-import type { EventsPublisher } from './createEventsPublisher.js';
+import { decodeByRecord, failuresFrom } from './batchRecords.js';
+import type { EventsPublisher } from './eventsPublisherTypes.js';
 import { publishSymbol } from './publishSymbol.js';
 
 /**
@@ -147,40 +148,25 @@ export function createEventsProcessor(
 
   return async (event) => {
     const records = event.Records ?? [];
-    const trades: Trade[] = [];
-    /** The position in `records` of each trade in `trades`. */
-    const origins: number[] = [];
-    const decodeFailures: DecodedTrades['failures'] = [];
-    records.forEach((record, position) => {
-      const decoded = decode({ Records: [record] });
-      for (const trade of decoded.trades) {
-        trades.push(trade);
-        origins.push(position);
-      }
-      decodeFailures.push(...decoded.failures);
-    });
-
-    const batchItemFailures: BatchResponse['batchItemFailures'] = [];
-    if (decodeFailures.length > 0) {
-      if (options.reportDecodeFailures) {
-        const reported = new Set(decodeFailures.map(({ itemIdentifier }) => itemIdentifier));
-        for (const itemIdentifier of reported) batchItemFailures.push({ itemIdentifier });
-      }
-      onDecodeFailure(decodeFailures);
-    }
+    const { trades, bySymbol, failures } = decodeByRecord(records, decode);
+    const undecodable = [...new Set(failures.map(({ itemIdentifier }) => itemIdentifier))];
+    const reported = options.reportDecodeFailures
+      ? undecodable.map((itemIdentifier) => ({ itemIdentifier }))
+      : [];
+    if (failures.length > 0) onDecodeFailure(failures);
     const report: EventsBatchReport = {
       records: records.length,
       trades: trades.length,
-      channels: 0,
+      channels: bySymbol.size,
       published: 0,
       failed: 0,
       failedChannels: [],
-      failedRecords: 0,
-      undecodable: new Set(decodeFailures.map(({ itemIdentifier }) => itemIdentifier)).size,
+      failedRecords: reported.length,
+      undecodable: undecodable.length,
     };
     if (trades.length === 0) {
       options.onReport?.(report);
-      return { batchItemFailures };
+      return { batchItemFailures: reported };
     }
 
     if (options.history) {
@@ -193,15 +179,6 @@ export function createEventsProcessor(
       }
     }
 
-    const bySymbol = new Map<string, Array<{ trade: Trade; origin: number }>>();
-    trades.forEach((trade, i) => {
-      const entry = { trade, origin: origins[i] as number };
-      const list = bySymbol.get(trade.symbol);
-      if (list) list.push(entry);
-      else bySymbol.set(trade.symbol, [entry]);
-    });
-    report.channels = bySymbol.size;
-
     const outcomes = await Promise.all(
       [...bySymbol].map(([symbol, entries]) =>
         channels.run(() =>
@@ -209,37 +186,17 @@ export function createEventsProcessor(
         ),
       ),
     );
-
-    const firstFailingRecord = new Map<string, number>();
+    const failing: number[] = [];
     for (const outcome of outcomes) {
       report.published += outcome.published;
       if (outcome.firstUnpublishedOrigin === undefined) continue;
       report.failed += outcome.failed;
       report.failedChannels.push(outcome.channel);
-      const shard = shardOf(records[outcome.firstUnpublishedOrigin]);
-      const earliest = firstFailingRecord.get(shard);
-      if (earliest === undefined || outcome.firstUnpublishedOrigin < earliest) {
-        firstFailingRecord.set(shard, outcome.firstUnpublishedOrigin);
-      }
+      failing.push(outcome.firstUnpublishedOrigin);
     }
-    const reported = new Set(batchItemFailures.map(({ itemIdentifier }) => itemIdentifier));
-    records.forEach((record, position) => {
-      const earliest = firstFailingRecord.get(shardOf(record));
-      const id = record.kinesis.sequenceNumber;
-      if (earliest !== undefined && position >= earliest && !reported.has(id)) {
-        reported.add(id);
-        batchItemFailures.push({ itemIdentifier: id });
-      }
-    });
+    const batchItemFailures = failuresFrom(records, failing, reported);
     report.failedRecords = batchItemFailures.length;
     options.onReport?.(report);
     return { batchItemFailures };
   };
-}
-
-/** The shard a record came from (`shardId-…` of its `eventID`); one Lambda batch has one. */
-function shardOf(record: KinesisEventLike['Records'][number] | undefined): string {
-  const eventId = record?.eventID ?? '';
-  const colon = eventId.lastIndexOf(':');
-  return colon > 0 ? eventId.slice(0, colon) : '';
 }

@@ -1,6 +1,6 @@
 import { encodeTradeEvents, parseTradeEvent, type Trade, tradesChannel } from '@market-stream/core';
 import { EventsPublishError } from '../../errors.js';
-import type { EventsPublisher } from './createEventsPublisher.js';
+import type { EventsPublisher } from './eventsPublisherTypes.js';
 
 /** A trade of the batch and the position of the Kinesis record it came from. */
 export interface OriginTrade {
