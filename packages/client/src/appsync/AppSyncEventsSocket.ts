@@ -4,14 +4,13 @@ import {
   type AppSyncEventsError,
   type AppSyncEventsServerMessage,
   authSubprotocol,
-  type ErrorCode,
   parseClientMessage,
   parseTradeEvent,
   type ServerMessage,
   tradesChannel,
 } from '@market-stream/core';
 import type { WebSocketLike } from '../client/types.js';
-import { appSyncErrorCode } from './appSyncErrorCode.js';
+import { appSyncErrorMessage } from './appSyncErrorMessage.js';
 import type { HistoryClient } from './HistoryClient.js';
 import { historyReplies } from './historyReplies.js';
 import type { SubprotocolWebSocketConstructor } from './types.js';
@@ -152,7 +151,7 @@ export class AppSyncEventsSocket implements WebSocketLike {
       else if (outcome !== 'cancelled') {
         refused.push(symbol);
         this.forget(symbol);
-        this.deliver(this.errorMessage(outcome, 'INVALID_SYMBOL', tradesChannel(symbol)));
+        this.deliver(appSyncErrorMessage(outcome, 'INVALID_SYMBOL', tradesChannel(symbol)));
       }
     }
     this.deliver({ type: 'subscribed', symbols: [...this.subscriptions.keys()] });
@@ -212,12 +211,12 @@ export class AppSyncEventsSocket implements WebSocketLike {
         return;
       case 'error':
         if (message.id !== undefined && this.settle(message.id, message.errors ?? [])) return;
-        this.deliver(this.errorMessage(message.errors, 'UNKNOWN_ACTION', 'AppSync'));
+        this.deliver(appSyncErrorMessage(message.errors, 'UNKNOWN_ACTION', 'AppSync'));
         return;
       case 'connection_error':
         // The connection was refused (the key or token, most often): say why, then close so
         // the client retries with backoff (a key rotated in the meantime is picked up).
-        this.deliver(this.errorMessage(message.errors, 'UNAUTHORIZED', 'the AppSync connection'));
+        this.deliver(appSyncErrorMessage(message.errors, 'UNAUTHORIZED', 'the AppSync connection'));
         this.giveUp('AppSync refused the connection');
         return;
       default:
@@ -250,20 +249,6 @@ export class AppSyncEventsSocket implements WebSocketLike {
     }
     const own = trades.filter((trade) => trade.symbol === symbol);
     if (own.length > 0) this.deliver({ type: 'trades', trades: own });
-  }
-
-  private errorMessage(
-    errors: AppSyncEventsError[] | undefined,
-    fallback: ErrorCode,
-    what: string,
-  ): ServerMessage {
-    const first = Array.isArray(errors) ? errors[0] : undefined;
-    const reason = first ? `${first.errorType}${first.message ? `: ${first.message}` : ''}` : '';
-    return {
-      type: 'error',
-      code: appSyncErrorCode(first?.errorType, fallback),
-      message: `AppSync refused ${what}${reason ? ` (${reason})` : ''}`,
-    };
   }
 
   /** `ka` (or the ack) arrived: the connection is alive for another `connectionTimeoutMs`. */
