@@ -48,7 +48,9 @@ export interface AppSyncEventsOptions {
   apiKey?: string;
   /**
    * Cognito, OIDC or Lambda authorization (`Authorization`): the token, or a function read on
-   * every (re)connect so an expiring token can be refreshed.
+   * every (re)connect so an expiring token can be refreshed. Use this, not
+   * createTickerClient's `token` option: that one goes on the URL, where AppSync does not
+   * read it.
    * @default undefined
    */
   authToken?: string | (() => string);
