@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { encodeTradeEvents, parseTradeEvent, type Trade } from '@market-stream/core';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tradeFactory, tradeSequence } from '../../../../tests/helpers/factories.js';
 import {
@@ -572,6 +573,71 @@ describe('createEventsProcessor()', () => {
     await processor(kinesisEventFactory([trade, trade]) as KinesisEventLike);
 
     expect(tradesOn('/trades/IBM')).toEqual([trade]);
+  });
+});
+
+describe('createEventsProcessor() partial batch response (property)', () => {
+  it('every trade not published is in a reported record, and nothing before a channel’s first failure is', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom('AAPL', 'MSFT', 'TSLA', 'NVDA'), { minLength: 1, maxLength: 60 }),
+        fc.dictionary(fc.constantFrom('AAPL', 'MSFT', 'TSLA', 'NVDA'), fc.nat(6)),
+        async (symbols, failAt) => {
+          // Arrange: one trade per record, seq per symbol; a channel in `failAt` refuses its
+          // events from that index on (the in-memory publisher keeps what it accepted).
+          const next = new Map<string, number>();
+          const trades = symbols.map((symbol) => {
+            next.set(symbol, (next.get(symbol) ?? 0) + 1);
+            return tradeFactory({ symbol, seq: next.get(symbol) });
+          });
+          const accepted: Trade[] = [];
+          const processor = createEventsProcessor({
+            maxEventBytes: 400,
+            publisher: {
+              async publish(channel, sent) {
+                const from = failAt[channel.slice('/trades/'.length)] ?? sent.length;
+                for (const event of sent.slice(0, from))
+                  accepted.push(...(parseTradeEvent(event) ?? []));
+                if (from >= sent.length)
+                  return { channel, events: sent.length, requests: 1, retries: 0 };
+                const eventIndexes = sent.map((_, i) => i).slice(from);
+                throw new EventsPublishError(
+                  {
+                    channel,
+                    events: eventIndexes.map((i) => sent[i] as string),
+                    eventIndexes,
+                    attempts: 1,
+                  },
+                  'refused',
+                );
+              },
+            },
+          });
+          const event = kinesisEventFactory(trades);
+
+          // Act
+          const { batchItemFailures } = await processor(event);
+
+          // Assert
+          const reported = new Set(batchItemFailures.map((f) => f.itemIdentifier));
+          const key = (t: Trade) => `${t.symbol}#${t.seq}`;
+          const delivered = new Set(accepted.map(key));
+          const firstReported = event.Records.findIndex((r) =>
+            reported.has(r.kinesis.sequenceNumber),
+          );
+          trades.forEach((trade, i) => {
+            const id = event.Records[i]?.kinesis.sequenceNumber as string;
+            if (!delivered.has(key(trade))) expect(reported.has(id)).toBe(true);
+            // Reported records are a suffix of the batch (one shard): Lambda retries from the first.
+            if (firstReported >= 0) expect(reported.has(id)).toBe(i >= firstReported);
+          });
+          // The earliest reported record holds an unpublished trade: no retry without a reason.
+          if (firstReported >= 0)
+            expect(delivered.has(key(trades[firstReported] as Trade))).toBe(false);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
 
