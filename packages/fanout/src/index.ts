@@ -28,6 +28,7 @@ export type { ConnectOptions, Fanout, FanoutOptions, ReplayOptions } from './eng
 export {
   ConnectionStoreError,
   ConnectionsInWorkersError,
+  EventsPublishError,
   LambdaConfigError,
   PayloadTooLargeError,
   SequenceGapError,
