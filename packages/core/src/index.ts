@@ -21,6 +21,7 @@ export type {
 } from './appsync/messages.js';
 export { parseTradeEvent } from './appsync/parseTradeEvent.js';
 export { APPSYNC_EVENTS_PROTOCOL } from './appsync/protocol.js';
+export { utf8Length } from './appsync/utf8Length.js';
 export type { ProtocolLimits } from './defaults.js';
 export {
   DEFAULT_PROTOCOL_LIMITS,

@@ -1,3 +1,5 @@
+import { utf8Length as countUtf8 } from '@market-stream/core';
+
 const encoder = new TextEncoder();
 const hasBuffer = typeof Buffer === 'function';
 
@@ -11,19 +13,9 @@ export function utf8(text: string): Uint8Array {
 
 /**
  * UTF-8 length of `text` without encoding it: AWS limits count bytes, not UTF-16 code units.
+ * Node's own count where there is one, core's elsewhere.
  * @internal
  */
 export function utf8Length(text: string): number {
-  if (hasBuffer) return Buffer.byteLength(text, 'utf8');
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
+  return hasBuffer ? Buffer.byteLength(text, 'utf8') : countUtf8(text);
 }
