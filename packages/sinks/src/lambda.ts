@@ -1,6 +1,7 @@
 /**
  * The Lambda side of market-stream's AWS pipeline: decode Kinesis (KPL aggregates included),
- * SQS and DynamoDB Streams events into trades and build partial batch responses.
+ * SQS and DynamoDB Streams events into trades and build partial batch responses; answer the
+ * deployed ingest endpoint (`answerIngest`, `createIngestHandler`).
  *
  * @packageDocumentation
  * @module @market-stream/sinks/lambda
@@ -19,6 +20,21 @@ export type {
   KinesisEventLike,
   SqsEventLike,
 } from './lambda/eventTypes.js';
+export { answerIngest } from './lambda/ingest/answerIngest.js';
+export type {
+  HttpApiEventLike,
+  HttpApiResult,
+  IngestHandlerOptions,
+} from './lambda/ingest/createIngestHandler.js';
+export { createIngestHandler } from './lambda/ingest/createIngestHandler.js';
+export { INGEST_DEFAULTS } from './lambda/ingest/ingestDefaults.js';
+export type {
+  IngestAnswer,
+  IngestAnswerBody,
+  IngestDecision,
+  IngestRequest,
+  IngestRules,
+} from './lambda/ingest/ingestTypes.js';
 export type {
   ProcessTradesOptions,
   TradeEventRecord,
