@@ -233,3 +233,31 @@ export const PROCESS_TRADES_DEFAULTS = Object.freeze({
   /** @default true */
   throwOnFullBatchFailure: true,
 });
+
+/**
+ * Defaults of `replayDeadLetters`: at most 1,000 messages per run, 4 receive batches at once,
+ * received messages invisible for 5 minutes (a kept message is not received twice in a run),
+ * 1 s long polls (a run ends at the first empty receive), at most 10,000 records per on-failure
+ * range (a Lambda Kinesis batch holds at most 10,000).
+ *
+ * @example
+ * ```ts
+ * import { REPLAY_DEFAULTS } from '@market-stream/sinks';
+ *
+ * REPLAY_DEFAULTS.maxMessages; // 1_000
+ * ```
+ */
+export const REPLAY_DEFAULTS = Object.freeze({
+  /** @default 1000 */
+  maxMessages: 1_000,
+  /** @default 4 */
+  concurrency: 4,
+  /** @default 300 */
+  visibilityTimeoutSeconds: 300,
+  /** @default 1 */
+  waitTimeSeconds: 1,
+  /** @default 10000 */
+  maxRangeRecords: 10_000,
+  /** @default 'dynamodb' */
+  onFailureSink: 'dynamodb' as const,
+});

@@ -311,3 +311,38 @@ export class InvalidHistoryQueryError extends MarketStreamError {
     super(code, message);
   }
 }
+
+/**
+ * Why `replayDeadLetters` kept a message (`code` is the `ReplayProblemReason`, upper-cased), or
+ * `INVALID_REPLAY_OPTIONS` when it was given options it cannot work with (thrown at once).
+ *
+ * @example
+ * ```ts
+ * import { DeadLetterReplayError, replayDeadLetters } from '@market-stream/sinks';
+ *
+ * const report = await replayDeadLetters(options);
+ * for (const { error } of report.kept) {
+ *   if (error instanceof DeadLetterReplayError) console.warn(error.code, error.message);
+ * }
+ * ```
+ */
+export class DeadLetterReplayError extends MarketStreamError {
+  declare readonly code:
+    | 'MALFORMED'
+    | 'NO_RECORD'
+    | 'NO_SINK'
+    | 'PAST_RETENTION'
+    | 'UNDECODABLE_RECORDS'
+    | 'DELIVERY_FAILED'
+    | 'DELETE_FAILED'
+    | 'INVALID_REPLAY_OPTIONS';
+
+  /**
+   * @param code - Why.
+   * @param message - The details.
+   * @param options - `cause`: the underlying error.
+   */
+  constructor(code: DeadLetterReplayError['code'], message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}

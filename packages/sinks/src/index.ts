@@ -18,6 +18,7 @@ export {
   HISTORY_QUERY_DEFAULTS,
   KINESIS_LIMITS,
   KINESIS_MAX_RECORD_BYTES,
+  REPLAY_DEFAULTS,
   SINK_DEFAULTS,
   SQS_DEAD_LETTER_DEFAULTS,
   SQS_DEFAULTS,
@@ -35,6 +36,7 @@ export type { ToDynamoBarsOptions, ToDynamoOptions } from './dynamo/toDynamo.js'
 export { toDynamo } from './dynamo/toDynamo.js';
 export {
   BufferOverflowError,
+  DeadLetterReplayError,
   InvalidHistoryQueryError,
   InvalidSinkOptionsError,
   KinesisReadError,
@@ -68,6 +70,14 @@ export type {
 } from './kinesis/readerTypes.js';
 export type { ToKinesisOptions } from './kinesis/toKinesis.js';
 export { toKinesis } from './kinesis/toKinesis.js';
+export { replayDeadLetters } from './replay/replayDeadLetters.js';
+export type {
+  ReplayDeadLettersOptions,
+  ReplayProblem,
+  ReplayProblemReason,
+  ReplayReport,
+  ReplaySinks,
+} from './replay/replayTypes.js';
 export type { DeadLetter, SqsDeadLetterOptions } from './sqs/sqsDeadLetter.js';
 export { sqsDeadLetter } from './sqs/sqsDeadLetter.js';
 export type { ToSqsOptions } from './sqs/toSqs.js';

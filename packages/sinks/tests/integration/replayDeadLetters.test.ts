@@ -1,0 +1,229 @@
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Trade } from '@market-stream/core';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { lastValueFrom, toArray } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tradeSequence } from '../../../../tests/helpers/factories.js';
+import { replayDeadLetters, sqsDeadLetter, toDynamo } from '../../src/index.js';
+import {
+  createStream,
+  createTable,
+  dynamoClient,
+  type Emulator,
+  kinesisClient,
+  startDynalite,
+  startKinesalite,
+} from '../helpers/emulators.js';
+import { type FaultPlan, type FaultProxy, startFaultProxy } from '../helpers/faultProxy.js';
+import { putTrades } from '../helpers/kinesaliteStream.js';
+import { type SqsQueue, startSqsQueue } from '../helpers/sqsQueue.js';
+import { exactlyOnce, outOfOrderSymbols, paced } from '../helpers/tradeChecks.js';
+
+async function readTable(client: DynamoDBDocumentClient, table: string, names: string[]) {
+  const trades: Trade[] = [];
+  for (const symbol of names) {
+    const output = await client.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': symbol },
+      }),
+    );
+    for (const item of output.Items ?? []) {
+      const { symbol: s, price, size, bid, ask, timestamp, seq } = item as Trade;
+      trades.push({ symbol: s, price, size, bid, ask, timestamp, seq });
+    }
+  }
+  return trades;
+}
+
+/** The on-failure record a Lambda Kinesis event source sends for a batch it gave up on. */
+function onFailureRecord(
+  stream: string,
+  shardId: string,
+  start: string,
+  end: string,
+  size: number,
+) {
+  return JSON.stringify({
+    requestContext: {
+      requestId: 'c9b8fa9f-5a7f-4a26-8292-db43ed81693a',
+      functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:processor',
+      condition: 'RetryAttemptsExhausted',
+      approximateInvokeCount: 3,
+    },
+    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+    version: '1.0',
+    timestamp: '2026-12-01T00:00:00.000Z',
+    KinesisBatchInfo: {
+      shardId,
+      startSequenceNumber: start,
+      endSequenceNumber: end,
+      approximateArrivalOfFirstRecord: '2026-12-01T00:00:00.000Z',
+      approximateArrivalOfLastRecord: '2026-12-01T00:00:00.100Z',
+      batchSize: size,
+      streamArn: `arn:aws:kinesis:us-east-1:123456789012:stream/${stream}`,
+    },
+  });
+}
+
+async function sequenceNumbers(client: KinesisClient, stream: string, shardId: string) {
+  const { ShardIterator } = await client.send(
+    new GetShardIteratorCommand({
+      StreamName: stream,
+      ShardId: shardId,
+      ShardIteratorType: 'TRIM_HORIZON',
+    }),
+  );
+  const { Records = [] } = await client.send(
+    new GetRecordsCommand({ ShardIterator, Limit: 10_000 }),
+  );
+  return Records.map((record) => record.SequenceNumber!);
+}
+
+describe('replayDeadLetters()', () => {
+  let dynalite: Emulator;
+  let kinesalite: Emulator;
+  let queue: SqsQueue;
+  let sqs: SQSClient;
+  let admin: DynamoDBDocumentClient;
+  let kinesis: KinesisClient;
+
+  beforeAll(async () => {
+    [dynalite, kinesalite, queue] = await Promise.all([
+      startDynalite(),
+      startKinesalite(),
+      startSqsQueue(),
+    ]);
+    admin = dynamoClient(dynalite.endpoint, 3);
+    kinesis = kinesisClient(kinesalite.endpoint, 3);
+    sqs = new SQSClient({
+      endpoint: queue.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      maxAttempts: 1,
+      requestHandler: new NodeHttpHandler(),
+    });
+  });
+
+  afterAll(async () => {
+    sqs.destroy();
+    admin.destroy();
+    kinesis.destroy();
+    await Promise.all([dynalite.close(), kinesalite.close(), queue.close()]);
+  });
+
+  it('replays what toDynamo dead-lettered once the cause is fixed: every trade once; a malformed message stays', async () => {
+    await createTable(admin, 'history');
+    const queueUrl = queue.queueUrl('dlq');
+    const names = ['AAPL', 'MSFT', 'TSLA'];
+    const trades = tradeSequence(names, 40);
+    const plan: FaultPlan = {
+      recordRejectRate: 0,
+      throttleRate: 0,
+      serverErrorRate: 0,
+      dropRate: 0,
+      random: () => 0.5,
+      // The poison: MSFT's items are refused on every attempt, as a misconfigured table would.
+      poison: (item) => item.symbol === 'MSFT' && Number(item.seq) > 10,
+    };
+    const proxy: FaultProxy = await startFaultProxy(dynalite.endpoint, plan);
+    const client = dynamoClient(proxy.endpoint);
+    await lastValueFrom(
+      paced(trades).pipe(
+        toDynamo({
+          client,
+          tableName: 'history',
+          maxAttempts: 2,
+          backoffBaseMs: 1,
+          backoffMaxMs: 5,
+          onFailure: sqsDeadLetter<Trade>({ client: sqs, queueUrl }),
+        }),
+        toArray(),
+      ),
+    );
+    expect(queue.messages('dlq')).toHaveLength(30);
+    expect(exactlyOnce(trades, await readTable(admin, 'history', names)).missing).toHaveLength(30);
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: [{ Id: 'bad', MessageBody: '{"not":"a dead letter"' }],
+      }),
+    );
+
+    plan.poison = undefined;
+    const report = await replayDeadLetters({
+      sqs,
+      queueUrl,
+      sinks: { dynamodb: { client, tableName: 'history' } },
+      concurrency: 2,
+      waitTimeSeconds: 0,
+    });
+
+    const stored = await readTable(admin, 'history', names);
+    expect(exactlyOnce(trades, stored)).toEqual({ duplicates: [], missing: [], arrived: 120 });
+    expect(outOfOrderSymbols(stored)).toEqual([]);
+    expect(report.received).toBe(31);
+    expect(report.deleted).toBe(30);
+    expect(report.trades).toBe(30);
+    expect(report.kept.map(({ reason, error }) => [reason, error.code])).toEqual([
+      ['malformed', 'MALFORMED'],
+    ]);
+    expect(queue.messages('dlq').map((message) => message.body)).toEqual([
+      '{"not":"a dead letter"',
+    ]);
+    client.destroy();
+    await proxy.close();
+  }, 60_000);
+
+  it('re-reads an on-failure range from the stream and replays exactly its trades; a gone stream is kept as past retention', async () => {
+    await createTable(admin, 'from-stream');
+    await createStream(kinesis, 'trades', 1);
+    const trades = tradeSequence(['AAPL'], 30);
+    await putTrades(kinesis, 'trades', trades);
+    const sequences = await sequenceNumbers(kinesis, 'trades', 'shardId-000000000000');
+    const queueUrl = queue.queueUrl('on-failure');
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: [
+          {
+            Id: 'range',
+            MessageBody: onFailureRecord(
+              'trades',
+              'shardId-000000000000',
+              sequences[9]!,
+              sequences[19]!,
+              11,
+            ),
+          },
+          {
+            Id: 'gone',
+            MessageBody: onFailureRecord('deleted-stream', 'shardId-000000000000', '1', '2', 2),
+          },
+        ],
+      }),
+    );
+
+    const report = await replayDeadLetters({
+      sqs,
+      queueUrl,
+      kinesis,
+      sinks: { dynamodb: { client: admin, tableName: 'from-stream' } },
+      waitTimeSeconds: 0,
+    });
+
+    const stored = await readTable(admin, 'from-stream', ['AAPL']);
+    expect(stored.map((trade) => trade.seq)).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+    expect(report).toMatchObject({ received: 2, deleted: 1, trades: 11 });
+    expect(report.kept.map(({ reason }) => reason)).toEqual(['past-retention']);
+    expect(queue.messages('on-failure')).toHaveLength(1);
+    expect(queue.messages('on-failure')[0]!.body).toContain('deleted-stream');
+  }, 60_000);
+});
