@@ -9,7 +9,7 @@ import type { Trade } from '@market-stream/core';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tradeSequence } from '../../../../tests/helpers/factories.js';
+import { tradeFactory, tradeSequence } from '../../../../tests/helpers/factories.js';
 import { replayDeadLetters, sqsDeadLetter, toDynamo } from '../../src/index.js';
 import {
   createStream,
@@ -225,5 +225,75 @@ describe('replayDeadLetters()', () => {
     expect(report.kept.map(({ reason }) => reason)).toEqual(['past-retention']);
     expect(queue.messages('on-failure')).toHaveLength(1);
     expect(queue.messages('on-failure')[0]!.body).toContain('deleted-stream');
+  }, 60_000);
+
+  it('keeps what cannot be replayed yet: trades the sink refuses again, a letter without its record, a sink not given', async () => {
+    await createTable(admin, 'still-broken');
+    const queueUrl = queue.queueUrl('kept');
+    const plan: FaultPlan = {
+      recordRejectRate: 0,
+      throttleRate: 0,
+      serverErrorRate: 0,
+      dropRate: 0,
+      random: () => 0.5,
+      poison: (item) => item.symbol === 'MSFT',
+    };
+    const proxy = await startFaultProxy(dynalite.endpoint, plan);
+    const client = dynamoClient(proxy.endpoint);
+    const [aapl, msft] = [
+      tradeFactory({ symbol: 'AAPL', seq: 7 }),
+      tradeFactory({ symbol: 'MSFT', seq: 8 }),
+    ];
+    const letter = (sink: string, record?: Trade) =>
+      JSON.stringify({
+        sink,
+        reason: 'attempts-exhausted',
+        attempts: 2,
+        error: { name: 'RecordRejectedError', message: 'x' },
+        failedAt: 0,
+        ...(record ? { record } : {}),
+      });
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: [
+          { Id: 'aapl', MessageBody: letter('dynamodb', aapl) },
+          { Id: 'msft', MessageBody: letter('dynamodb', msft) },
+          { Id: 'bare', MessageBody: letter('dynamodb') },
+          { Id: 'kinesis', MessageBody: letter('kinesis', aapl) },
+        ],
+      }),
+    );
+
+    const report = await replayDeadLetters({
+      sqs,
+      queueUrl,
+      sinks: {
+        dynamodb: {
+          client,
+          tableName: 'still-broken',
+          maxAttempts: 2,
+          backoffBaseMs: 1,
+          backoffMaxMs: 5,
+        },
+      },
+      waitTimeSeconds: 0,
+    });
+
+    expect(await readTable(admin, 'still-broken', ['AAPL', 'MSFT'])).toEqual([aapl]);
+    expect(report).toMatchObject({ received: 4, deleted: 1, trades: 1 });
+    expect(report.kept.map(({ reason }) => reason).sort()).toEqual([
+      'delivery-failed',
+      'no-record',
+      'no-sink',
+    ]);
+    expect(queue.messages('kept')).toHaveLength(3);
+    expect(
+      queue
+        .messages('kept')
+        .some((message) => message.body.includes('"AAPL"') && message.body.includes('"dynamodb"')),
+    ).toBe(false);
+    client.destroy();
+    await proxy.close();
   }, 60_000);
 });
