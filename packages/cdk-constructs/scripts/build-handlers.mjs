@@ -20,6 +20,7 @@ export const HANDLERS = [
   'broadcaster',
   'recorder',
   'history',
+  'ingest',
 ];
 
 /**

@@ -151,6 +151,17 @@ export const DEFAULTS = Object.freeze({
     throttleRateLimit: 100,
     throttleBurstLimit: 200,
   }),
+  ingestApi: Object.freeze({
+    memoryMiB: 256,
+    /** Above the handler's 10 s write budget (`INGEST_DEFAULTS.writeTtlMs`), below API Gateway's 30 s. */
+    timeoutSeconds: 15,
+    throttleRateLimit: 50,
+    throttleBurstLimit: 100,
+    /** Alarm on 5xx answers: at least this many in 5 minutes. */
+    serverErrorAlarmCount: 1,
+    /** Dead letters are kept for replay this many days (SQS's longest). */
+    deadLetterRetentionDays: 14,
+  }),
   website: Object.freeze({
     /** The `cloudfront.PriceClass` of the distribution: North America and Europe. */
     priceClass: 'PRICE_CLASS_100' as const,

@@ -7,6 +7,9 @@
  */
 export type { HistoryApiProps } from './api/HistoryApi.js';
 export { HistoryApi } from './api/HistoryApi.js';
+export type { IngestApiProps } from './api/IngestApi.js';
+export { IngestApi } from './api/IngestApi.js';
+export { INGEST_ENV } from './api/IngestApiEnvironment.js';
 export { DEFAULTS } from './defaults.js';
 export { ConstructPropsError, HandlerBundleMissingError } from './errors.js';
 export { ContainerFanoutService } from './fanout/ContainerFanoutService.js';

@@ -13,7 +13,8 @@ export type HandlerName =
   | 'eventsProcessor'
   | 'broadcaster'
   | 'recorder'
-  | 'history';
+  | 'history'
+  | 'ingest';
 
 const PACKAGE_NAME = '@market-stream/cdk-constructs';
 // src/internal/ in a checkout, dist/ when published: a short bounded walk finds the root either way.

@@ -1,5 +1,5 @@
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Trade } from '@market-stream/core';
 import { from, lastValueFrom } from 'rxjs';
 import { toKinesis } from '../../kinesis/toKinesis.js';
@@ -63,20 +63,24 @@ export interface HttpApiResult {
  * import { KinesisClient } from '@aws-sdk/client-kinesis';
  * import type { IngestHandlerOptions } from '@market-stream/sinks/lambda';
  *
- * const options: IngestHandlerOptions = { client: new KinesisClient({}), streamName: 'trades' };
+ * const options: IngestHandlerOptions = { client: new KinesisClient({ maxAttempts: 1 }), streamName: 'trades' };
  * ```
  */
 export interface IngestHandlerOptions extends IngestRules {
-  /** The SDK v3 Kinesis client trades are written with. */
-  client: KinesisClient;
+  /**
+   * The SDK v3 Kinesis client trades are written with.
+   * @default new KinesisClient({}) (the function's region and role)
+   */
+  client?: KinesisClient;
   /** The stream's name. */
   streamName: string;
   /**
    * Where trades that cannot be written go (sinks' `sqsDeadLetter` format). Without it, a
-   * write that fails answers 503 and the caller must resend.
+   * write that fails answers 503 and the caller must resend. `client` defaults to
+   * `new SQSClient({})`.
    * @default undefined
    */
-  deadLetter?: { client: SQSClient; queueUrl: string };
+  deadLetter?: { client?: SQSClient; queueUrl: string };
   /**
    * Longest a trade may wait for Kinesis (retries included), ms from the request, before it
    * is dead-lettered.
@@ -109,14 +113,11 @@ export interface IngestHandlerOptions extends IngestRules {
  *
  * @example
  * ```ts
- * import { KinesisClient } from '@aws-sdk/client-kinesis';
- * import { SQSClient } from '@aws-sdk/client-sqs';
  * import { createIngestHandler } from '@market-stream/sinks/lambda';
  *
  * export const handler = createIngestHandler({
- *   client: new KinesisClient({}),
  *   streamName: process.env.STREAM_NAME!,
- *   deadLetter: { client: new SQSClient({}), queueUrl: process.env.DLQ_URL! },
+ *   deadLetter: { queueUrl: process.env.DLQ_URL! },
  * });
  * ```
  */
@@ -124,7 +125,14 @@ export function createIngestHandler(
   options: IngestHandlerOptions,
 ): (event: HttpApiEventLike) => Promise<HttpApiResult> {
   const now = options.now ?? Date.now;
-  const onDeadLetter = options.deadLetter ? sqsDeadLetter<Trade>(options.deadLetter) : undefined;
+  const client = options.client ?? new KinesisClient({});
+  const { deadLetter } = options;
+  const onDeadLetter = deadLetter
+    ? sqsDeadLetter<Trade>({
+        client: deadLetter.client ?? new SQSClient({}),
+        queueUrl: deadLetter.queueUrl,
+      })
+    : undefined;
   return async (event) => {
     try {
       const decision = answerIngest(
@@ -138,7 +146,7 @@ export function createIngestHandler(
         now(),
       );
       if (!decision.ok) return result(decision.answer);
-      return result(await write(decision.trades, options, onDeadLetter));
+      return result(await write(decision.trades, client, options, onDeadLetter));
     } catch (error) {
       console.error('[ingest] failed:', error);
       return result({
@@ -151,6 +159,7 @@ export function createIngestHandler(
 
 async function write(
   trades: Trade[],
+  client: KinesisClient,
   options: IngestHandlerOptions,
   onDeadLetter: ((failure: SinkFailure<Trade>) => Promise<void>) | undefined,
 ): Promise<IngestAnswer> {
@@ -159,7 +168,7 @@ async function write(
     await lastValueFrom(
       from(trades).pipe(
         toKinesis<Trade>({
-          client: options.client,
+          client,
           streamName: options.streamName,
           aggregate: true,
           lingerMs: 0,
