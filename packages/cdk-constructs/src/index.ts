@@ -36,6 +36,7 @@ export type {
   TickerContainerFanoutOptions,
   TickerEventsFanoutOptions,
   TickerImageSource,
+  TickerIngestOptions,
   TickerSystemProps,
 } from './system/TickerSystem.js';
 export { TickerSystem } from './system/TickerSystem.js';

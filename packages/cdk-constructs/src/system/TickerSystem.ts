@@ -5,6 +5,7 @@ import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { HistoryApi } from '../api/HistoryApi.js';
+import { IngestApi, type IngestApiProps } from '../api/IngestApi.js';
 import { DEFAULTS } from '../defaults.js';
 import { ConstructPropsError } from '../errors.js';
 import { ContainerFanoutService } from '../fanout/ContainerFanoutService.js';
@@ -20,6 +21,19 @@ import { TradeProducerService } from '../producer/TradeProducerService.js';
 import type { StreamReadMode } from '../stream/StreamReadMode.js';
 import { TradeStream } from '../stream/TradeStream.js';
 import { TickerWebsite, type TickerWebsiteProps } from '../website/TickerWebsite.js';
+
+/**
+ * Settings of {@link TickerSystem}'s ingest API: every {@link IngestApiProps} but the stream
+ * and the alarms, which the system sets.
+ *
+ * @example
+ * ```ts
+ * import type { TickerIngestOptions } from '@market-stream/cdk-constructs';
+ *
+ * const ingest: TickerIngestOptions = { jwt: { issuer: 'https://issuer.example.com', audience: ['ingest'] } };
+ * ```
+ */
+export type TickerIngestOptions = Omit<IngestApiProps, 'stream' | 'alarms'>;
 
 /**
  * The container image of a Fargate part: an image, or a Dockerfile directory built at deploy.
@@ -154,6 +168,14 @@ export interface TickerSystemProps {
    */
   readonly streamProps?: kinesis.StreamProps;
   /**
+   * Take trades from outside through an {@link IngestApi} (`POST /ingest`, IAM/SigV4 unless
+   * set otherwise) into the stream: `true` for its defaults, or its settings. With a
+   * `producer`, the producer's tickers are reserved (refused by ingest) unless
+   * `reservedSymbols` says otherwise.
+   * @default - no ingest API
+   */
+  readonly ingest?: boolean | TickerIngestOptions;
+  /**
    * Create the alarms of every part.
    * @default true (`DEFAULTS.alarms`)
    */
@@ -176,7 +198,7 @@ export interface TickerSystemProps {
  * endpoint the page subscribes to (the processor then only records history).
  *
  * Outputs: `WebsiteUrl`, `WebSocketUrl` (the realtime URL with `events`), `HistoryApiUrl`,
- * `StreamName`. Every part is exposed for
+ * `StreamName`, and `IngestUrl` with `ingest`. Every part is exposed for
  * grants, metrics and alarm actions. Passes cdk-nag AwsSolutions with reasoned acknowledgements.
  *
  * @example
@@ -206,6 +228,8 @@ export class TickerSystem extends Construct {
   readonly producer?: TradeProducerService;
   /** The history HTTP API. */
   readonly historyApi: HistoryApi;
+  /** The ingest HTTP API; undefined without `ingest`. */
+  readonly ingestApi?: IngestApi;
   /** The ticker page. */
   readonly website: TickerWebsite;
   /** The shared access-log bucket (S3, CloudFront, ALB). */
@@ -267,6 +291,16 @@ export class TickerSystem extends Construct {
       alarms,
     });
 
+    if (props.ingest) {
+      const options = props.ingest === true ? {} : props.ingest;
+      this.ingestApi = new IngestApi(this, 'IngestApi', {
+        ...(props.producer ? { reservedSymbols: tickers } : {}),
+        ...options,
+        stream: this.stream.stream,
+        alarms,
+      });
+    }
+
     if (props.producer || props.containerFanout) {
       this.vpc = createVpc(this);
       this.cluster = new ecs.Cluster(this, 'Cluster', {
@@ -307,6 +341,7 @@ export class TickerSystem extends Construct {
     new CfnOutput(this, 'WebSocketUrl', { value: this.website.webSocketUrl });
     new CfnOutput(this, 'HistoryApiUrl', { value: this.historyApi.url });
     new CfnOutput(this, 'StreamName', { value: this.stream.streamName });
+    if (this.ingestApi) new CfnOutput(this, 'IngestUrl', { value: this.ingestApi.ingestUrl });
   }
 
   /** Where the page of this topology connects. */
