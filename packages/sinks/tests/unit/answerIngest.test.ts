@@ -1,4 +1,5 @@
 import type { Trade } from '@market-stream/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tradeFactory } from '../../../../tests/helpers/factories.js';
 import { answerIngest, type IngestDecision, type IngestRequest } from '../../src/lambda.js';
@@ -211,5 +212,51 @@ describe('answerIngest()', () => {
       },
       { index: 2, issues: [{ field: 'trade', reason: 'must be a JSON object' }] },
     ]);
+  });
+
+  it('never throws, and either admits every item or names only bad ones (property)', () => {
+    const field = fc.oneof(
+      fc.double(),
+      fc.integer(),
+      fc.string(),
+      fc.constant(null),
+      fc.constantFrom(100, 99.99, 100.01, NOW, 1, 2),
+    );
+    const item = fc.oneof(
+      fc.record(
+        {
+          symbol: fc.oneof(fc.constantFrom('AAPL', 'MSFT', 'BRK.B'), fc.string()),
+          price: field,
+          size: field,
+          bid: field,
+          ask: field,
+          timestamp: field,
+          seq: field,
+        },
+        { requiredKeys: [] },
+      ),
+      fc.jsonValue(),
+    );
+    const body = fc.oneof(
+      fc.array(item, { maxLength: 20 }).map((items) => JSON.stringify(items)),
+      item.map((value) => JSON.stringify(value) ?? ''),
+      fc.string(),
+    );
+
+    fc.assert(
+      fc.property(body, (text) => {
+        const decision = answerIngest(post(text), {}, NOW);
+
+        if (decision.ok) {
+          const parsed: unknown = JSON.parse(text);
+          const count = Array.isArray(parsed) ? parsed.length : 1;
+          expect(decision.trades).toHaveLength(count);
+        } else {
+          expect([400, 413]).toContain(decision.answer.status);
+          expect(JSON.parse(JSON.stringify(decision.answer.body))).toEqual(decision.answer.body);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
