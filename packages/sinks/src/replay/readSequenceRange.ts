@@ -69,6 +69,7 @@ export async function readSequenceRange(
   let undecodable = 0;
   let records = 0;
   let first = true;
+  let trimmedAt: bigint | undefined;
   // A page may be empty while the iterator is still behind the shard's tip; the bound keeps a
   // range that never reaches its end from polling forever.
   for (let page = 0; page < 1_000 && iterator !== undefined; page++) {
@@ -83,13 +84,10 @@ export async function readSequenceRange(
     );
     for (const record of output.Records ?? []) {
       const sequence = BigInt(record.SequenceNumber ?? '0');
-      if (first && sequence !== start) {
-        return pastRetention(
-          `the range's first record is gone (trimmed; the shard starts at ${sequence})`,
-        );
-      }
+      // The range's first record is gone (trimmed): what is left of the range is still replayed.
+      if (first && sequence !== start) trimmedAt = sequence;
       first = false;
-      if (sequence > end) return finish(trades, undecodable, where);
+      if (sequence > end) break;
       if (++records > maxRecords) {
         throw new DeadLetterReplayError(
           'MALFORMED',
@@ -104,15 +102,49 @@ export async function readSequenceRange(
         if (decoded.ok) trades.push(decoded.trade);
         else undecodable++;
       }
-      if (sequence === end) return finish(trades, undecodable, where);
+      if (sequence === end) break;
     }
+    if (reachedEnd(output, end)) return finish(trades, undecodable, where, trimmedAt);
     iterator = output.NextShardIterator;
-    if ((output.Records ?? []).length === 0 && output.MillisBehindLatest === 0) break;
+    // An empty page while behind the tip is only a quiet stretch of the shard; at the tip, the
+    // range's end was never written (or the shard's records before it are gone).
+    if ((output.Records ?? []).length === 0 && !((output.MillisBehindLatest ?? 0) > 0)) break;
   }
-  return pastRetention('the shard ends before the range does');
+  return {
+    trades,
+    problem: {
+      reason: 'past-retention',
+      error: new DeadLetterReplayError(
+        'PAST_RETENTION',
+        `${where}: the shard ends before the range does (${trades.length} trade(s) of it replayed)`,
+      ),
+    },
+  };
 }
 
-function finish(trades: Trade[], undecodable: number, where: string): RangeRead {
+function reachedEnd(output: GetRecordsCommandOutput, end: bigint): boolean {
+  const last = output.Records?.at(-1)?.SequenceNumber;
+  return last !== undefined && BigInt(last) >= end;
+}
+
+function finish(
+  trades: Trade[],
+  undecodable: number,
+  where: string,
+  trimmedAt: bigint | undefined,
+): RangeRead {
+  if (trimmedAt !== undefined) {
+    return {
+      trades,
+      problem: {
+        reason: 'past-retention',
+        error: new DeadLetterReplayError(
+          'PAST_RETENTION',
+          `${where}: the range's first records are gone (the shard now starts at ${trimmedAt}); ${trades.length} trade(s) still there were replayed`,
+        ),
+      },
+    };
+  }
   if (undecodable === 0) return { trades };
   return {
     trades,

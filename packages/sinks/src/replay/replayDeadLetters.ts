@@ -123,7 +123,7 @@ async function replayBatch(
               : new DeadLetterReplayError('MALFORMED', 'the range could not be read', { cause }),
         },
       }));
-      if (read.problem?.reason === 'past-retention' || read.problem?.reason === 'malformed') {
+      if (read.problem?.reason === 'malformed') {
         keep(message, read.problem);
       } else {
         pending.push({

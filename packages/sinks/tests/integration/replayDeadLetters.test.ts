@@ -2,6 +2,7 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
   type KinesisClient,
+  PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -10,7 +11,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradeFactory, tradeSequence } from '../../../../tests/helpers/factories.js';
-import { replayDeadLetters, sqsDeadLetter, toDynamo } from '../../src/index.js';
+import { KplAggregator, replayDeadLetters, sqsDeadLetter, toDynamo } from '../../src/index.js';
 import {
   createStream,
   createTable,
@@ -295,5 +296,101 @@ describe('replayDeadLetters()', () => {
     ).toBe(false);
     client.destroy();
     await proxy.close();
+  }, 60_000);
+
+  it('splits KPL aggregates of an on-failure range, and keeps ranges that start before or end after what the shard holds', async () => {
+    await createTable(admin, 'aggregated');
+    await createStream(kinesis, 'aggregated', 1);
+    const trades = tradeSequence(['AAPL', 'MSFT'], 20);
+    const entries = [];
+    for (let at = 0; at < trades.length; at += 10) {
+      const aggregator = new KplAggregator();
+      for (const trade of trades.slice(at, at + 10)) {
+        expect(
+          aggregator.tryAdd({
+            partitionKey: trade.symbol,
+            data: new TextEncoder().encode(JSON.stringify(trade)),
+          }),
+        ).toBe(true);
+      }
+      const record = aggregator.build();
+      entries.push({ PartitionKey: record.partitionKey, Data: record.data });
+    }
+    await kinesis.send(new PutRecordsCommand({ StreamName: 'aggregated', Records: entries }));
+    const sequences = await sequenceNumbers(kinesis, 'aggregated', 'shardId-000000000000');
+    expect(sequences).toHaveLength(4);
+    const shard = 'shardId-000000000000';
+    const queueUrl = queue.queueUrl('aggregated');
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: [
+          {
+            Id: 'all',
+            MessageBody: onFailureRecord('aggregated', shard, sequences[0]!, sequences[3]!, 4),
+          },
+          {
+            Id: 'before',
+            MessageBody: onFailureRecord(
+              'aggregated',
+              shard,
+              String(BigInt(sequences[0]!) - 1n),
+              sequences[1]!,
+              2,
+            ),
+          },
+          {
+            Id: 'after',
+            MessageBody: onFailureRecord(
+              'aggregated',
+              shard,
+              sequences[2]!,
+              String(BigInt(sequences[3]!) + 1n),
+              3,
+            ),
+          },
+        ],
+      }),
+    );
+
+    const report = await replayDeadLetters({
+      sqs,
+      queueUrl,
+      kinesis,
+      sinks: { dynamodb: { client: admin, tableName: 'aggregated' } },
+      waitTimeSeconds: 0,
+    });
+
+    const stored = await readTable(admin, 'aggregated', ['AAPL', 'MSFT']);
+    expect(exactlyOnce(trades, stored)).toEqual({ duplicates: [], missing: [], arrived: 40 });
+    expect(report).toMatchObject({ received: 3, deleted: 1, trades: 40 });
+    expect(report.kept.map(({ reason }) => reason)).toEqual(['past-retention', 'past-retention']);
+    expect(queue.messages('aggregated')).toHaveLength(2);
+
+    // A range that runs past the shard's end: what is there is replayed, and the message kept.
+    await createTable(admin, 'partial');
+    const partialUrl = queue.queueUrl('partial');
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: partialUrl,
+        Entries: [{ Id: 'after', MessageBody: queue.messages('aggregated')[1]!.body }],
+      }),
+    );
+    const partial = await replayDeadLetters({
+      sqs,
+      queueUrl: partialUrl,
+      kinesis,
+      sinks: { dynamodb: { client: admin, tableName: 'partial' } },
+      waitTimeSeconds: 0,
+    });
+    const replayed = await readTable(admin, 'partial', ['AAPL', 'MSFT']);
+    expect(exactlyOnce(trades.slice(20), replayed)).toEqual({
+      duplicates: [],
+      missing: [],
+      arrived: 20,
+    });
+    expect(partial).toMatchObject({ received: 1, deleted: 0, trades: 20 });
+    expect(partial.kept[0]?.error.code).toBe('PAST_RETENTION');
+    expect(queue.messages('partial')).toHaveLength(1);
   }, 60_000);
 });
