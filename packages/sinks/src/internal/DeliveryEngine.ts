@@ -1,9 +1,10 @@
-import type { Subscriber, Subscription } from 'rxjs';
+import type { Subscriber } from 'rxjs';
 import { BufferOverflowError, RecordTooLargeError, SinkDeliveryError } from '../errors.js';
 import type { DeliveryReport, FailureReason, SinkFailure } from '../types.js';
 import { judgeBatch } from './judgeBatch.js';
 import { Lanes } from './Lanes.js';
 import { LingerTimer } from './LingerTimer.js';
+import { RetryQueue } from './RetryQueue.js';
 import type { Resolved } from './resolveOptions.js';
 import type { Entry, RequestOutcome, Transport } from './transport.js';
 
@@ -21,7 +22,8 @@ export class DeliveryEngine<R, P> {
   /** Records held: queued, waiting for a retry, or in flight. */
   private buffered = 0;
   private readonly inFlight = new Set<Entry<R, P>[]>();
-  private readonly waiting = new Map<Entry<R, P>[], Subscription>();
+  /** Entries waiting for their backoff, behind one timer. */
+  private readonly waiting: RetryQueue<Entry<R, P>>;
   private readonly linger: LingerTimer;
   private pendingCallbacks = 0;
   private completing = false;
@@ -42,7 +44,14 @@ export class DeliveryEngine<R, P> {
     private readonly options: Resolved<R>,
     private readonly subscriber: Subscriber<DeliveryReport>,
   ) {
-    this.lanes = new Lanes(transport, options.ordering === 'per-key');
+    this.lanes = new Lanes(transport, options.ordering === 'per-key', () =>
+      options.scheduler.now(),
+    );
+    this.waiting = new RetryQueue(options.scheduler, (due) => {
+      // Every retry due now goes back to its lane at once, so they can share a request.
+      for (const entry of due) this.lanes.pushRetry(entry);
+      this.pump();
+    });
     this.linger = new LingerTimer(options.scheduler, () => {
       this.tickPassed = true;
       this.pump();
@@ -110,17 +119,18 @@ export class DeliveryEngine<R, P> {
     const { concurrency, scheduler } = this.options;
     const { lanes } = this;
     while (this.inFlight.size < concurrency && lanes.readyLanes > 0) {
-      if (!lanes.full && !this.completing && !this.due()) break;
+      // Completing flushes without lingering, but still waits for company from a request in
+      // flight: its lanes come back with its answer and join the next request.
+      const flushing = this.completing && this.inFlight.size === 0;
+      if (!lanes.full && !flushing && !this.due()) break;
       const batch = lanes.build();
       if (batch.length === 0) break;
       this.dispatch(batch);
     }
     if (lanes.readyLanes === 0) {
       this.linger.cancel();
-    } else if (this.inFlight.size < concurrency && !this.completing) {
-      this.linger.arm(
-        this.lingering() ? lanes.oldestReady + this.options.lingerMs : scheduler.now(),
-      );
+    } else if (this.inFlight.size < concurrency) {
+      this.linger.arm(this.lingering() ? this.lingerDeadline() : scheduler.now());
     }
     this.tickPassed = false;
     this.pumping = false;
@@ -136,10 +146,25 @@ export class DeliveryEngine<R, P> {
     return this.options.lingerWhenIdle || this.inFlight.size > 0 || this.waiting.size > 0;
   }
 
-  /** Whether the oldest ready record is due to leave. */
+  /**
+   * Whether the ready records are due to leave. While a request is in flight its lanes come
+   * back with its answer (after a round trip), so the ready ones wait for them, up to
+   * `lingerMs` from when the oldest ready lane became ready; otherwise up to `lingerMs` from
+   * the oldest ready record's arrival (so a backlog with nothing in flight leaves at once).
+   * Without this, under a backlog every lane that came back from a request or a backoff was
+   * "late" by its arrival and left alone, and a few hot keys under partial failure made
+   * requests of about one record each.
+   */
   private due(): boolean {
-    const lingered = this.options.scheduler.now() - this.lanes.oldestReady >= this.options.lingerMs;
+    const lingered = this.options.scheduler.now() >= this.lingerDeadline();
     return lingered || (this.tickPassed && !this.lingering());
+  }
+
+  /** When the ready records have lingered long enough, by the rules of {@link due}. */
+  private lingerDeadline(): number {
+    const { lingerMs } = this.options;
+    if (this.inFlight.size > 0) return this.lanes.oldestReadySince + lingerMs;
+    return this.lanes.oldestReady + lingerMs;
   }
 
   private dispatch(batch: Entry<R, P>[]): void {
@@ -170,7 +195,9 @@ export class DeliveryEngine<R, P> {
     this.totals.delivered += verdict.delivered;
     this.totals.retried += verdict.retrying;
     this.totals.failed += verdict.failed - verdict.retrying;
-    if (verdict.retries.length > 0) this.scheduleRetry(verdict.retries, verdict.delay);
+    for (let i = 0; i < verdict.retries.length; i++) {
+      this.waiting.add(verdict.retries[i]!, verdict.retryDelays[i]!);
+    }
 
     const report: DeliveryReport = {
       sink: this.transport.sink,
@@ -202,15 +229,6 @@ export class DeliveryEngine<R, P> {
   private release(entry: Entry<R, P>): void {
     this.buffered -= entry.records.length;
     this.lanes.release(entry);
-  }
-
-  private scheduleRetry(entries: Entry<R, P>[], delay: number): void {
-    const timer = this.options.scheduler.schedule(() => {
-      this.waiting.delete(entries);
-      for (const entry of entries) this.lanes.pushRetry(entry);
-      this.pump();
-    }, delay);
-    this.waiting.set(entries, timer);
   }
 
   /** Counts records as failed and hands them to `onFailure`. */
@@ -287,11 +305,7 @@ export class DeliveryEngine<R, P> {
     this.linger.cancel();
     const unsent: R[] = [];
     const inFlight: R[] = [];
-    for (const [entries, timer] of this.waiting) {
-      timer.unsubscribe();
-      for (const entry of entries) unsent.push(...entry.records);
-    }
-    this.waiting.clear();
+    for (const entry of this.waiting.drain()) unsent.push(...entry.records);
     this.lanes.forEachQueued((entry) => unsent.push(...entry.records));
     for (const batch of this.inFlight) for (const entry of batch) inFlight.push(...entry.records);
     this.inFlight.clear();

@@ -18,6 +18,8 @@ interface Lane<R, P> {
   ready: boolean;
   /** Bytes of `retries` and `queue`. */
   bytes: number;
+  /** When the lane last joined the ready queue (scheduler time). */
+  readyAt: number;
 }
 
 /**
@@ -38,6 +40,7 @@ export class Lanes<R, P> {
   constructor(
     private readonly transport: Transport<R, P>,
     private readonly perKey: boolean,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Lanes in the ready queue. */
@@ -51,6 +54,16 @@ export class Lanes<R, P> {
    */
   get oldestReady(): number {
     return this.oldest;
+  }
+
+  /**
+   * When the lane at the head of the ready queue became ready, the earliest of them (lanes
+   * queue in the order they became ready); `+Infinity` when no lane is ready. Unlike
+   * {@link oldestReady} it restarts when a lane comes back from a request or a backoff, so
+   * under a backlog a lane that just came back can still wait for company.
+   */
+  get oldestReadySince(): number {
+    return this.ready.peek()?.readyAt ?? Number.POSITIVE_INFINITY;
   }
 
   /** Whether the ready lanes hold a full request, by the service's count or byte limit. */
@@ -67,7 +80,15 @@ export class Lanes<R, P> {
   push(entry: Entry<R, P>): void {
     let lane = this.lanes.get(entry.key);
     if (lane === undefined) {
-      lane = { key: entry.key, retries: [], queue: new Queue(), busy: 0, ready: false, bytes: 0 };
+      lane = {
+        key: entry.key,
+        retries: [],
+        queue: new Queue(),
+        busy: 0,
+        ready: false,
+        bytes: 0,
+        readyAt: 0,
+      };
       this.lanes.set(entry.key, lane);
     }
     lane.queue.push(entry);
@@ -164,6 +185,7 @@ export class Lanes<R, P> {
 
   private markReady(lane: Lane<R, P>): void {
     lane.ready = true;
+    lane.readyAt = this.now();
     this.ready.push(lane);
     this.readyBytes += lane.bytes;
     this.readyEntries += lane.retries.length + lane.queue.length;

@@ -17,11 +17,16 @@ export interface GivenUp<R> {
 export interface BatchVerdict<R, P> {
   /** Entries that left the engine, delivered or given up, in batch order. */
   released: Entry<R, P>[];
-  /** Entries to send again after `delay`. */
+  /** Entries to send again, each after its own `retryDelays[i]`. */
   retries: Entry<R, P>[];
+  /**
+   * The backoff of each of `retries`, by its own attempts (full jitter): a first failure waits
+   * a first backoff even when it shared its request with a retry on its fifth attempt.
+   */
+  retryDelays: number[];
   /** Given-up records, grouped by error then reason, for `onFailure`. */
   givenUp: GivenUp<R>[];
-  /** Backoff before the retries: full jitter on the batch's highest attempt. */
+  /** The longest of `retryDelays` (0 when nothing is retried). */
   delay: number;
   /** The batch's highest attempt. */
   attempts: number;
@@ -38,8 +43,8 @@ export interface BatchVerdict<R, P> {
 /**
  * Judges one answered request, pure but for `random`: an entry the service accepted is
  * delivered; a failed one is given up as `rejected` (not retryable), `attempts-exhausted`
- * (`maxAttempts` reached) or `expired` (older than `recordTtlMs` by the time a retry would
- * leave), otherwise retried after the batch's backoff. A request that failed as a whole fails
+ * (`maxAttempts` reached) or `expired` (older than `recordTtlMs` by the time its retry would
+ * leave), otherwise retried after its own backoff (full jitter on its own attempts). A request that failed as a whole fails
  * each of its entries with its error.
  *
  * @param batch - The entries sent, their `attempts` counting this request.
@@ -76,13 +81,13 @@ export function judgeBatch<R, P>(
 
   let attempts = 0;
   for (const entry of batch) if (entry.attempts > attempts) attempts = entry.attempts;
-  const delay = fullJitterDelay(attempts, backoffBaseMs, backoffMaxMs, random);
 
   const verdict: BatchVerdict<R, P> = {
     released: [],
     retries: [],
+    retryDelays: [],
     givenUp: [],
-    delay,
+    delay: 0,
     attempts,
     delivered: 0,
     deliveredBytes: 0,
@@ -90,6 +95,7 @@ export function judgeBatch<R, P>(
     retrying: 0,
   };
   const groups = new Map<Error, Map<FailureReason, GivenUp<R>>>();
+  const delays = new Map<number, number>();
   for (let i = 0; i < batch.length; i++) {
     const entry = batch[i]!;
     const failure = failures.get(i);
@@ -100,6 +106,16 @@ export function judgeBatch<R, P>(
       continue;
     }
     verdict.failed += entry.records.length;
+    let delay = 0;
+    if (failure.retryable) {
+      // One draw per attempt count: the entries of a batch on the same attempt wait the same
+      // backoff and come back together, as the batch's one timer had them before.
+      delay = delays.get(entry.attempts) ?? -1;
+      if (delay < 0) {
+        delay = fullJitterDelay(entry.attempts, backoffBaseMs, backoffMaxMs, random);
+        delays.set(entry.attempts, delay);
+      }
+    }
     const reason: FailureReason | undefined = !failure.retryable
       ? 'rejected'
       : entry.attempts >= maxAttempts
@@ -109,6 +125,8 @@ export function judgeBatch<R, P>(
           : undefined;
     if (reason === undefined) {
       verdict.retries.push(entry);
+      verdict.retryDelays.push(delay);
+      if (delay > verdict.delay) verdict.delay = delay;
       verdict.retrying += entry.records.length;
       continue;
     }

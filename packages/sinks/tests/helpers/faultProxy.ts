@@ -137,8 +137,11 @@ async function putRecords(
   stats: FaultStats,
 ) {
   const rejected = input.Records.map((record) => {
-    const trade = JSON.parse(Buffer.from(record.Data, 'base64').toString('utf8'));
-    return plan.poison?.(trade) === true || plan.random() < plan.recordRejectRate;
+    // Decoded only for `poison` (an optional call skips its argument): a KPL aggregate's data
+    // is not JSON.
+    const poisoned =
+      plan.poison?.(JSON.parse(Buffer.from(record.Data, 'base64').toString('utf8'))) === true;
+    return poisoned || plan.random() < plan.recordRejectRate;
   });
   const kept = input.Records.filter((_, index) => !rejected[index]);
   stats.rejectedRecords += input.Records.length - kept.length;
