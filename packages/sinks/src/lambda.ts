@@ -7,7 +7,7 @@
  * @module @market-stream/sinks/lambda
  */
 
-export { PROCESS_TRADES_DEFAULTS } from './defaults.js';
+export { INGEST_DEFAULTS, PROCESS_TRADES_DEFAULTS } from './defaults.js';
 export { UndecodableRecordError } from './errors.js';
 export { decodeDynamoStreamEvent } from './lambda/decodeDynamoStreamEvent.js';
 export { decodeKinesisEvent } from './lambda/decodeKinesisEvent.js';
@@ -27,7 +27,6 @@ export type {
   IngestHandlerOptions,
 } from './lambda/ingest/createIngestHandler.js';
 export { createIngestHandler } from './lambda/ingest/createIngestHandler.js';
-export { INGEST_DEFAULTS } from './lambda/ingest/ingestDefaults.js';
 export type {
   IngestAnswer,
   IngestAnswerBody,

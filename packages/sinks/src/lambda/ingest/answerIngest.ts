@@ -1,5 +1,5 @@
 import { type Trade, type TradeIssue, validateTrade } from '@market-stream/core';
-import { INGEST_DEFAULTS } from './ingestDefaults.js';
+import { INGEST_DEFAULTS } from '../../defaults.js';
 import type { IngestAnswer, IngestDecision, IngestRequest, IngestRules } from './ingestTypes.js';
 
 /**

@@ -2,11 +2,11 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Trade } from '@market-stream/core';
 import { from, lastValueFrom } from 'rxjs';
+import { INGEST_DEFAULTS } from '../../defaults.js';
 import { toKinesis } from '../../kinesis/toKinesis.js';
 import { sqsDeadLetter } from '../../sqs/sqsDeadLetter.js';
 import type { SinkFailure } from '../../types.js';
 import { answerIngest } from './answerIngest.js';
-import { INGEST_DEFAULTS } from './ingestDefaults.js';
 import type { IngestAnswer, IngestRules } from './ingestTypes.js';
 
 /**
