@@ -11,12 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../../tests/helpers/chromium.js';
 import { tradeFactory } from '../../../../tests/helpers/factories.js';
 import {
-  type AppSyncPageServer,
   type HistoryServer,
   publishTrades,
   serveAppSyncPage,
   startHistoryServer,
 } from '../helpers/appsyncStack.js';
+import type { PageServer } from '../helpers/servePage.js';
 import { TWENTY_SYMBOLS } from '../helpers/tradeDriver.js';
 
 const artifacts = join(dirname(fileURLToPath(import.meta.url)), '../../../../test-artifacts');
@@ -32,7 +32,7 @@ declare const ticker: PageHooks;
 describe('<ticker-grid> over AppSync Events in Chromium', () => {
   let emulator: AppSyncEventsEmulator;
   let history: HistoryServer;
-  let page: AppSyncPageServer;
+  let page: PageServer;
   let browser: Browser;
   const seq = new Map<string, number>();
 

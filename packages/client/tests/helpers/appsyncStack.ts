@@ -1,15 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   APPSYNC_EVENTS_PROTOCOL,
   encodeTradeEvents,
   type Trade,
   tradesChannel,
 } from '@market-stream/core';
-import { build } from 'esbuild';
+import { type PageServer, servePage } from './servePage.js';
 
 /**
  * The history API of a test, `GET /api/trades?symbol=X&limit=N` (newest first, as the local
@@ -102,51 +99,11 @@ export async function publishTrades(
 }
 
 /** The AppSync test page (`tests/browser/page/appsyncPage.ts`), bundled and served on 127.0.0.1. */
-export interface AppSyncPageServer {
-  /** Base URL of the page, e.g. `http://127.0.0.1:PORT/`. */
-  url: string;
-  close(): Promise<void>;
-}
-
 /**
  * Bundles `tests/browser/page/appsyncPage.ts` (client, elements and the AppSync adapter from
  * the TypeScript sources, with RxJS) for the browser and serves it as `page.js` under the
- * shared `index.html`, as `servePage` does for the fan-out page.
+ * shared `index.html`: `servePage` with another entry.
  */
-export async function serveAppSyncPage(): Promise<AppSyncPageServer> {
-  const pageDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'browser', 'page');
-  const result = await build({
-    entryPoints: [join(pageDir, 'appsyncPage.ts')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    conditions: ['source'],
-    write: false,
-    logLevel: 'silent',
-  });
-  const script = result.outputFiles[0]?.text ?? '';
-  const html = await readFile(join(pageDir, 'index.html'), 'utf8');
-  const server: Server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path === '/page.js') {
-      response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
-      response.end(script);
-    } else if (path === '/') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      response.end(html);
-    } else {
-      response.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+export function serveAppSyncPage(): Promise<PageServer> {
+  return servePage('appsyncPage.ts');
 }

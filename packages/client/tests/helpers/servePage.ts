@@ -15,12 +15,15 @@ export interface PageServer {
 }
 
 /**
- * Bundles `tests/browser/page/page.ts` (client + elements + RxJS, from the TypeScript sources)
- * with esbuild for the browser and serves it with `index.html` from a local node http server.
+ * Bundles a test page script (by default `tests/browser/page/page.ts`: client + elements + RxJS,
+ * from the TypeScript sources) with esbuild for the browser and serves it as `page.js` with
+ * `index.html` from a local node http server.
+ *
+ * @param entry - The page script's file name in `tests/browser/page`.
  */
-export async function servePage(): Promise<PageServer> {
+export async function servePage(entry = 'page.ts'): Promise<PageServer> {
   const result = await build({
-    entryPoints: [join(pageDir, 'page.ts')],
+    entryPoints: [join(pageDir, entry)],
     bundle: true,
     format: 'esm',
     platform: 'browser',
