@@ -30,25 +30,19 @@ export function estimateServerlessLatency(
   read: StreamRead,
   prices: PriceTable,
 ): LatencyEstimate {
-  const figures = prices.latency;
-  const stream = streamStage('processor', read, prices, (stage) =>
-    uniformWait(`${stage} (standard iterator)`, figures.lambdaStandardPollIntervalMs.value),
-  );
-  const processorMs = figures.lambdaProcessorMs.value;
   const rounds = Math.max(
     1,
     Math.ceil((traffic.tradesMessagesPerSecond * traffic.window) / SERVERLESS_DEFAULTS.concurrency),
   );
-  const roundMs = figures.connectionsPostRoundMs.value;
-  return sumOf([
-    stream,
-    { stage: 'processor', p50Ms: processorMs, p99Ms: processorMs },
-    {
-      stage: 'PostToConnection',
-      p50Ms: Math.ceil(rounds / 2) * roundMs,
-      p99Ms: Math.ceil(0.99 * rounds) * roundMs,
-    },
-  ]);
+  return sumOf(
+    processorStages(
+      read,
+      prices,
+      'PostToConnection',
+      rounds,
+      prices.latency.connectionsPostRoundMs.value,
+    ),
+  );
 }
 
 /**
@@ -73,25 +67,13 @@ export function estimateEventsLatency(
   read: StreamRead,
   prices: PriceTable,
 ): LatencyEstimate {
-  const figures = prices.latency;
-  const stream = streamStage('processor', read, prices, (stage) =>
-    uniformWait(`${stage} (standard iterator)`, figures.lambdaStandardPollIntervalMs.value),
-  );
-  const processorMs = figures.lambdaProcessorMs.value;
   const rounds = Math.max(
     1,
     Math.ceil(events.publishRequestsPerWindow / EVENTS_PUBLISHER_DEFAULTS.concurrency),
   );
-  const roundMs = figures.appSyncPublishRoundMs.value;
   return sumOf([
-    stream,
-    { stage: 'processor', p50Ms: processorMs, p99Ms: processorMs },
-    {
-      stage: 'publish',
-      p50Ms: Math.ceil(rounds / 2) * roundMs,
-      p99Ms: Math.ceil(0.99 * rounds) * roundMs,
-    },
-    averageWait('AppSync fan-out', figures.appSyncDeliveryMs.value),
+    ...processorStages(read, prices, 'publish', rounds, prices.latency.appSyncPublishRoundMs.value),
+    averageWait('AppSync fan-out', prices.latency.appSyncDeliveryMs.value),
   ]);
 }
 
@@ -173,4 +155,31 @@ function sumOf(stages: LatencyStage[]): LatencyEstimate {
     p99Ms: stages.reduce((sum, stage) => sum + stage.p99Ms, 0),
     stages,
   };
+}
+
+/**
+ * The stages a Lambda stream processor adds, shared by the serverless and events topologies: the
+ * stream to the processor, the processor's own start, and the round of `rounds` concurrent
+ * requests (`roundMs` each) that carries the trade.
+ */
+function processorStages(
+  read: StreamRead,
+  prices: PriceTable,
+  requests: string,
+  rounds: number,
+  roundMs: number,
+): LatencyStage[] {
+  const figures = prices.latency;
+  const processorMs = figures.lambdaProcessorMs.value;
+  return [
+    streamStage('processor', read, prices, (stage) =>
+      uniformWait(`${stage} (standard iterator)`, figures.lambdaStandardPollIntervalMs.value),
+    ),
+    { stage: 'processor', p50Ms: processorMs, p99Ms: processorMs },
+    {
+      stage: requests,
+      p50Ms: Math.ceil(rounds / 2) * roundMs,
+      p99Ms: Math.ceil(0.99 * rounds) * roundMs,
+    },
+  ];
 }
