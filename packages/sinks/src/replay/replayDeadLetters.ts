@@ -1,8 +1,4 @@
-import {
-  DeleteMessageBatchCommand,
-  type Message,
-  ReceiveMessageCommand,
-} from '@aws-sdk/client-sqs';
+import { type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { type Trade, tradeKey } from '@market-stream/core';
 import { REPLAY_DEFAULTS } from '../defaults.js';
 import { DeadLetterReplayError } from '../errors.js';
@@ -15,6 +11,7 @@ import type {
   ReplayReport,
   ReplaySinks,
 } from './replayTypes.js';
+import { deleteMessages, releaseMessages } from './settleMessages.js';
 
 /** One received message on its way: the trades it names and the sink they go through. */
 interface Pending {
@@ -41,7 +38,8 @@ interface Pending {
  *   a message received again after a failed delete) one item in DynamoDB; on Kinesis and SQS
  *   consumers drop it by `symbol#seq`.
  * - Bounded: at most `maxMessages` messages per run, `concurrency` batches of up to 10 at
- *   once, `maxRangeRecords` records per range. A kept message stays invisible for
+ *   once, `maxRangeRecords` records per range; no receive once `shouldStop()` says so (what
+ *   was not received stays in the queue, `stopped` in the report). A kept message stays invisible for
  *   `visibilityTimeoutSeconds`, so one run never receives it twice.
  *
  * @param options - See {@link ReplayDeadLettersOptions}.
@@ -63,10 +61,22 @@ interface Pending {
  */
 export async function replayDeadLetters(options: ReplayDeadLettersOptions): Promise<ReplayReport> {
   const settings = resolve(options);
-  const report: ReplayReport = { received: 0, deleted: 0, trades: 0, kept: [] };
+  const report: ReplayReport = {
+    received: 0,
+    deleted: 0,
+    trades: 0,
+    kept: [],
+    stopped: false,
+    dryRun: options.dryRun ?? false,
+  };
   let budget = settings.maxMessages;
+  const held: Message[] = [];
   const worker = async () => {
     while (budget > 0) {
+      if (options.shouldStop?.()) {
+        report.stopped = true;
+        return;
+      }
       const want = Math.min(10, budget);
       budget -= want;
       const { Messages = [] } = await options.sqs.send(
@@ -80,10 +90,12 @@ export async function replayDeadLetters(options: ReplayDeadLettersOptions): Prom
       budget += want - Messages.length;
       if (Messages.length === 0) return;
       report.received += Messages.length;
-      await replayBatch(options, settings, Messages, report);
+      await replayBatch(options, settings, Messages, report, held);
     }
   };
   await Promise.all(Array.from({ length: settings.concurrency }, worker));
+  // A dry run holds what it received until the end, so it never receives a message twice.
+  await releaseMessages(options, held);
   return report;
 }
 
@@ -92,6 +104,7 @@ async function replayBatch(
   settings: ReturnType<typeof resolve>,
   messages: Message[],
   report: ReplayReport,
+  held: Message[],
 ): Promise<void> {
   const keep = (message: Message, problem: Omit<ReplayProblem, 'messageId'>) =>
     report.kept.push({ messageId: message.MessageId ?? '', ...problem });
@@ -135,6 +148,12 @@ async function replayBatch(
       }
     }
   }
+  if (options.dryRun) {
+    report.trades += pending.reduce((sum, entry) => sum + entry.trades.length, 0);
+    for (const entry of pending) if (entry.problem) keep(entry.message, entry.problem);
+    held.push(...messages);
+    return;
+  }
   const done: Message[] = [];
   for (const sink of ['kinesis', 'dynamodb', 'sqs'] as const) {
     const group = pending.filter((entry) => entry.sink === sink);
@@ -159,45 +178,7 @@ async function replayBatch(
       else done.push(entry.message);
     }
   }
-  await deleteMessages(options, done, report);
-}
-
-async function deleteMessages(
-  options: ReplayDeadLettersOptions,
-  messages: Message[],
-  report: ReplayReport,
-): Promise<void> {
-  for (let at = 0; at < messages.length; at += 10) {
-    const batch = messages.slice(at, at + 10);
-    const failed = new Map<string, string>();
-    try {
-      const output = await options.sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: options.queueUrl,
-          Entries: batch.map((message, index) => ({
-            Id: String(index),
-            ReceiptHandle: message.ReceiptHandle,
-          })),
-        }),
-      );
-      for (const entry of output.Failed ?? [])
-        failed.set(entry.Id ?? '', entry.Message ?? entry.Code ?? '');
-    } catch (error) {
-      for (let index = 0; index < batch.length; index++) {
-        failed.set(String(index), String((error as Error).message));
-      }
-    }
-    batch.forEach((message, index) => {
-      const why = failed.get(String(index));
-      if (why === undefined) report.deleted++;
-      else
-        report.kept.push({
-          messageId: message.MessageId ?? '',
-          reason: 'delete-failed',
-          error: new DeadLetterReplayError('DELETE_FAILED', `replayed, but not deleted: ${why}`),
-        });
-    });
-  }
+  report.deleted += await deleteMessages(options, done, report.kept);
 }
 
 function noSink(what: string): Omit<ReplayProblem, 'messageId'> {

@@ -86,6 +86,20 @@ export interface ReplayDeadLettersOptions {
    * @default 10_000
    */
   maxRangeRecords?: number;
+  /**
+   * Asked before each ReceiveMessage: once it returns true the run receives nothing more,
+   * finishes the messages in hand and returns (`stopped: true`). A Lambda passes its remaining
+   * time against a margin, so the run ends before the function's timeout.
+   * @default undefined (the run ends at `maxMessages` or the first empty receive)
+   */
+  shouldStop?: () => boolean;
+  /**
+   * Look, do not touch: parse every message and re-read its range, report what would be kept
+   * and how many trades would be re-sent (`trades`), deliver and delete nothing, and make the
+   * messages visible again at the end of each batch (ChangeMessageVisibility to 0).
+   * @default false
+   */
+  dryRun?: boolean;
 }
 
 /**
@@ -147,8 +161,18 @@ export interface ReplayReport {
   received: number;
   /** Messages whose trades were all delivered, then deleted. */
   deleted: number;
-  /** Trades the sinks delivered (a trade may be delivered again by a later run: idempotent). */
+  /**
+   * Trades the sinks delivered (a trade may be delivered again by a later run: idempotent); in
+   * a dry run, the trades that would have been re-sent.
+   */
   trades: number;
   /** Messages kept in the queue, with the reason. */
   kept: ReplayProblem[];
+  /**
+   * The run ended because `shouldStop()` said so, not because the queue looked empty or
+   * `maxMessages` was reached: more may be waiting; run again.
+   */
+  stopped: boolean;
+  /** A dry run: nothing was delivered or deleted (`deleted` is 0). */
+  dryRun: boolean;
 }

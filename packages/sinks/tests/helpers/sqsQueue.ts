@@ -5,8 +5,8 @@ import { type SqsDouble, type StoredMessage, startSqsDouble } from './sqsDouble.
 
 /**
  * The SQS double with a consumer side: `ReceiveMessage` (visibility timeout, MD5 of each
- * body as the SDK checks it) and `DeleteMessageBatch` (by receipt handle; a stale handle
- * fails its entry, as on SQS). `SendMessageBatch` goes to the wrapped {@link SqsDouble}
+ * body as the SDK checks it), `DeleteMessageBatch` (by receipt handle; a stale handle
+ * fails its entry, as on SQS) and `ChangeMessageVisibilityBatch`. `SendMessageBatch` goes to the wrapped {@link SqsDouble}
  * unchanged, so its validation and faults still apply. Loopback only.
  */
 export interface SqsQueue {
@@ -97,6 +97,20 @@ export async function startSqsQueue(): Promise<SqsQueue> {
         }
       }
       reply(200, { Successful, Failed });
+      return;
+    }
+    if (target === 'AmazonSQS.ChangeMessageVisibilityBatch') {
+      const Successful: unknown[] = [];
+      for (const entry of (input.Entries ?? []) as {
+        Id: string;
+        ReceiptHandle: string;
+        VisibilityTimeout: number;
+      }[]) {
+        const id = handles.get(entry.ReceiptHandle);
+        if (id !== undefined) invisibleUntil.set(id, Date.now() + entry.VisibilityTimeout * 1_000);
+        Successful.push({ Id: entry.Id });
+      }
+      reply(200, { Successful, Failed: [] });
       return;
     }
     reply(400, { __type: 'com.amazon.coral.service#UnknownOperationException', message: target });
