@@ -7,6 +7,18 @@
  * @packageDocumentation
  * @module @market-stream/client
  */
+export { createAlerts } from './alerts/createAlerts.js';
+export { DEFAULT_ALERTS } from './alerts/defaults.js';
+export { InvalidAlertRuleError, TooManyAlertRulesError } from './alerts/errors.js';
+export type {
+  AboveRule,
+  AlertEvent,
+  AlertRule,
+  Alerts,
+  AlertsOptions,
+  BelowRule,
+  MoveRule,
+} from './alerts/types.js';
 export { createTickerClient } from './client/createTickerClient.js';
 export type {
   ConnectionStatus,
