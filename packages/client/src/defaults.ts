@@ -161,3 +161,52 @@ export const DEFAULT_ELEMENT_TAGS = Object.freeze({
   /** @default 'ticker-tape' */
   tape: 'ticker-tape',
 });
+
+/**
+ * Defaults of `<ticker-chart>` (`@market-stream/client/chart`) and its `LiveBarBuilder`:
+ * 5,000 bars kept per chart (three and a half days of 1-minute bars), 300 bars asked of the
+ * history API, at most 10,000 live trades held while the history loads (then the oldest are
+ * dropped), the history at `/api/bars`, the tag `ticker-chart`, 1-minute candles.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_CHART } from '@market-stream/client/chart';
+ *
+ * DEFAULT_CHART.historyUrl; // '/api/bars'
+ * ```
+ */
+export const DEFAULT_CHART = Object.freeze({
+  /** @default 5000 */
+  maxBars: 5_000,
+  /** @default 300 */
+  historyLimit: 300,
+  /** @default 10000 */
+  maxPendingTrades: 10_000,
+  /** @default '/api/bars' */
+  historyUrl: '/api/bars',
+  /** @default 'ticker-chart' */
+  tag: 'ticker-chart',
+  /** @default '1m' */
+  interval: '1m',
+  /** @default 'candles' */
+  type: 'candles' as 'candles' | 'line',
+});
+
+/**
+ * Defaults of the sparklines of `<ticker-grid sparkline="N">` (N minutes).
+ *
+ * - `bucketMs` (1000): trades are folded into one point per second (the second's last price),
+ *   so a 5-minute line holds at most 300 points however fast a symbol trades.
+ * - `maxMinutes` (60): the longest window `sparkline` accepts (3,600 points per symbol).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SPARKLINE } from '@market-stream/client/elements';
+ *
+ * DEFAULT_SPARKLINE.bucketMs; // 1000
+ * ```
+ */
+export const DEFAULT_SPARKLINE = Object.freeze({
+  bucketMs: 1_000,
+  maxMinutes: 60,
+});
