@@ -1,9 +1,10 @@
 /**
- * `market-stream-replay-dead-letters`: drains a dead-letter queue back into the sinks with
+ * `market-stream-replay`: drains a dead-letter queue back into the sinks with
  * {@link replayDeadLetters} and prints its report as JSON. Exit code 0 when every message was
  * replayed, 2 when some were kept (see `kept`), 1 on a usage error or when SQS cannot be read.
  */
-import { pathToFileURL } from 'node:url';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
@@ -13,7 +14,7 @@ import { REPLAY_DEFAULTS } from '../defaults.js';
 import { replayDeadLetters } from '../replay/replayDeadLetters.js';
 import type { ReplayDeadLettersOptions, ReplaySinks } from '../replay/replayTypes.js';
 
-const NAME = 'market-stream-replay-dead-letters';
+const NAME = 'market-stream-replay';
 
 const HELP = `Usage: ${NAME} --queue-url URL [--table NAME] [--stream NAME] [options]
 
@@ -31,6 +32,7 @@ Options:
       --on-failure-sink <name>   dynamodb | kinesis (default: ${REPLAY_DEFAULTS.onFailureSink})
       --max-messages <n>         at most this many messages (default: ${REPLAY_DEFAULTS.maxMessages})
       --concurrency <n>          receive batches at once (default: ${REPLAY_DEFAULTS.concurrency})
+      --dry-run                  report what would be replayed; deliver and delete nothing
       --wait <seconds>           long-poll wait; the run ends at the first empty receive
                                  (default: ${REPLAY_DEFAULTS.waitTimeSeconds})
       --region <region>          AWS region (default: the environment's)
@@ -88,6 +90,7 @@ export async function main(
         'sqs-endpoint': { type: 'string' },
         'dynamodb-endpoint': { type: 'string' },
         'kinesis-endpoint': { type: 'string' },
+        'dry-run': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -133,6 +136,7 @@ export async function main(
     maxMessages: number('max-messages'),
     concurrency: number('concurrency'),
     waitTimeSeconds: number('wait'),
+    dryRun: values['dry-run'] === true,
   };
   try {
     const report = await replayDeadLetters(options);
@@ -153,9 +157,18 @@ export async function main(
   }
 }
 
-// Run as a script (`tsx src/cli/replayDeadLetters.ts …`), not when imported.
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Run as a script (`tsx src/cli/replayDeadLetters.ts …`, also through a symlink), not when
+// imported (the bin calls main).
+if (process.argv[1] !== undefined && isThisFile(process.argv[1])) {
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
+}
+
+function isThisFile(path: string): boolean {
+  try {
+    return realpathSync(path) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
 }
