@@ -2,6 +2,7 @@
 import { createTickerClient } from '@market-stream/client';
 import { appSyncEventsWebSocket } from '@market-stream/client/appsync';
 import { defineTickerElements, type TickerGridElement } from '@market-stream/client/elements';
+import { startPageAlerts } from './startPageAlerts.js';
 
 interface PageConfig {
   symbols: string[];
@@ -38,6 +39,12 @@ for (const element of document.querySelectorAll<TickerGridElement>('ticker-grid,
   element.symbols = symbols;
   element.client = client;
 }
+
+const grid = document.querySelector<TickerGridElement>('ticker-grid');
+const alerts = startPageAlerts(client, grid, symbols);
+document
+  .getElementById('alerts-open')
+  ?.addEventListener('click', () => alerts.open(grid?.selectedSymbol ?? undefined));
 
 const statusText = document.getElementById('status');
 client.status$.subscribe((status) => {

@@ -1,4 +1,7 @@
-/** The ticker page: the tape, the grid and a small live panel. */
+/**
+ * The ticker page: the tape, the grid, a small live panel, the alerts dialog and its toasts,
+ * and (in the grid's `detail` slot) the selected ticker's chart.
+ */
 export function renderPage({
   symbols,
   events,
@@ -30,6 +33,24 @@ export function renderPage({
   main { padding: 8px 24px 24px; }
   footer { padding: 0 24px 24px; color: var(--muted); font-size: 12px; }
   footer code { color: var(--fg); }
+  button { font: inherit; color: var(--fg); background: #1a2030; border: 1px solid #2c3550; border-radius: 6px; padding: 4px 10px; cursor: pointer; }
+  button:focus-visible, select:focus-visible, input:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+  button[aria-pressed="true"] { background: var(--accent); color: var(--bg); }
+  dialog { background: #131826; color: var(--fg); border: 1px solid #2c3550; border-radius: 10px; max-width: 420px; width: calc(100% - 32px); }
+  dialog::backdrop { background: rgb(0 0 0 / .5); }
+  dialog h2 { margin: 0 0 12px; font-size: 16px; }
+  #alert-form { display: grid; gap: 8px; }
+  #alert-form label { display: grid; gap: 2px; color: var(--muted); font-size: 13px; }
+  #alert-form select, #alert-form input { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid #2c3550; border-radius: 6px; padding: 4px 6px; }
+  #alert-error { margin: 0; color: #e5534b; min-height: 1em; font-size: 13px; }
+  #alert-list { list-style: none; padding: 0; margin: 12px 0; display: grid; gap: 6px; }
+  #alert-list li { display: flex; justify-content: space-between; gap: 8px; align-items: center; }
+  .dialog-actions { display: flex; justify-content: space-between; gap: 8px; }
+  .toasts { position: fixed; right: 16px; bottom: 16px; display: grid; gap: 8px; z-index: 10; }
+  .toast { background: #1f2a44; border-left: 3px solid var(--accent); padding: 8px 12px; border-radius: 6px; box-shadow: 0 4px 12px rgb(0 0 0 / .4); }
+  .detail { display: grid; gap: 8px; padding: 8px 0; }
+  .detail .bar { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
+  .detail ticker-chart { display: block; height: 320px; }
 </style>
 </head>
 <body>
@@ -40,10 +61,32 @@ export function renderPage({
     <span><b id="clients">–</b> clients</span>
     <span>p99 <b id="p99">–</b> ms</span>
     <span id="status" data-status="connecting">connecting</span>
+    <button id="alerts-open" type="button" aria-haspopup="dialog">Alerts</button>
   </div>
 </header>
 <ticker-tape></ticker-tape>
 <main><ticker-grid></ticker-grid></main>
+<dialog id="alerts-dialog" aria-labelledby="alerts-title">
+  <h2 id="alerts-title">Price alerts</h2>
+  <form id="alert-form">
+    <label>Ticker <select id="alert-symbol" name="symbol"></select></label>
+    <label>When <select id="alert-kind" name="kind">
+      <option value="above">the price rises to</option>
+      <option value="below">the price falls to</option>
+      <option value="move">the price moves by (%)</option>
+    </select></label>
+    <label>Value <input id="alert-value" name="value" type="number" step="any" min="0" required></label>
+    <label id="alert-window-label" hidden>Within (minutes) <input id="alert-window" name="window" type="number" step="any" min="0" value="5"></label>
+    <button type="submit">Add alert</button>
+    <p id="alert-error" role="alert"></p>
+  </form>
+  <ul id="alert-list" aria-label="Your alerts"></ul>
+  <div class="dialog-actions">
+    <button id="alert-permission" type="button">Allow notifications</button>
+    <button id="alerts-close" type="button">Close</button>
+  </div>
+</dialog>
+<div id="toasts" class="toasts" role="status" aria-live="polite"></div>
 <footer>Simulated trades through Kinesis, DynamoDB and the fan-out engine. API: <code>/api/trades?symbol=AAPL</code> · <code>/api/bars?symbol=AAPL&amp;interval=1m</code> · <code>/healthz</code> · <code>/metrics</code></footer>
 <script id="config" type="application/json">${config}</script>
 <script type="module" src="/app.js"></script>

@@ -1,0 +1,145 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Trade } from '@market-stream/core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../../tests/helpers/chromium.js';
+import { tradeFactory } from '../../../tests/helpers/factories.js';
+import { startTickerSystem, type TickerSystem } from '../src/startTickerSystem.js';
+
+const artifacts = join(dirname(fileURLToPath(import.meta.url)), '../../../test-artifacts');
+/** Only this test's trades move this symbol, so every crossing is the test's own. */
+const SYMBOL = 'ALRT';
+
+describe('the full-stack page: alerts', () => {
+  let system: TickerSystem;
+  let browser: Browser;
+  let seq = 0;
+
+  /** Ingests one ALRT trade at `price` (the next seq, stamped now). */
+  async function trade(price: number): Promise<void> {
+    seq += 1;
+    const body: Trade = tradeFactory({ symbol: SYMBOL, price, seq, timestamp: Date.now() });
+    const response = await fetch(`${system.url}/api/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(202);
+  }
+
+  const card = (page: Page) => page.locator(`ticker-grid .cell[data-symbol="${SYMBOL}"]`);
+
+  /** Waits until the card shows `price`, i.e. the page has taken that trade. */
+  async function shows(page: Page, price: string): Promise<void> {
+    await expect.poll(() => card(page).locator('.price').textContent()).toContain(price);
+  }
+
+  /** Every toast the page shows from now on (they leave after a while; this keeps count). */
+  async function recordToasts(page: Page): Promise<() => Promise<string[]>> {
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { toasts: string[] }).toasts = seen;
+      new MutationObserver((records) => {
+        for (const record of records)
+          for (const node of record.addedNodes) seen.push(node.textContent ?? '');
+      }).observe(document.getElementById('toasts') as HTMLElement, { childList: true });
+    });
+    return () => page.evaluate(() => [...(window as unknown as { toasts: string[] }).toasts]);
+  }
+
+  beforeAll(async () => {
+    system = await startTickerSystem({
+      port: 0,
+      host: '127.0.0.1',
+      tickers: ['AAPL', 'MSFT'],
+      tradesPerSecond: 5,
+      model: 'momentum',
+      mode: 'latest',
+      inMemory: true,
+      seed: 7,
+      ingestToken: undefined,
+    });
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await system?.close();
+  });
+
+  it('adds a rule in the dialog, shows it in the card, keeps it over a reload, fires once per crossing', async () => {
+    await trade(100);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${system.url}/?symbols=${SYMBOL},AAPL`);
+    await shows(page, '100.00');
+
+    // Keyboard only: open the dialog, fill the form, submit, close with Escape.
+    await page.locator('#alerts-open').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#alert-symbol').selectOption(SYMBOL);
+    await page.locator('#alert-kind').selectOption('above');
+    await page.locator('#alert-value').fill('101');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.locator('#alert-list li').allTextContents())
+      .toEqual([`${SYMBOL} above 101Remove`]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('#alerts-dialog').getAttribute('open')).toBeNull();
+    await expect.poll(() => card(page).locator('.badge').textContent()).toContain('▲ 101');
+
+    await page.reload();
+    await shows(page, '100.00');
+    await expect.poll(() => card(page).locator('.badge').textContent()).toContain('▲ 101');
+    const toasts = await recordToasts(page);
+
+    await trade(101.5); // crosses: fires
+    await shows(page, '101.50');
+    await trade(101.2); // still above: nothing
+    await shows(page, '101.20');
+    await trade(100.95); // back under 101, not past the 0.1 % margin (100.899): nothing
+    await shows(page, '100.95');
+    await trade(101.3); // no new crossing: nothing
+    await shows(page, '101.30');
+    expect(await toasts()).toEqual([`${SYMBOL} above 101: 101.5`]);
+
+    await trade(100.5); // past the margin: re-armed
+    await shows(page, '100.50');
+    await trade(101.05); // crosses again: fires
+    await shows(page, '101.05');
+    await expect
+      .poll(toasts)
+      .toEqual([`${SYMBOL} above 101: 101.5`, `${SYMBOL} above 101: 101.05`]);
+    await expect.poll(() => page.locator('#toasts').getAttribute('aria-live')).toBe('polite');
+
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'full-stack-alerts.png') });
+
+    // Removed in the dialog: the badge goes, and stays gone after a reload.
+    await page.locator('#alerts-open').click();
+    await page.getByRole('button', { name: `Remove alert: ${SYMBOL} above 101` }).click();
+    await expect.poll(() => page.locator('#alert-list li').count()).toBe(0);
+    await expect.poll(() => card(page).locator('.badge').isHidden()).toBe(true);
+    await page.reload();
+    await shows(page, '101.05');
+    expect(await page.evaluate(() => localStorage.getItem('market-stream.alerts.v1'))).toBe('[]');
+    await page.close();
+  });
+
+  it('ignores stored rules that are not JSON', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${system.url}/?symbols=${SYMBOL}`);
+    await page.evaluate(() => localStorage.setItem('market-stream.alerts.v1', '{not json'));
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+
+    await page.reload();
+
+    await expect.poll(() => card(page).count()).toBe(1);
+    await page.locator('#alerts-open').click();
+    expect(await page.locator('#alert-list li').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
