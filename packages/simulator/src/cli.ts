@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `market-stream-simulate`: simulated trades as NDJSON on stdout or in a file.
+ * `market-stream-simulate`: simulated trades as NDJSON on stdout or in a file, or posted to an
+ * ingest endpoint (`--post`).
  *
  * The simulation runs on a VirtualTimeScheduler whose clock starts at the wall clock and is
  * advanced in slices: up to the wall clock (real time) or as fast as the output takes it
@@ -11,9 +12,11 @@ import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SYMBOLS, type Trade } from '@market-stream/core';
 import { type Observable, VirtualTimeScheduler } from 'rxjs';
-import { SIMULATE_DEFAULTS } from './defaults.js';
+import { POST_DEFAULTS, SIMULATE_DEFAULTS } from './defaults.js';
 import { InvalidOptionsError } from './errors.js';
 import { MODEL_NAMES } from './internal/resolveModel.js';
+import { type PostOptions, parsePostOptions } from './post/postOptions.js';
+import { createPostOutput, type PostOutput } from './post/postOutput.js';
 import { type SimulateTradesOptions, simulateTrades } from './simulateTrades.js';
 
 const NAME = 'market-stream-simulate';
@@ -36,6 +39,14 @@ Options:
       --fast               do not wait for the clock: simulate as fast as the output is read
                            (timestamps start now and keep their spacing)
   -o, --out <file>         write to a file instead of stdout
+      --post <url>         POST the trades to an ingest endpoint (the deployed IngestApi's
+                           /ingest or the local /api/ingest) in JSON batches instead of printing
+                           them; a summary goes to stderr; exit 1 unless every trade was accepted
+      --batch <n>          trades per request with --post (default: ${POST_DEFAULTS.batchSize}, at most ${POST_DEFAULTS.maxBatchSize})
+      --region <name>      region to sign for (default: AWS_REGION, or the execute-api URL's)
+      --no-sign            never sign; by default requests are signed (SigV4, execute-api) when
+                           AWS credentials are found, except to a loopback host without
+                           credentials in the environment
   -h, --help               show this help
 
 Without --duration or --count it runs until interrupted (Ctrl-C) or its reader goes away.
@@ -43,6 +54,13 @@ Without --duration or --count it runs until interrupted (Ctrl-C) or its reader g
 Examples:
   ${NAME} --symbols AAPL,TSLA --rate 10 --seed 42 | head -5
   ${NAME} --model stochastic-volatility --fast --duration 6.5h --out session.ndjson
+  ${NAME} --symbols 10 --rate 20 --duration 5m --post https://abc123.execute-api.eu-west-1.amazonaws.com/ingest
+
+With --post, requests go out in batches (a partial batch after ${POST_DEFAULTS.maxWaitMs} ms), at most
+${POST_DEFAULTS.maxInFlight} in flight, each symbol's trades in order; 429, 5xx and network errors are retried
+(${POST_DEFAULTS.maxAttempts} attempts, full-jitter backoff); while ${POST_DEFAULTS.maxQueuedBatches} batches wait, the simulation waits.
+The endpoint refuses timestamps over a minute off its clock, so a --fast run covering more
+than a minute of simulated time is mostly refused.
 `;
 
 class UsageError extends Error {}
@@ -61,9 +79,15 @@ function parseNumber(flag: string, text: string): number {
   return value;
 }
 
-function parseOptions(
-  argv: string[],
-): { help: true } | { help: false; fast: boolean; out?: string; options: SimulateTradesOptions } {
+function parseOptions(argv: string[]):
+  | { help: true }
+  | {
+      help: false;
+      fast: boolean;
+      out?: string;
+      post?: PostOptions;
+      options: SimulateTradesOptions;
+    } {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -77,6 +101,10 @@ function parseOptions(
       count: { type: 'string', short: 'n' },
       fast: { type: 'boolean', default: false },
       out: { type: 'string', short: 'o' },
+      post: { type: 'string' },
+      batch: { type: 'string' },
+      region: { type: 'string' },
+      'no-sign': { type: 'boolean' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -100,7 +128,8 @@ function parseOptions(
   }
   if (values.duration !== undefined) options.duration = parseDuration(values.duration);
   if (values.count !== undefined) options.count = parseNumber('--count', values.count);
-  return { help: false, fast: values.fast, out: values.out, options };
+  const post = parsePostOptions(values);
+  return { help: false, fast: values.fast, out: values.out, post, options };
 }
 
 async function main(): Promise<number> {
@@ -119,21 +148,31 @@ async function main(): Promise<number> {
   const scheduler = new VirtualTimeScheduler();
   scheduler.frame = Date.now();
   scheduler.maxFrames = scheduler.frame;
-  let lines: string[] = [];
+  let pending: Trade[] = [];
   let finished = false;
   let failure: unknown;
   let trades: Observable<Trade>;
+  let post: PostOutput | undefined;
   try {
     trades = simulateTrades({ ...parsed.options, scheduler });
+    if (parsed.post) {
+      post = await createPostOutput(parsed.post, (line) =>
+        process.stderr.write(`${NAME}: ${line}\n`),
+      );
+    }
   } catch (error) {
     if (!(error instanceof InvalidOptionsError)) throw error;
     process.stderr.write(`${NAME}: ${error.message}\nTry '${NAME} --help'.\n`);
     return 2;
   }
 
-  const out = parsed.out === undefined ? process.stdout : createWriteStream(parsed.out);
+  const out = post
+    ? undefined
+    : parsed.out === undefined
+      ? process.stdout
+      : createWriteStream(parsed.out);
   let stopped: 'pipe' | 'signal' | undefined;
-  out.on('error', (error: NodeJS.ErrnoException) => {
+  out?.on('error', (error: NodeJS.ErrnoException) => {
     // The reader went away (`| head`): stop quietly, as Unix tools do.
     if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') stopped = 'pipe';
     else failure ??= error;
@@ -145,7 +184,7 @@ async function main(): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   const subscription = trades.subscribe({
-    next: (trade) => lines.push(JSON.stringify(trade)),
+    next: (trade) => pending.push(trade),
     error: (error) => {
       failure = error;
       finished = true;
@@ -160,10 +199,13 @@ async function main(): Promise<number> {
     clock = parsed.fast ? clock + SLICE_MS : Math.min(Date.now(), clock + SLICE_MS);
     scheduler.maxFrames = clock;
     scheduler.flush();
-    if (lines.length > 0) {
-      const ok = out.write(`${lines.join('\n')}\n`);
-      lines = [];
-      if (!ok) await drained(out);
+    if (pending.length > 0) {
+      const batch = pending;
+      pending = [];
+      if (post) await post.write(batch);
+      else if (out && !out.write(`${batch.map((trade) => JSON.stringify(trade)).join('\n')}\n`)) {
+        await drained(out);
+      }
     }
     if (finished) break;
     if (!parsed.fast && clock >= Date.now()) {
@@ -176,14 +218,15 @@ async function main(): Promise<number> {
   subscription.unsubscribe();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
-  if (out !== process.stdout && stopped !== 'pipe') {
+  if (out && out !== process.stdout && stopped !== 'pipe') {
     await new Promise<void>((resolve) => out.end(() => resolve()));
   }
+  const posted = post ? await post.end() : 0;
   if (failure !== undefined) {
     process.stderr.write(`${NAME}: ${(failure as Error).message ?? String(failure)}\n`);
     return 1;
   }
-  return stopped === 'signal' ? 130 : 0;
+  return stopped === 'signal' ? 130 : posted;
 }
 
 function drained(stream: NodeJS.WritableStream): Promise<void> {

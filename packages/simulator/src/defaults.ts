@@ -116,3 +116,28 @@ export const POLL_DEFAULTS = Object.freeze({
   alphaVantageUrl: 'https://www.alphavantage.co/query',
   apiKeyEnv: 'ALPHAVANTAGE_API_KEY',
 } as const);
+
+/**
+ * Defaults of `market-stream-simulate --post`: batches of 100 trades (the ingest endpoint takes
+ * up to 1000 and 1 MiB), a partial batch posted after 200 ms, at most 4 requests in flight and
+ * 16 full batches waiting (then the simulation waits: nothing is dropped), and up to 6 attempts
+ * per request with full-jitter backoff between 100 ms and 5 s on 429, 5xx and network errors.
+ *
+ * @example
+ * ```sh
+ * # 100 trades per request (POST_DEFAULTS.batchSize) unless --batch says otherwise
+ * market-stream-simulate --symbols 10 --rate 20 --duration 1m --post http://localhost:3000/api/ingest
+ * ```
+ */
+export const POST_DEFAULTS = Object.freeze({
+  batchSize: 100,
+  maxWaitMs: 200,
+  maxInFlight: 4,
+  maxQueuedBatches: 16,
+  maxAttempts: 6,
+  baseDelayMs: 100,
+  maxDelayMs: 5_000,
+  requestTimeoutMs: 10_000,
+  /** The most trades `--batch` may ask for (`INGEST_DEFAULTS.maxTrades` of the ingest endpoint). */
+  maxBatchSize: 1_000,
+} as const);
