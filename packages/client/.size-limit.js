@@ -29,4 +29,17 @@ export default [
     limit: '18 kB',
     modifyEsbuildConfig: browser,
   },
+  {
+    // A page with a live chart: the client plus `<ticker-chart>` (the optional
+    // `@market-stream/client/chart` entry), with lightweight-charts and RxJS bundled in.
+    name: 'client + chart, with lightweight-charts and RxJS (min + gzip)',
+    path: ['dist/index.js', 'dist/chart.js'],
+    import: {
+      'dist/index.js': '{ createTickerClient }',
+      'dist/chart.js': '{ defineTickerChart }',
+    },
+    gzip: true,
+    limit: '68 kB',
+    modifyEsbuildConfig: browser,
+  },
 ];
