@@ -6,7 +6,12 @@
  * @packageDocumentation
  * @module @market-stream/client/elements
  */
-export { DEFAULT_ANIMATION, DEFAULT_ELEMENT_TAGS } from './defaults.js';
+export { DEFAULT_ANIMATION, DEFAULT_ELEMENT_TAGS, DEFAULT_SPARKLINE } from './defaults.js';
 export type { DefineTickerElementsOptions } from './elements/defineTickerElements.js';
 export { defineTickerElements } from './elements/defineTickerElements.js';
-export type { TickerGridElement, TickerSource, TickerTapeElement } from './elements/types.js';
+export type {
+  TickerElement,
+  TickerGridElement,
+  TickerSource,
+  TickerTapeElement,
+} from './elements/types.js';

@@ -36,12 +36,16 @@ const theme = `
 
 /** Styles of `<ticker-grid>`. */
 export const gridStyles = `${theme}
-:host { display: block; padding: var(--ticker-gap, 12px); box-sizing: border-box; }
+:host { display: block; padding: var(--ticker-gap, 12px); box-sizing: border-box; container-type: inline-size; }
 .grid {
   display: grid;
   grid-template-columns: repeat(auto-fill, minmax(var(--ticker-min-width, 168px), 1fr));
+  /* dense: the cards after the full-width detail fill the selected card's row. */
+  grid-auto-flow: row dense;
   gap: var(--ticker-gap, 12px);
 }
+.detail { grid-column: 1 / -1; }
+.detail[hidden] { display: none; }
 .cell {
   position: relative;
   overflow: hidden;
@@ -57,7 +61,14 @@ export const gridStyles = `${theme}
   background: var(--_surface);
   box-shadow: 0 1px 0 rgba(255,255,255,0.04) inset;
   transition: opacity 300ms;
+  cursor: pointer;
 }
+.cell:focus-visible, .cell[aria-selected="true"] { outline: 2px solid var(--ticker-accent, #58a6ff); outline-offset: -2px; }
+.badge {
+  font-size: 11px; padding: 1px 6px; border-radius: 999px; color: var(--_fg); background: var(--_border);
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 50%;
+}
+.spark { display: block; width: 100%; height: 28px; margin-top: 6px; }
 .head { display: flex; align-items: center; justify-content: space-between; gap: 8px; position: relative; }
 .symbol { font-size: 13px; font-weight: 600; letter-spacing: 0.06em; color: var(--_muted); }
 .stale-marker {
@@ -73,6 +84,18 @@ export const gridStyles = `${theme}
 :host([status="reconnecting"]) .cell, :host([status="connecting"]) .cell { opacity: 0.6; }
 .cell[stale] .price, .cell[stale] .change { opacity: 0.45; }
 .cell[stale] .stale-marker { opacity: 1; }
+@container (max-width: 600px) {
+  .grid { grid-template-columns: 1fr; gap: 4px; }
+  .cell {
+    display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) auto 4.6em; align-items: center; gap: 8px;
+    padding: 8px 12px; contain-intrinsic-size: auto 40px; border-radius: 8px;
+  }
+  .price { grid-column: 3; margin: 0; font-size: 17px; text-align: right; }
+  .change { grid-column: 4; justify-content: flex-end; }
+  .change .abs { display: none; }
+  .spark { grid-area: 1 / 2; height: 22px; margin: 0; }
+  .head { justify-content: flex-start; min-width: 0; }
+}
 `;
 
 /** Styles of `<ticker-tape>`. */

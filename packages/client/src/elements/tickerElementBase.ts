@@ -7,6 +7,7 @@ import { type AnimationLoop, sharedAnimationLoop } from '../internal/AnimationLo
 import { type Formatters, formatters } from '../internal/formatters.js';
 import type { PriceView, PriceViewOptions } from '../internal/PriceView.js';
 import { RecoveryNotice } from '../internal/RecoveryNotice.js';
+import type { Sparkline } from '../internal/Sparkline.js';
 import type { TickerSource } from './types.js';
 
 /** One symbol's DOM and views inside an element. */
@@ -15,9 +16,21 @@ export interface TickerEntry {
   roots: HTMLElement[];
   views: PriceView[];
   stale: boolean;
+  /** The sparkline, when the element draws one. */
+  spark?: Sparkline;
 }
 
-const OBSERVED = ['symbols', 'url', 'token', 'locale', 'currency', 'duration', 'speed'];
+const OBSERVED = [
+  'symbols',
+  'url',
+  'token',
+  'locale',
+  'currency',
+  'duration',
+  'speed',
+  'sparkline',
+  'selected',
+];
 
 /**
  * Builds the base class both elements extend: binding to a source, the `symbols` list, the
@@ -80,6 +93,7 @@ export function tickerElementBase(): typeof TickerElementBase {
           view.jump();
           this.loop.cancel(view);
         }
+        if (entry.spark) this.loop.cancel(entry.spark);
       }
       this.ownClient?.close();
       if (this.ownClient && this.source === this.ownClient) this.source = undefined;
@@ -90,17 +104,13 @@ export function tickerElementBase(): typeof TickerElementBase {
       if (before === after) return;
       if (name === 'symbols') {
         this.fixed = parseSymbols(after);
-        this.clear();
-        for (const symbol of this.fixed) this.entry(symbol);
-        if (this.isConnected && this.source) this.bind();
+        this.rebuild();
       } else if (name === 'locale' || name === 'currency') {
         this.format = formatters(
           this.getAttribute('locale') ?? undefined,
           this.getAttribute('currency') ?? undefined,
         );
-        this.clear();
-        for (const symbol of this.fixed) this.entry(symbol);
-        if (this.isConnected && this.source) this.bind();
+        this.rebuild();
       } else if ((name === 'url' || name === 'token') && this.isConnected && this.ownClient) {
         this.disconnectedCallback();
         this.connectedCallback();
@@ -123,16 +133,24 @@ export function tickerElementBase(): typeof TickerElementBase {
     /** Called after entries were added or removed. */
     protected entriesChanged(): void {}
 
+    /** Builds every entry again (an attribute that shapes them changed) and rebinds. */
+    protected rebuild(): void {
+      this.clear();
+      for (const symbol of this.fixed) this.entry(symbol);
+      if (this.isConnected && this.source) this.bind();
+    }
+
     /** Removes every entry. */
     protected clear(): void {
       for (const entry of this.entries.values()) {
         for (const view of entry.views) this.loop.cancel(view);
+        if (entry.spark) this.loop.cancel(entry.spark);
       }
       this.entries.clear();
       this.entriesChanged();
     }
 
-    private entry(symbol: string): TickerEntry | undefined {
+    protected entry(symbol: string): TickerEntry | undefined {
       let entry = this.entries.get(symbol);
       if (!entry) {
         const open = this.fixed.length === 0 || this.fixed.includes(symbol);
@@ -146,7 +164,9 @@ export function tickerElementBase(): typeof TickerElementBase {
 
     private draw(trade: Trade): void {
       const entry = this.entry(trade.symbol);
-      if (entry) for (const view of entry.views) view.update(trade.price);
+      if (!entry) return;
+      for (const view of entry.views) view.update(trade.price);
+      entry.spark?.add(trade.timestamp, trade.price);
     }
 
     private bind(): void {
@@ -226,6 +246,8 @@ export declare abstract class TickerElementBase extends HTMLElement {
   disconnectedCallback(): void;
   attributeChangedCallback(name: string, before: string | null, after: string | null): void;
   protected createEntry(symbol: string): TickerEntry;
+  protected entry(symbol: string): TickerEntry | undefined;
+  protected rebuild(): void;
   protected entriesChanged(): void;
   protected clear(): void;
 }
