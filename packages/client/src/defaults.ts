@@ -166,7 +166,7 @@ export const DEFAULT_ELEMENT_TAGS = Object.freeze({
  * Defaults of `<ticker-chart>` (`@market-stream/client/chart`) and its `LiveBarBuilder`:
  * 5,000 bars kept per chart (three and a half days of 1-minute bars), 300 bars asked of the
  * history API, at most 10,000 live trades held while the history loads (then the oldest are
- * dropped), the history at `/api/bars`, the tag `ticker-chart`, 1-minute candles.
+ * dropped), the history at `/api/bars` and `/api/trades`, the tag `ticker-chart`, 1-minute candles.
  *
  * @example
  * ```ts
@@ -184,6 +184,8 @@ export const DEFAULT_CHART = Object.freeze({
   maxPendingTrades: 10_000,
   /** @default '/api/bars' */
   historyUrl: '/api/bars',
+  /** @default '/api/trades' */
+  tradesUrl: '/api/trades',
   /** @default 'ticker-chart' */
   tag: 'ticker-chart',
   /** @default '1m' */
@@ -198,6 +200,9 @@ export const DEFAULT_CHART = Object.freeze({
  * - `bucketMs` (1000): trades are folded into one point per second (the second's last price),
  *   so a 5-minute line holds at most 300 points however fast a symbol trades.
  * - `maxMinutes` (60): the longest window `sparkline` accepts (3,600 points per symbol).
+ * - `drawsPerFrame` (12): most sparklines one grid redraws in a frame, so drawing stays a
+ *   small, bounded part of a frame however many symbols trade; with 200 lines all changing, each
+ *   is redrawn every 17 frames (about 0.3 s at 60 Hz).
  *
  * @example
  * ```ts
@@ -209,4 +214,5 @@ export const DEFAULT_CHART = Object.freeze({
 export const DEFAULT_SPARKLINE = Object.freeze({
   bucketMs: 1_000,
   maxMinutes: 60,
+  drawsPerFrame: 12,
 });

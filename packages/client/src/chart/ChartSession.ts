@@ -1,7 +1,7 @@
 import type { Bar, Trade } from '@market-stream/core';
 import { DEFAULT_CHART } from '../defaults.js';
 import { type BarUpdate, LiveBarBuilder } from './LiveBarBuilder.js';
-import { loadHistory } from './loadHistory.js';
+import { type History, loadHistory } from './loadHistory.js';
 
 /** What a session reports to its element: the whole list, or the newest bar. */
 export interface SessionEvents {
@@ -11,7 +11,8 @@ export interface SessionEvents {
 }
 
 /**
- * One symbol and interval of a chart: loads the history, then applies live trades. Trades that
+ * One symbol and interval of a chart: loads the history (closed bars, then the trades of the
+ * open interval), then applies live trades. Trades that
  * arrive while the history loads wait in a buffer of at most `DEFAULT_CHART.maxPendingTrades`
  * (the oldest are dropped when it is full, counted in `late`) and are applied once it is seeded,
  * so a trade is neither lost to the load nor counted twice.
@@ -24,17 +25,23 @@ export class ChartSession {
   constructor(
     readonly symbol: string,
     interval: { name: string; ms: number },
-    historyUrl: string,
+    urls: { bars: string; trades: string },
     private readonly events: SessionEvents,
   ) {
     this.builder = new LiveBarBuilder(interval.ms);
-    const query = { symbol, interval: interval.name, limit: DEFAULT_CHART.historyLimit };
-    loadHistory(historyUrl, query, this.abort.signal).then(
-      (bars) => this.seeded(bars),
+    const query = {
+      barsUrl: urls.bars,
+      tradesUrl: urls.trades,
+      symbol,
+      interval,
+      limit: DEFAULT_CHART.historyLimit,
+    };
+    loadHistory(query, this.abort.signal).then(
+      (history) => this.seeded(history),
       (error: unknown) => {
         if (this.abort.signal.aborted) return;
         // Live bars still build without history.
-        this.seeded([]);
+        this.seeded({ bars: [], trades: [] });
         this.events.failed(error);
       },
     );
@@ -57,12 +64,14 @@ export class ChartSession {
     this.abort.abort();
   }
 
-  private seeded(bars: Bar[]): void {
+  private seeded(history: History): void {
     if (this.abort.signal.aborted) return;
-    this.builder.seed(bars);
+    this.builder.seed(history.bars);
     const waiting = this.pending ?? [];
     this.pending = undefined;
-    for (const trade of waiting) this.builder.add(trade);
+    // The trades since the newest bar, then those that arrived meanwhile; the builder drops
+    // the ones both lists hold, by seq.
+    for (const trade of [...history.trades, ...waiting]) this.builder.add(trade);
     this.events.reset(this.builder.bars);
   }
 

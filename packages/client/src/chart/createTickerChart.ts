@@ -8,7 +8,7 @@ import { CHART_INTERVALS } from './intervals.js';
 import { readTheme } from './readTheme.js';
 import type { ChartSource, TickerChartElement } from './types.js';
 
-const OBSERVED = ['symbol', 'interval', 'history-url', 'type'];
+const OBSERVED = ['symbol', 'interval', 'history-url', 'trades-url', 'type'];
 
 function part<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -82,6 +82,12 @@ export function createTickerChart(): CustomElementConstructor & { new (): Ticker
     set historyUrl(value: string) {
       this.setAttribute('history-url', value);
     }
+    get tradesUrl(): string {
+      return this.getAttribute('trades-url') ?? DEFAULT_CHART.tradesUrl;
+    }
+    set tradesUrl(value: string) {
+      this.setAttribute('trades-url', value);
+    }
     get type(): ChartType {
       return this.getAttribute('type') === 'line' ? 'line' : DEFAULT_CHART.type;
     }
@@ -147,7 +153,8 @@ export function createTickerChart(): CustomElementConstructor & { new (): Ticker
       this.view?.show([]);
       const ms = CHART_INTERVALS.get(this.interval);
       if (!this.symbol || ms === undefined) return;
-      this.session = new ChartSession(this.symbol, { name: this.interval, ms }, this.historyUrl, {
+      const urls = { bars: this.historyUrl, trades: this.tradesUrl };
+      this.session = new ChartSession(this.symbol, { name: this.interval, ms }, urls, {
         reset: (bars) => {
           this.loaded = true;
           this.view?.show(bars);

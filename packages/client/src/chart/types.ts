@@ -28,7 +28,9 @@ export interface ChartSource {
  * event time (see `LiveBarBuilder` for the rules on duplicate, recovered and late trades).
  *
  * Attributes (and properties): `symbol`, `interval` (`5s`, `1m`, `5m`, `15m`, `1h`, `1d`; see
- * `CHART_INTERVALS`), `history-url` / `historyUrl` (default `/api/bars`), `type` (`candles` or
+ * `CHART_INTERVALS`), `history-url` / `historyUrl` (the bars route, default `/api/bars`),
+ * `trades-url` / `tradesUrl` (the trades route, default `/api/trades`, asked for the trades since
+ * the newest closed bar so the open bar is whole; `""` asks for none), `type` (`candles` or
  * `line`). Changing `symbol` or `interval` reloads the history. Parts: `chart` (the drawing),
  * `legend` (with `symbol`, `interval`, `close`; `data-trend="up|down"`), `error` (shown when the
  * history could not be loaded; live bars are still drawn). Custom properties: those of the other
@@ -60,6 +62,8 @@ export interface TickerChartElement extends HTMLElement {
   interval: string;
   /** The history API's bars route. */
   historyUrl: string;
+  /** The history API's trades route (`""`: none asked for). */
+  tradesUrl: string;
   /** How the price is drawn. */
   type: 'candles' | 'line';
   /** The bars drawn, oldest first (the last may be open): a read-only copy. */

@@ -70,11 +70,13 @@ describe('<ticker-chart> in Chromium', () => {
       live.next(trade);
     }
   };
-  /** What core's toBars makes of every distinct trade sent, in order. */
-  const expected = () => {
+  /** Every distinct trade sent, the first of each seq: what a history store keeps (by symbol#seq). */
+  const distinct = () => {
     const seen = new Set<number>();
-    return barsOf(sent.filter((trade) => !seen.has(trade.seq) && seen.add(trade.seq)));
+    return sent.filter((trade) => !seen.has(trade.seq) && seen.add(trade.seq));
   };
+  /** What core's toBars makes of them. */
+  const expected = (intervalMs = MINUTE) => barsOf(distinct(), intervalMs);
   let fanout: FanoutServer;
   let historyApi: ChartHistoryServer;
   let page: PageServer;
@@ -83,25 +85,38 @@ describe('<ticker-chart> in Chromium', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
+    // Closed bars only, as the history API answers: those that ended by T + 30 min.
+    const closed = async (ms: number) =>
+      (await barsOf(history, ms)).filter((bar) => bar.end <= T + 30 * MINUTE);
     const historyBars = new Map([
-      ['1m', await barsOf(history)],
-      ['5m', await barsOf(history, 5 * MINUTE)],
+      ['1m', await closed(MINUTE)],
+      ['5m', await closed(5 * MINUTE)],
     ]);
-    historyApi = await serveChartHistory((symbol, interval) =>
-      symbol === 'AAPL' ? (historyBars.get(interval) ?? []) : [],
+    historyApi = await serveChartHistory(
+      (symbol, interval) => (symbol === 'AAPL' ? (historyBars.get(interval) ?? []) : []),
+      (symbol) => (symbol === 'AAPL' ? distinct() : []),
     );
     fanout = await serveFanout({ port: 0, source: live, mode: 'all', flushIntervalMs: 25 });
-    send(history); // the server's snapshot is then seq 60, a trade already in the history
+    // The history's bars end at T + 30 min; five trades of the open bar follow before the page
+    // loads (the trades route has them, the server's snapshot only the newest).
+    send([...history, ...walk(61, 5, T + 30 * MINUTE + 5_000, 10_000)]);
     page = await servePage('chartPage.ts');
     browser = await launchChromium();
     tab = await browser.newPage({ viewport: { width: 1100, height: 520 } });
     tab.on('pageerror', (error) => pageErrors.push(error.message));
     tab.on('console', (message) => {
-      // The page server has no favicon; any other console error counts.
+      // Not errors of the page: the page server has no favicon, and Chromium logs each
+      // reconnect attempt that finds the restarting server down. Any other console error counts.
       const favicon = message.location().url.endsWith('/favicon.ico');
-      if (message.type() === 'error' && !favicon) pageErrors.push(message.text());
+      const reconnect = message.text().startsWith('WebSocket connection to');
+      if (message.type() === 'error' && !favicon && !reconnect) pageErrors.push(message.text());
     });
-    const query = new URLSearchParams({ ws: fanout.url, symbol: 'AAPL', history: historyApi.url });
+    const query = new URLSearchParams({
+      ws: fanout.url,
+      symbol: 'AAPL',
+      history: historyApi.url,
+      trades: historyApi.tradesUrl,
+    });
     await tab.goto(`${page.url}?${query}`);
   }, 60_000);
   afterAll(async () => {
@@ -111,17 +126,18 @@ describe('<ticker-chart> in Chromium', () => {
     await historyApi?.close();
   });
 
-  it('draws the history, then moves live: the open bar updated and new bars started', async () => {
+  it('draws the history and the open bar, then moves live: the open bar updated and new bars started', async () => {
     await tab.waitForFunction(() => chartPage.chart.ready, undefined, { timeout: 15_000 });
     const seeded = await tab.evaluate(() => chartPage.chart.bars);
 
-    send(walk(61, 20, T + 30 * MINUTE + 5_000, 10_000));
+    send(walk(66, 15, T + 30 * MINUTE + 55_000, 10_000));
     const moved = await chartAfter(tab, 80);
 
-    expect(seeded).toEqual(await barsOf(history));
+    expect(seeded).toEqual(await barsOf(sent.slice(0, 65)));
     expect(moved.bars).toEqual(await expected());
     expect(moved.bars).toHaveLength(34);
-    expect(historyApi.requests[0]?.get('interval')).toBe('1m');
+    expect(historyApi.requests[0]?.searchParams.get('interval')).toBe('1m');
+    expect(historyApi.requests[1]?.searchParams.get('from')).toBe(String(T + 30 * MINUTE));
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
@@ -183,8 +199,13 @@ describe('<ticker-chart> in Chromium', () => {
     await tab.waitForFunction(() => chartPage.chart.ready, undefined, { timeout: 15_000 });
     const bars = await tab.evaluate(() => chartPage.chart.bars);
 
-    expect(historyApi.requests.at(-1)?.get('interval')).toBe('5m');
-    expect(bars).toEqual(await barsOf(history, 5 * MINUTE));
+    const [barsAsked, tradesAsked] = historyApi.requests.slice(-2);
+    const newestEnd = Math.floor((T + 30 * MINUTE) / (5 * MINUTE)) * 5 * MINUTE;
+
+    expect(barsAsked?.searchParams.get('interval')).toBe('5m');
+    expect(tradesAsked?.searchParams.get('from')).toBe(String(newestEnd));
+    // The closed 5-minute bars, then those the trades since the newest one make.
+    expect(bars).toEqual(await expected(5 * MINUTE));
     expect(pageErrors).toEqual([]);
   }, 60_000);
 });

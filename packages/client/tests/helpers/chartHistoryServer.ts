@@ -1,33 +1,41 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Bar } from '@market-stream/core';
+import type { Bar, Trade } from '@market-stream/core';
 
-/** A stand-in for the history API's bars route, on 127.0.0.1. */
+/** A stand-in for the history API's bars and trades routes, on 127.0.0.1. */
 export interface ChartHistoryServer {
   /** The bars route, e.g. `http://127.0.0.1:PORT/api/bars`. */
   url: string;
-  /** Every request's query, in order. */
-  requests: URLSearchParams[];
+  /** The trades route, e.g. `http://127.0.0.1:PORT/api/trades`. */
+  tradesUrl: string;
+  /** Every request, in order. */
+  requests: URL[];
   close(): Promise<void>;
 }
 
 /**
- * Serves `GET /api/bars?symbol=&interval=&limit=` as the local server and `HistoryApi` do: the
- * newest `limit` bars first, from `bars(symbol, interval)` (oldest first); with CORS, since the
- * test page is served from another port.
+ * Serves `GET /api/bars?symbol=&interval=&limit=` and `GET /api/trades?symbol=&from=&limit=` as
+ * the local server and `HistoryApi` do: the newest `limit` first, from `bars(symbol, interval)`
+ * and `trades(symbol)` (oldest first); with CORS, since the test page is served from another port.
  */
 export async function serveChartHistory(
   bars: (symbol: string, interval: string) => readonly Bar[],
+  trades: (symbol: string) => readonly Trade[] = () => [],
 ): Promise<ChartHistoryServer> {
-  const requests: URLSearchParams[] = [];
+  const requests: URL[] = [];
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     response.setHeader('access-control-allow-origin', '*');
-    if (url.pathname !== '/api/bars') return void response.writeHead(404).end();
-    requests.push(url.searchParams);
-    const limit = Number(url.searchParams.get('limit') ?? 60);
-    const all = bars(url.searchParams.get('symbol') ?? '', url.searchParams.get('interval') ?? '');
-    const body = [...all].reverse().slice(0, limit);
+    const query = url.searchParams;
+    const symbol = query.get('symbol') ?? '';
+    const from = Number(query.get('from') ?? 0);
+    let all: readonly (Bar | Trade)[];
+    if (url.pathname === '/api/bars') all = bars(symbol, query.get('interval') ?? '');
+    else if (url.pathname === '/api/trades') {
+      all = trades(symbol).filter((trade) => trade.timestamp >= from);
+    } else return void response.writeHead(404).end();
+    requests.push(url);
+    const body = [...all].reverse().slice(0, Number(query.get('limit') ?? 60));
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify(body));
   });
@@ -35,6 +43,7 @@ export async function serveChartHistory(
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/api/bars`,
+    tradesUrl: `http://127.0.0.1:${port}/api/trades`,
     requests,
     close: () =>
       new Promise<void>((resolve) => {

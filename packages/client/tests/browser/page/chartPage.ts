@@ -1,6 +1,6 @@
 // The chart test page: a <ticker-chart> bound to one client, plus a way for a test to inject
 // raw trades that bypass the client's own seq checks.
-// Query: ?ws=<url>&symbol=AAPL&interval=1m&history=<bars url>
+// Query: ?ws=<url>&symbol=AAPL&interval=1m&history=<bars url>&trades=<trades url>
 import type { Trade } from '@market-stream/core';
 import { merge, Subject } from 'rxjs';
 import { defineTickerChart, type TickerChartElement } from '../../../src/chart.js';
@@ -19,6 +19,7 @@ const chart = document.createElement('ticker-chart') as TickerChartElement;
 chart.symbol = symbol;
 chart.interval = params.get('interval') ?? '1m';
 chart.historyUrl = params.get('history') ?? '/api/bars';
+chart.tradesUrl = params.get('trades') ?? '/api/trades';
 chart.client = { trades$: merge(client.trades$, injected), subscribe: (s) => client.subscribe(s) };
 chart.style.margin = '12px';
 for (const node of document.querySelectorAll('ticker-grid, ticker-tape')) node.remove();
