@@ -23,7 +23,7 @@ export interface KinesisBatchRange {
 export type ReplayMessage =
   | { kind: 'dead-letter'; sink: keyof ReplaySinks; trade: Trade }
   | { kind: 'on-failure'; range: KinesisBatchRange }
-  | { kind: 'kept'; reason: 'malformed' | 'no-record'; error: DeadLetterReplayError };
+  | { kind: 'kept'; reason: 'malformed' | 'no-record' | 'no-sink'; error: DeadLetterReplayError };
 
 const SINKS = new Set(['kinesis', 'dynamodb', 'sqs']);
 const SEQUENCE = /^\d{1,128}$/;
@@ -43,6 +43,7 @@ export function parseReplayMessage(body: string | undefined): ReplayMessage {
   if (typeof value !== 'object' || value === null) return malformed('the body is not an object');
   const message = value as Record<string, unknown>;
   if ('KinesisBatchInfo' in message) return onFailure(message.KinesisBatchInfo);
+  if ('DDBStreamBatchInfo' in message) return dynamoStreamRange(message.DDBStreamBatchInfo);
   if (typeof message.sink === 'string' && typeof message.reason === 'string') {
     if (!SINKS.has(message.sink)) return malformed(`unknown sink "${message.sink}"`);
     if (!('record' in message)) {
@@ -91,6 +92,26 @@ function onFailure(info: unknown): ReplayMessage {
       endSequenceNumber,
       batchSize: typeof batchSize === 'number' ? batchSize : undefined,
     },
+  };
+}
+
+/**
+ * A DynamoDB Streams event source's on-failure record: its records are in the table's stream
+ * (24 h), which this tool does not read; kept, saying where they are.
+ */
+function dynamoStreamRange(info: unknown): ReplayMessage {
+  const { streamArn, shardId, startSequenceNumber, endSequenceNumber } =
+    typeof info === 'object' && info !== null ? (info as Record<string, unknown>) : {};
+  const where = [streamArn, shardId, `${startSequenceNumber}..${endSequenceNumber}`]
+    .map(String)
+    .join(' ');
+  return {
+    kind: 'kept',
+    reason: 'no-sink',
+    error: new DeadLetterReplayError(
+      'NO_SINK',
+      `a DynamoDB Streams on-failure record (${where}): replay reads Kinesis ranges only; re-read these records from the table's stream while it keeps them (24 h)`,
+    ),
   };
 }
 

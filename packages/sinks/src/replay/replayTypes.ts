@@ -107,7 +107,9 @@ export interface ReplayDeadLettersOptions {
  * - `malformed`: neither a dead letter nor an on-failure record, or a dead letter whose record
  *   is not a valid trade;
  * - `no-record`: a dead letter without its record (it alone was over SQS's 1 MiB);
- * - `no-sink`: no sink given for its `sink` (or no `kinesis` client for an on-failure record);
+ * - `no-sink`: no sink given for its `sink` (or no `kinesis` client for an on-failure record),
+ *   or a DynamoDB Streams on-failure record (`DDBStreamBatchInfo`), whose stream replay does not
+ *   read;
  * - `past-retention`: the on-failure range is no longer (wholly) in the stream;
  * - `undecodable-records`: the range holds records that are not trades (the valid ones were
  *   replayed);

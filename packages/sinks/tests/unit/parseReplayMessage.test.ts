@@ -74,6 +74,28 @@ describe('parseReplayMessage()', () => {
     });
   });
 
+  it("keeps a DynamoDB Streams event source's on-failure record as no-sink, naming its stream and range", () => {
+    const body = JSON.stringify({
+      requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3 },
+      version: '1.0',
+      DDBStreamBatchInfo: {
+        shardId: 'shardId-00000001',
+        startSequenceNumber: '100',
+        endSequenceNumber: '200',
+        batchSize: 5,
+        streamArn:
+          'arn:aws:dynamodb:us-east-1:123456789012:table/history/stream/2026-12-01T00:00:00.000',
+      },
+    });
+
+    const parsed = parseReplayMessage(body);
+
+    expect(parsed).toMatchObject({ kind: 'kept', reason: 'no-sink', error: { code: 'NO_SINK' } });
+    expect(parsed.kind === 'kept' && parsed.error.message).toMatch(
+      /table\/history\/stream.*100\.\.200/,
+    );
+  });
+
   it('never throws, and never lets anything but a valid trade or range through', () => {
     fc.assert(
       fc.property(
