@@ -47,6 +47,8 @@ Options:
       --no-sign            never sign; by default requests are signed (SigV4, execute-api) when
                            AWS credentials are found, except to a loopback host without
                            credentials in the environment
+      --token <value>      send Authorization: Bearer <value> instead of signing (the local
+                           server's --ingest-token, or an IngestApi with a JWT authorizer)
   -h, --help               show this help
 
 Without --duration or --count it runs until interrupted (Ctrl-C) or its reader goes away.
@@ -105,6 +107,7 @@ function parseOptions(argv: string[]):
       batch: { type: 'string' },
       region: { type: 'string' },
       'no-sign': { type: 'boolean' },
+      token: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

@@ -9,6 +9,8 @@ export interface PostOptions {
   region?: string;
   /** `--no-sign`: never sign, even with credentials. */
   noSign: boolean;
+  /** `--token`: sent as `Authorization: Bearer <token>` instead of a signature. */
+  token?: string;
 }
 
 /** The raw flag values `parseArgs` gives the CLI. */
@@ -17,12 +19,14 @@ export interface PostFlags {
   batch?: string;
   region?: string;
   'no-sign'?: boolean;
+  token?: string;
   out?: string;
 }
 
 /**
  * Checks the `--post` flags: an http(s) URL, not with `--out`, and a `--batch` of 1 to
- * `POST_DEFAULTS.maxBatchSize` trades. `--batch`, `--region` and `--no-sign` need `--post`.
+ * `POST_DEFAULTS.maxBatchSize` trades. `--batch`, `--region`, `--no-sign` and `--token` need
+ * `--post`; `--token` goes with neither `--region` nor `--no-sign`.
  *
  * @param flags - See {@link PostFlags}.
  * @returns The options, or `undefined` without `--post`.
@@ -30,12 +34,15 @@ export interface PostFlags {
  */
 export function parsePostOptions(flags: PostFlags): PostOptions | undefined {
   if (flags.post === undefined) {
-    for (const flag of ['batch', 'region', 'no-sign'] as const) {
+    for (const flag of ['batch', 'region', 'no-sign', 'token'] as const) {
       if (flags[flag] !== undefined && flags[flag] !== false) {
         throw new InvalidOptionsError(`--${flag}`, 'only goes with --post');
       }
     }
     return undefined;
+  }
+  if (flags.token !== undefined && (flags.region !== undefined || flags['no-sign'])) {
+    throw new InvalidOptionsError('--token', 'replaces signing: not with --region or --no-sign');
   }
   if (flags.out !== undefined) {
     throw new InvalidOptionsError('--post', 'trades go to the endpoint or to --out, not both');
@@ -61,5 +68,6 @@ export function parsePostOptions(flags: PostFlags): PostOptions | undefined {
     batchSize,
     ...(flags.region ? { region: flags.region } : {}),
     noSign: flags['no-sign'] ?? false,
+    ...(flags.token ? { token: flags.token } : {}),
   };
 }

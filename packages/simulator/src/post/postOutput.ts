@@ -2,6 +2,7 @@ import type { Trade } from '@market-stream/core';
 import { POST_DEFAULTS } from '../defaults.js';
 import type { PostOptions } from './postOptions.js';
 import { resolveSigning } from './resolveSigning.js';
+import type { SignRequest } from './sendBatch.js';
 import { type PostSummary, TradePoster } from './TradePoster.js';
 
 /** Where the CLI's trades go with `--post`: a {@link TradePoster} and its summary. */
@@ -24,7 +25,10 @@ export async function createPostOutput(
   options: PostOptions,
   log: (line: string) => void,
 ): Promise<PostOutput> {
-  const sign = await resolveSigning(options, process.env, log);
+  const sign = options.token
+    ? bearer(options.token)
+    : await resolveSigning(options, process.env, log);
+  const auth = options.token ? 'bearer token' : sign ? 'SigV4' : 'unsigned';
   const poster = new TradePoster({
     ...POST_DEFAULTS,
     url: options.url,
@@ -37,20 +41,26 @@ export async function createPostOutput(
     },
     async end() {
       const summary = await poster.close();
-      for (const line of describe(summary, options.url, Boolean(sign))) log(line);
+      for (const line of describe(summary, options.url, auth)) log(line);
       return summary.accepted === summary.sent ? 0 : 1;
     },
   };
 }
 
-function describe(summary: PostSummary, url: URL, signed: boolean): string[] {
+/** `Authorization: Bearer` for the local `/api/ingest` (`--ingest-token`) or a JWT authorizer. */
+function bearer(token: string): SignRequest {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  return async () => headers;
+}
+
+function describe(summary: PostSummary, url: URL, auth: string): string[] {
   const rejected = total(summary.rejected);
   const failed = total(summary.failed);
   const deadLettered = summary.deadLettered
     ? ` (${summary.deadLettered} dead-lettered by the endpoint)`
     : '';
   const lines = [
-    `posted ${summary.sent} trades to ${url.href} (${signed ? 'SigV4' : 'unsigned'}) in ${summary.batches} batches, ${summary.retries} retries: ` +
+    `posted ${summary.sent} trades to ${url.href} (${auth}) in ${summary.batches} batches, ${summary.retries} retries: ` +
       `${summary.accepted} accepted${deadLettered}, ${rejected} rejected, ${failed} failed`,
   ];
   for (const [reason, count] of summary.rejected) lines.push(`  rejected ${count}: ${reason}`);

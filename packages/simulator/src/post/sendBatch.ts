@@ -1,8 +1,9 @@
 import type { Trade } from '@market-stream/core';
 
 /**
- * Headers that authorize one request (SigV4), computed afresh for every attempt so a retry
- * never carries a stale `x-amz-date`.
+ * The headers of one request, `content-type` included, with what authorizes it (a SigV4
+ * signature, or a bearer token), computed afresh for every attempt so a retry never carries a
+ * stale `x-amz-date`.
  */
 export type SignRequest = (url: URL, body: string) => Promise<Record<string, string>>;
 

@@ -21,6 +21,8 @@ export interface PostTargetOptions {
   fault?: (n: number) => Fault;
   /** Credentials a request's SigV4 signature must match (403 otherwise). @default unchecked */
   verify?: { accessKeyId: string; secretAccessKey: string; region: string };
+  /** Token a request must carry as `Authorization: Bearer` (401 otherwise). @default unchecked */
+  bearer?: string;
 }
 
 /** A loopback HTTP API stand-in: the real ingest Lambda handler writing into kinesalite. */
@@ -50,6 +52,9 @@ export async function startPostTarget(options: PostTargetOptions = {}): Promise<
     const answer = async (): Promise<{ status: number; body: string }> => {
       if (options.verify && !(await signatureMatches(request, body, options.verify))) {
         return { status: 403, body: '{"message":"Forbidden"}' };
+      }
+      if (options.bearer && request.headers.authorization !== `Bearer ${options.bearer}`) {
+        return { status: 401, body: '{"error":{"code":"UNAUTHORIZED","message":"no"}}' };
       }
       const fault = options.fault?.(n);
       if (fault === '429-before') return { status: 429, body: '{"message":"Too Many Requests"}' };

@@ -167,6 +167,24 @@ describe('market-stream-simulate --post with SigV4', () => {
   });
 });
 
+describe('market-stream-simulate --post --token', () => {
+  it('sends the token as a bearer token instead of signing, and is refused without it', async () => {
+    const { url, streamed } = await start({ bearer: 'local-secret' });
+
+    const [right, wrong] = await Promise.all([
+      run([...simulate, '--post', url, '--token', 'local-secret'], credentials),
+      run([...simulate, '--post', url, '--token', 'guess']),
+    ]);
+
+    expect(right.stderr).toContain('(bearer token)');
+    expect(right.stderr).toContain('300 accepted, 0 rejected, 0 failed');
+    expect(right.code).toBe(0);
+    expect(wrong.stderr).toContain('rejected 300: UNAUTHORIZED');
+    expect(wrong.code).toBe(1);
+    expect(await streamed()).toHaveLength(300);
+  });
+});
+
 describe('market-stream-simulate --post usage', () => {
   it('refuses a --post that is not a URL, --post with --out, and a bad --batch', async () => {
     const results = await Promise.all([
@@ -175,6 +193,7 @@ describe('market-stream-simulate --post usage', () => {
       run(['--post', 'http://127.0.0.1:9/ingest', '--out', join(home, 'x.ndjson')]),
       run(['--post', 'http://127.0.0.1:9/ingest', '--batch', '0']),
       run(['--batch', '10']),
+      run(['--post', 'http://127.0.0.1:9/ingest', '--token', 't', '--no-sign']),
     ]);
 
     for (const result of results) {
@@ -184,11 +203,12 @@ describe('market-stream-simulate --post usage', () => {
     }
   });
 
-  it('documents --post, --batch, --region and --no-sign in --help', async () => {
+  it('documents --post, --batch, --region, --no-sign and --token in --help', async () => {
     const { code, stdout } = await run(['--help']);
 
     expect(code).toBe(0);
-    for (const flag of ['--post', '--batch', '--region', '--no-sign'])
+    for (const flag of ['--post', '--batch', '--region', '--no-sign', '--token']) {
       expect(stdout).toContain(flag);
+    }
   });
 });
