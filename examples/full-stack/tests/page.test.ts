@@ -12,7 +12,7 @@ const artifacts = join(dirname(fileURLToPath(import.meta.url)), '../../../test-a
 /** Only this test's trades move this symbol, so every crossing is the test's own. */
 const SYMBOL = 'ALRT';
 
-describe('the full-stack page: alerts', () => {
+describe('the full-stack page: alerts and the chart', () => {
   let system: TickerSystem;
   let browser: Browser;
   let seq = 0;
@@ -140,6 +140,59 @@ describe('the full-stack page: alerts', () => {
     await page.locator('#alerts-open').click();
     expect(await page.locator('#alert-list li').count()).toBe(0);
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('opens the chart of ?symbol=AAPL&interval=1m from a link, with bars, beside the live grid', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+
+    await page.goto(`${system.url}/?symbol=AAPL&interval=1m`);
+
+    const chart = page.locator('ticker-chart');
+    await expect.poll(() => chart.getAttribute('symbol')).toBe('AAPL');
+    expect(await chart.getAttribute('interval')).toBe('1m');
+    await expect
+      .poll(() => chart.evaluate((node) => (node as unknown as { bars: unknown[] }).bars.length), {
+        timeout: 15_000,
+      })
+      .toBeGreaterThan(0);
+    await expect.poll(() => chart.locator('canvas').count()).toBeGreaterThan(0);
+    expect(
+      await page.locator('ticker-grid .cell[data-symbol="AAPL"]').getAttribute('aria-selected'),
+    ).toBe('true');
+    expect(await page.locator('ticker-grid .cell').count()).toBe(2);
+    expect(
+      await page.locator('#detail button[data-interval="1m"]').getAttribute('aria-pressed'),
+    ).toBe('true');
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'full-stack-chart.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps the selection in the URL: a card, an interval, Back', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${system.url}/`);
+    const msft = page.locator('ticker-grid .cell[data-symbol="MSFT"]');
+    await expect.poll(() => msft.count()).toBe(1);
+
+    await msft.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => new URL(page.url()).search).toBe('?symbol=MSFT&interval=1m');
+    await expect.poll(() => page.locator('ticker-chart').getAttribute('symbol')).toBe('MSFT');
+
+    await page.locator('#detail button[data-interval="5m"]').click();
+    await expect.poll(() => new URL(page.url()).search).toBe('?symbol=MSFT&interval=5m');
+    expect(await page.locator('ticker-chart').getAttribute('interval')).toBe('5m');
+    expect(
+      await page.locator('#detail button[data-interval="5m"]').getAttribute('aria-pressed'),
+    ).toBe('true');
+
+    await page.goBack();
+    await expect.poll(() => new URL(page.url()).search).toBe('');
+    await expect.poll(() => msft.getAttribute('aria-selected')).toBe('false');
     await page.close();
   });
 });

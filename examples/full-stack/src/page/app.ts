@@ -2,6 +2,7 @@
 import { createTickerClient } from '@market-stream/client';
 import { appSyncEventsWebSocket } from '@market-stream/client/appsync';
 import { defineTickerElements, type TickerGridElement } from '@market-stream/client/elements';
+import { startChartPanel } from './startChartPanel.js';
 import { startPageAlerts } from './startPageAlerts.js';
 
 interface PageConfig {
@@ -45,6 +46,10 @@ const alerts = startPageAlerts(client, grid, symbols);
 document
   .getElementById('alerts-open')
   ?.addEventListener('click', () => alerts.open(grid?.selectedSymbol ?? undefined));
+document
+  .getElementById('detail-alerts')
+  ?.addEventListener('click', () => alerts.open(grid?.selectedSymbol ?? undefined));
+if (grid) startChartPanel(client, grid, symbols);
 
 const statusText = document.getElementById('status');
 client.status$.subscribe((status) => {

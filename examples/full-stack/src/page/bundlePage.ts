@@ -2,8 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 /**
- * Bundles the page script (client, elements and the RxJS they use) for the browser, in memory,
- * at startup: about 100 ms, and the page always runs the code in this checkout.
+ * Bundles the page script (client, elements, alerts, the chart entry with lightweight-charts,
+ * and the RxJS they use) for the browser, in memory, at startup: a fraction of a second, and the
+ * page always runs the code in this checkout.
  */
 export async function bundlePage(): Promise<string> {
   const result = await build({

@@ -65,7 +65,21 @@ export function renderPage({
   </div>
 </header>
 <ticker-tape></ticker-tape>
-<main><ticker-grid></ticker-grid></main>
+<main><ticker-grid>
+  <section slot="detail" id="detail" class="detail" aria-label="Chart">
+    <div class="bar">
+      <strong id="detail-symbol"></strong>
+      <span role="group" aria-label="Interval">
+        <button type="button" data-interval="1m" aria-pressed="true">1m</button>
+        <button type="button" data-interval="5m" aria-pressed="false">5m</button>
+        <button type="button" data-interval="15m" aria-pressed="false">15m</button>
+        <button type="button" data-interval="1h" aria-pressed="false">1h</button>
+      </span>
+      <button type="button" id="detail-alerts" aria-haspopup="dialog">Alerts…</button>
+      <button type="button" id="detail-close">Close chart</button>
+    </div>
+  </section>
+</ticker-grid></main>
 <dialog id="alerts-dialog" aria-labelledby="alerts-title">
   <h2 id="alerts-title">Price alerts</h2>
   <form id="alert-form">
