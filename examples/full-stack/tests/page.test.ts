@@ -143,6 +143,32 @@ describe('the full-stack page: alerts and the chart', () => {
     await page.close();
   });
 
+  it('fires a move rule once while its window shows the move', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${system.url}/?symbols=${SYMBOL}`);
+    await trade(100);
+    await shows(page, '100.00');
+    await page.locator('#alerts-open').click();
+    await page.locator('#alert-kind').selectOption('move');
+    await page.locator('#alert-value').fill('1');
+    await page.locator('#alert-window').fill('1');
+    await page.getByRole('button', { name: 'Add alert' }).click();
+    await expect.poll(() => card(page).locator('.badge').textContent()).toContain('± 1 % / 1 min');
+    await page.keyboard.press('Escape');
+    const toasts = await recordToasts(page);
+
+    await trade(101.2); // +1.2 % within the minute: fires
+    await shows(page, '101.20');
+    await trade(101.5); // the window still shows the move: nothing
+    await shows(page, '101.50');
+
+    expect(await toasts()).toEqual([`${SYMBOL} moves 1 % within 1 min: 101.2 (+1.20 %)`]);
+    await page.getByRole('button', { name: 'Alerts' }).first().click();
+    await page.getByRole('button', { name: /^Remove alert: ALRT moves/ }).click();
+    await expect.poll(() => page.locator('#alert-list li').count()).toBe(0);
+    await page.close();
+  });
+
   it('opens the chart of ?symbol=AAPL&interval=1m from a link, with bars, beside the live grid', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
