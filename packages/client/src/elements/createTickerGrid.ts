@@ -1,4 +1,5 @@
 import { DEFAULT_SPARKLINE } from '../defaults.js';
+import { DrawQueue } from '../internal/DrawQueue.js';
 import { element } from '../internal/dom.js';
 import { PriceView } from '../internal/PriceView.js';
 import { Sparkline, type SparkPoint } from '../internal/Sparkline.js';
@@ -19,6 +20,7 @@ export function createTickerGrid(): CustomElementConstructor & { new (): TickerG
       }
     });
     private colors: string[] | undefined;
+    private readonly sparks = new DrawQueue(this.loop, DEFAULT_SPARKLINE.drawsPerFrame);
 
     constructor() {
       super();
@@ -83,7 +85,7 @@ export function createTickerGrid(): CustomElementConstructor & { new (): TickerG
         const windowMs = Math.min(minutes, DEFAULT_SPARKLINE.maxMinutes) * 60_000;
         entry.spark = new Sparkline(
           card.canvas,
-          this.loop,
+          this.sparks,
           windowMs,
           DEFAULT_SPARKLINE.bucketMs,
           (up) => this.color(up),

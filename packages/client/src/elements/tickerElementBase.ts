@@ -93,7 +93,7 @@ export function tickerElementBase(): typeof TickerElementBase {
           view.jump();
           this.loop.cancel(view);
         }
-        if (entry.spark) this.loop.cancel(entry.spark);
+        entry.spark?.dispose();
       }
       this.ownClient?.close();
       if (this.ownClient && this.source === this.ownClient) this.source = undefined;
@@ -144,7 +144,7 @@ export function tickerElementBase(): typeof TickerElementBase {
     protected clear(): void {
       for (const entry of this.entries.values()) {
         for (const view of entry.views) this.loop.cancel(view);
-        if (entry.spark) this.loop.cancel(entry.spark);
+        entry.spark?.dispose();
       }
       this.entries.clear();
       this.entriesChanged();

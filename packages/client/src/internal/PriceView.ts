@@ -154,9 +154,12 @@ export class PriceView implements Animated {
     if (this.drawnTarget === this.to || this.first === undefined) return;
     this.drawnTarget = this.to;
     const delta = this.to - this.first;
-    if (this.nodes.change) setText(this.nodes.change, this.format.change.format(delta));
-    if (this.nodes.percent)
-      setText(this.nodes.percent, this.format.percent.format(delta / this.first));
+    // Memoized by cents and basis points: an Intl format call per update was a visible share
+    // of a frame with 200 tickers.
+    if (this.nodes.change) setText(this.nodes.change, this.format.change(Math.round(delta * 100)));
+    if (this.nodes.percent) {
+      setText(this.nodes.percent, this.format.percent(Math.round((delta / this.first) * 10_000)));
+    }
     const trend = delta > 0 ? 'up' : delta < 0 ? 'down' : 'flat';
     // An attribute write only when the sign changes, which is rare next to price ticks.
     if (trend !== this.trend) {

@@ -1,4 +1,4 @@
-import type { Animated, AnimationLoop } from './AnimationLoop.js';
+import type { Drawable, DrawQueue } from './DrawQueue.js';
 
 /** One point of a sparkline: event time (epoch ms) and price. */
 export interface SparkPoint {
@@ -12,10 +12,10 @@ export interface SparkPoint {
  * `windowMs / bucketMs` points (300 for 5 minutes of 1 s buckets) however fast trades arrive.
  * The window ends at the newest point's event time, so a quiet symbol keeps its line. A trade
  * older than the newest bucket is ignored (late or replayed). A change only marks the line
- * dirty and asks the shared loop for a frame: it is drawn at most once per frame, and a line
- * nobody changed is never redrawn.
+ * dirty in the element's {@link DrawQueue}: it is drawn at most once per frame, within the
+ * queue's per-frame budget, and a line nobody changed is never redrawn.
  */
-export class Sparkline implements Animated {
+export class Sparkline implements Drawable {
   private times: number[] = [];
   private prices: number[] = [];
   private width = 0;
@@ -23,7 +23,7 @@ export class Sparkline implements Animated {
 
   constructor(
     readonly canvas: HTMLCanvasElement,
-    private readonly loop: AnimationLoop,
+    private readonly queue: DrawQueue,
     private readonly windowMs: number,
     private readonly bucketMs: number,
     private readonly color: (up: boolean) => string,
@@ -48,7 +48,7 @@ export class Sparkline implements Animated {
       this.prices.push(price);
       this.trim();
     }
-    this.loop.request(this);
+    this.queue.add(this);
     return true;
   }
 
@@ -60,7 +60,7 @@ export class Sparkline implements Animated {
     this.prices = [];
     const sorted = points.filter((p) => p.time < first).sort((a, b) => a.time - b.time);
     for (const point of [...sorted, ...live]) this.add(point.time, point.price);
-    this.loop.request(this);
+    this.queue.add(this);
   }
 
   /** Sets the canvas size in device pixels (from a ResizeObserver, never read in a frame). */
@@ -70,15 +70,15 @@ export class Sparkline implements Animated {
     this.height = Math.round(height * ratio);
     if (this.canvas.width !== this.width) this.canvas.width = this.width;
     if (this.canvas.height !== this.height) this.canvas.height = this.height;
-    this.loop.request(this);
+    this.queue.add(this);
   }
 
-  frame(): boolean {
-    this.jump();
-    return false;
+  /** Leaves the queue (the element let go of it). */
+  dispose(): void {
+    this.queue.delete(this);
   }
 
-  jump(): void {
+  draw(): void {
     const context = this.canvas.getContext('2d');
     const count = this.times.length;
     if (!context || this.width === 0) return;
@@ -94,8 +94,10 @@ export class Sparkline implements Animated {
     const start = (this.times[count - 1] as number) - this.windowMs;
     const x = this.width / this.windowMs;
     const y = (this.height - 2 * pad) / (high - low || 1);
+    // At most one point per two pixel columns: more costs stroke time and shows nothing more.
+    const step = Math.max(1, Math.floor((2 * count) / this.width));
     context.beginPath();
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < count; i = i === count - 1 ? count : Math.min(i + step, count - 1)) {
       const px = ((this.times[i] as number) - start) * x;
       const py = this.height - pad - ((this.prices[i] as number) - low) * y;
       if (i === 0) context.moveTo(px, py);
