@@ -1,6 +1,7 @@
 /**
  * The page of the client benchmark, bundled by esbuild and run in Chromium. It renders N
- * tickers either with `<ticker-grid>` (one shared requestAnimationFrame loop) or with a
+ * tickers either with `<ticker-grid>` (one shared requestAnimationFrame loop; mode `sparkline`
+ * adds `sparkline="5"`, each card's line seeded with 5 minutes of 1-second points) or with a
  * countUp.js-style baseline (every number animated by its own requestAnimationFrame loop), feeds
  * both the same updates, and measures per-frame main-thread time of the rAF callbacks, dropped
  * frames and long tasks.
@@ -93,13 +94,28 @@ const baselineCss = `
   .bflash.up { background: #2fbf71; } .bflash.down { background: #f0524d; }
 `;
 
+/** Gives every sparkline a full window: 300 one-second points of a walk ending at its price. */
+function seed(grid: TickerGridElement, symbols: string[], prices: number[]): void {
+  const now = Date.now();
+  symbols.forEach((symbol, i) => {
+    const points = Array.from({ length: 300 }, (_, s) => ({
+      time: now - (300 - s) * 1000,
+      price: (prices[i] as number) * (1 + 0.01 * Math.sin((s + i) / 17)),
+    }));
+    grid.seedSparkline(symbol, points);
+  });
+}
+
 function symbolsOf(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `T${String(i).padStart(3, '0')}`);
 }
 
+/** The renderers the suite compares. */
+export type ClientBenchMode = 'shared' | 'sparkline' | 'baseline';
+
 /** Renders `count` tickers with `mode`, updates each `rate` times a second for `seconds`. */
 async function run(
-  mode: 'shared' | 'baseline',
+  mode: ClientBenchMode,
   count: number,
   rate: number,
   seconds: number,
@@ -109,10 +125,11 @@ async function run(
   const seqs = symbols.map(() => 0);
   let deliver: (trade: Trade) => void;
 
-  if (mode === 'shared') {
+  if (mode !== 'baseline') {
     defineTickerElements();
     const listeners = new Set<(trade: Trade) => void>();
     const grid = document.createElement('ticker-grid') as TickerGridElement;
+    if (mode === 'sparkline') grid.setAttribute('sparkline', '5');
     grid.symbols = symbols;
     grid.client = {
       trades$: {
@@ -124,6 +141,7 @@ async function run(
       },
     };
     document.body.append(grid);
+    if (mode === 'sparkline') seed(grid, symbols, prices);
     deliver = (trade) => {
       for (const listener of listeners) listener(trade);
     };

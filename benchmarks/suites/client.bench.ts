@@ -1,13 +1,14 @@
 /**
  * Client rendering in Chromium: 200 tickers, each updating 10 times a second for 10 s, drawn by
- * `<ticker-grid>` (one shared requestAnimationFrame loop) and by a countUp.js-style baseline
- * (one requestAnimationFrame loop per number). `BENCH_QUICK=1` runs 3 s once.
+ * `<ticker-grid>` (one shared requestAnimationFrame loop), by the grid with sparklines, and by a
+ * countUp.js-style baseline (one requestAnimationFrame loop per number). `BENCH_QUICK=1` runs
+ * 3 s once.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../../tests/helpers/chromium.js';
-import type { FrameReport } from '../lib/browserClientPage.js';
+import type { ClientBenchMode, FrameReport } from '../lib/browserClientPage.js';
 import { fmt, median, percentile, ratio, repeat, table } from '../lib/stats.js';
 import { runSuite } from '../lib/suite.js';
 
@@ -50,7 +51,7 @@ runSuite(async () => {
   const script = bundle.outputFiles?.[0]?.text ?? '';
   const browser = await launchChromium();
 
-  const measure = async (mode: 'shared' | 'baseline'): Promise<Measured> => {
+  const measure = async (mode: ClientBenchMode): Promise<Measured> => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.setContent(
       '<!doctype html><html><body style="margin:0;background:#0b0e14;color:#e6edf3;font-family:system-ui"></body></html>',
@@ -89,12 +90,13 @@ runSuite(async () => {
     };
   };
 
-  const results: Record<'shared' | 'baseline', Measured[]> = { shared: [], baseline: [] };
-  // Peers alternate within each repeat so that machine noise hits both alike.
+  const results: Record<ClientBenchMode, Measured[]> = { shared: [], sparkline: [], baseline: [] };
+  // Peers alternate within each repeat so that machine noise hits them alike.
   await repeat(
     RUNS,
     async () => {
       results.shared.push(await measure('shared'));
+      results.sparkline.push(await measure('sparkline'));
       results.baseline.push(await measure('baseline'));
     },
     { warmup: quick ? 0 : 1 },
@@ -115,6 +117,7 @@ runSuite(async () => {
     };
   };
   const ours = summary(results.shared);
+  const sparks = summary(results.sparkline);
   const theirs = summary(results.baseline);
   const row = (name: string, s: typeof ours) => [
     name,
@@ -150,11 +153,12 @@ runSuite(async () => {
       ],
       [
         row('`<ticker-grid>` (one shared loop)', ours),
+        row('grid with sparklines (`sparkline="5"`, 300 points each)', sparks),
         row('per-number rAF loops (countUp.js style)', theirs),
       ],
     ),
     '',
-    `Shared loop vs baseline: rAF p95 ${ratio(ours.p95, theirs.p95, 2)}, main-thread task time per frame ${ratio(ours.task, theirs.task, 2)} (lower is better). Target: p95 under 4 ms per frame — ${ours.p95 < 4 ? 'met' : 'not met'} (${fmt(ours.p95, 2)} ms).`,
+    `Shared loop vs baseline: rAF p95 ${ratio(ours.p95, theirs.p95, 2)}, main-thread task time per frame ${ratio(ours.task, theirs.task, 2)} (lower is better). Target: p95 under 4 ms per frame — ${ours.p95 < 4 ? 'met' : 'not met'} (${fmt(ours.p95, 2)} ms); with sparklines ${sparks.p95 < 4 ? 'met' : 'not met'} (${fmt(sparks.p95, 2)} ms, ${ratio(sparks.p95, theirs.p95, 2)} the baseline).`,
   ].join('\n');
   return { title: 'Client rendering: 200 animated tickers in Chromium', markdown };
 });
