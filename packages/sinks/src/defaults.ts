@@ -14,8 +14,9 @@ export const KINESIS_MAX_RECORD_BYTES = 1_048_576;
 
 /**
  * Defaults every sink shares (see `SinkOptions`): a batch waits at most 100 ms, 4 requests in
- * flight, 100,000 records held at most, 8 attempts with full-jitter backoff from 100 ms up to
- * 10 s, order kept per key.
+ * flight, 100,000 records held at most, order kept per key, 12 attempts: a failed request
+ * backs off with full jitter from 100 ms, a record rejected inside an answered request is
+ * retried in the next request and then backs off from 10 ms, both up to 10 s.
  *
  * @example
  * ```ts
@@ -32,8 +33,9 @@ export const SINK_DEFAULTS = Object.freeze({
   maxBufferedRecords: 100_000,
   overflow: 'error' as const,
   ordering: 'per-key' as const,
-  maxAttempts: 8,
+  maxAttempts: 12,
   backoffBaseMs: 100,
+  rejectionBackoffBaseMs: 10,
   backoffMaxMs: 10_000,
 });
 
@@ -287,4 +289,21 @@ export const INGEST_DEFAULTS = Object.freeze({
   maxClockSkewMs: TRADE_VALIDATION_DEFAULTS.maxClockSkewMs,
   /** @default 10_000 */
   writeTtlMs: 10_000,
+});
+
+/**
+ * Defaults of `createReplayHandler` (`@market-stream/sinks/lambda`): a run stops receiving
+ * 30 s before the function's timeout, time enough to finish the batches in hand (a range re-read
+ * and re-sent) and delete them; what it did not reach stays in the queue for the next run.
+ *
+ * @example
+ * ```ts
+ * import { REPLAY_HANDLER_DEFAULTS } from '@market-stream/sinks/lambda';
+ *
+ * REPLAY_HANDLER_DEFAULTS.stopMarginMs; // 30_000
+ * ```
+ */
+export const REPLAY_HANDLER_DEFAULTS = Object.freeze({
+  /** @default 30_000 */
+  stopMarginMs: 30_000,
 });

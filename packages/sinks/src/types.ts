@@ -190,8 +190,10 @@ export interface SinkOptions<R> {
    */
   ordering?: 'per-key' | 'none';
   /**
-   * Attempts per record, the first included, before it goes to `onFailure`.
-   * @default 8
+   * Attempts per record, the first included, before it goes to `onFailure`. With the default
+   * backoffs a record keeps being retried for about 5 s of waiting on average (at most about
+   * 10 s) when the service keeps rejecting it, and about 26 s when whole requests keep failing.
+   * @default 12
    */
   maxAttempts?: number;
   /**
@@ -200,10 +202,22 @@ export interface SinkOptions<R> {
    */
   recordTtlMs?: number;
   /**
-   * Cap of the first retry delay, in ms; each later attempt doubles it (full jitter).
+   * Cap of the first retry delay after a whole request failed (throttled, a 5xx, a dropped
+   * connection), in ms; each later attempt doubles it (full jitter).
    * @default 100
    */
   backoffBaseMs?: number;
+  /**
+   * Backoff of a record the service rejected inside a request it answered (Kinesis
+   * `ProvisionedThroughputExceededException` or `InternalFailure`, a DynamoDB unprocessed item,
+   * a failed SQS entry). Its first rejection is retried in the next request, with no wait, as
+   * the KPL does: the request round trip paces it, and the retry is packed with the other
+   * keys' records rather than sent alone after a timer. Each later rejection of the same record
+   * waits full-jitter backoff from this cap, doubling up to `backoffMaxMs`, so a shard that stays
+   * throttled is retried less and less often.
+   * @default 10
+   */
+  rejectionBackoffBaseMs?: number;
   /**
    * Largest retry delay cap, in ms.
    * @default 10_000

@@ -38,6 +38,8 @@ export class DeliveryEngine<R, P> {
   /** The count `onBuffered` was last given, so it hears of changes only. */
   private reportedBuffered = 0;
   private readonly totals = { delivered: 0, retried: 0, failed: 0 };
+  /** How long the last answered request took, ms. */
+  private lastRoundTripMs = 0;
 
   constructor(
     private readonly transport: Transport<R, P>,
@@ -90,6 +92,7 @@ export class DeliveryEngine<R, P> {
       bytes: prepared.bytes,
       payload: prepared.payload,
       attempts: 0,
+      rejections: 0,
       arrivedAt: this.options.scheduler.now(),
     };
     this.buffered++;
@@ -120,8 +123,8 @@ export class DeliveryEngine<R, P> {
     const { lanes } = this;
     while (this.inFlight.size < concurrency && lanes.readyLanes > 0) {
       // Completing flushes without lingering, but still waits for company from a request in
-      // flight: its lanes come back with its answer and join the next request.
-      const flushing = this.completing && this.inFlight.size === 0;
+      // flight or a retry due soon: they join the next request.
+      const flushing = this.completing && this.inFlight.size === 0 && !this.retryDueSoon();
       if (!lanes.full && !flushing && !this.due()) break;
       const batch = lanes.build();
       if (batch.length === 0) break;
@@ -149,11 +152,12 @@ export class DeliveryEngine<R, P> {
   /**
    * Whether the ready records are due to leave. While a request is in flight its lanes come
    * back with its answer (after a round trip), so the ready ones wait for them, up to
-   * `lingerMs` from when the oldest ready lane became ready; otherwise up to `lingerMs` from
-   * the oldest ready record's arrival (so a backlog with nothing in flight leaves at once).
-   * Without this, under a backlog every lane that came back from a request or a backoff was
-   * "late" by its arrival and left alone, and a few hot keys under partial failure made
-   * requests of about one record each.
+   * `lingerMs` from when the oldest ready lane became ready. Likewise a retry due within that
+   * time is waited for, so lanes that a backoff set apart leave together again. Otherwise they
+   * wait up to `lingerMs` from the oldest ready record's arrival (so a backlog with nothing in
+   * flight or due soon leaves at once). Without this, under a backlog every lane that came back
+   * from a request or a backoff was "late" by its arrival and left alone, and a few hot keys
+   * under partial failure made requests of about one record each.
    */
   private due(): boolean {
     const lingered = this.options.scheduler.now() >= this.lingerDeadline();
@@ -163,8 +167,26 @@ export class DeliveryEngine<R, P> {
   /** When the ready records have lingered long enough, by the rules of {@link due}. */
   private lingerDeadline(): number {
     const { lingerMs } = this.options;
-    if (this.inFlight.size > 0) return this.lanes.oldestReadySince + lingerMs;
-    return this.lanes.oldestReady + lingerMs;
+    const forCompany = this.lanes.oldestReadySince + lingerMs;
+    if (this.inFlight.size > 0) return forCompany;
+    const byArrival = this.lanes.oldestReady + lingerMs;
+    return this.retryDueSoon() ? Math.max(byArrival, this.waiting.nextDueAt) : byArrival;
+  }
+
+  /**
+   * Whether the ready lanes should wait for the next retry: it is due within `lingerMs` of
+   * when the oldest ready lane became ready, and either as many records wait for a backoff as
+   * lanes are ready (a failed request's whole batch, say) or it is due within the last round
+   * trip, sooner than a request could take it. A straggler due later is not waited for: it
+   * catches up with the request that leaves without it, while that is in flight.
+   */
+  private retryDueSoon(): boolean {
+    const { nextDueAt } = this.waiting;
+    if (nextDueAt > this.lanes.oldestReadySince + this.options.lingerMs) return false;
+    return (
+      this.waiting.size >= this.lanes.readyLanes ||
+      nextDueAt <= this.options.scheduler.now() + this.lastRoundTripMs
+    );
   }
 
   private dispatch(batch: Entry<R, P>[]): void {
@@ -190,13 +212,18 @@ export class DeliveryEngine<R, P> {
   ): void {
     if (!this.inFlight.delete(batch) || this.closed) return;
     const now = this.options.scheduler.now();
+    this.lastRoundTripMs = now - started;
     const verdict = judgeBatch(batch, answer, now, this.options);
     for (const entry of verdict.released) this.release(entry);
     this.totals.delivered += verdict.delivered;
     this.totals.retried += verdict.retrying;
     this.totals.failed += verdict.failed - verdict.retrying;
     for (let i = 0; i < verdict.retries.length; i++) {
-      this.waiting.add(verdict.retries[i]!, verdict.retryDelays[i]!);
+      const delay = verdict.retryDelays[i]!;
+      // A retry without a backoff (a record's first rejection) is back in its lane before the
+      // next request is built, so it leaves with the lanes this answer freed.
+      if (delay === 0) this.lanes.pushRetry(verdict.retries[i]!);
+      else this.waiting.add(verdict.retries[i]!, delay);
     }
 
     const report: DeliveryReport = {

@@ -20,8 +20,9 @@ export interface BatchVerdict<R, P> {
   /** Entries to send again, each after its own `retryDelays[i]`. */
   retries: Entry<R, P>[];
   /**
-   * The backoff of each of `retries`, by its own attempts (full jitter): a first failure waits
-   * a first backoff even when it shared its request with a retry on its fifth attempt.
+   * The backoff of each of `retries`, by its own history (see `backoff` below): a first
+   * failure waits a first backoff even when it shared its request with a retry on its fifth
+   * attempt; 0 for a record's first rejection inside an answered request.
    */
   retryDelays: number[];
   /** Given-up records, grouped by error then reason, for `onFailure`. */
@@ -44,8 +45,8 @@ export interface BatchVerdict<R, P> {
  * Judges one answered request, pure but for `random`: an entry the service accepted is
  * delivered; a failed one is given up as `rejected` (not retryable), `attempts-exhausted`
  * (`maxAttempts` reached) or `expired` (older than `recordTtlMs` by the time its retry would
- * leave), otherwise retried after its own backoff (full jitter on its own attempts). A request that failed as a whole fails
- * each of its entries with its error.
+ * leave), otherwise retried after its own backoff (see `backoff` below). A request that
+ * failed as a whole fails each of its entries with its error.
  *
  * @param batch - The entries sent, their `attempts` counting this request.
  * @param answer - The outcome, or the error the whole request failed with.
@@ -65,12 +66,18 @@ export function judgeBatch<R, P>(
   now: number,
   policy: Pick<
     Resolved<R>,
-    'maxAttempts' | 'recordTtlMs' | 'backoffBaseMs' | 'backoffMaxMs' | 'random'
+    | 'maxAttempts'
+    | 'recordTtlMs'
+    | 'backoffBaseMs'
+    | 'rejectionBackoffBaseMs'
+    | 'backoffMaxMs'
+    | 'random'
   >,
 ): BatchVerdict<R, P> {
-  const { maxAttempts, recordTtlMs, backoffBaseMs, backoffMaxMs, random } = policy;
+  const { maxAttempts, recordTtlMs } = policy;
   const failures = new Map<number, { error: Error; retryable: boolean }>();
-  if ('requestError' in answer) {
+  const wholeRequest = 'requestError' in answer;
+  if (wholeRequest) {
     const retryable = isTransientError(answer.requestError);
     for (let i = 0; i < batch.length; i++) {
       failures.set(i, { error: answer.requestError, retryable });
@@ -80,7 +87,12 @@ export function judgeBatch<R, P>(
   }
 
   let attempts = 0;
-  for (const entry of batch) if (entry.attempts > attempts) attempts = entry.attempts;
+  let requestFailures = 0;
+  for (const entry of batch) {
+    if (entry.attempts > attempts) attempts = entry.attempts;
+    const failures = entry.attempts - entry.rejections;
+    if (failures > requestFailures) requestFailures = failures;
+  }
 
   const verdict: BatchVerdict<R, P> = {
     released: [],
@@ -95,7 +107,7 @@ export function judgeBatch<R, P>(
     retrying: 0,
   };
   const groups = new Map<Error, Map<FailureReason, GivenUp<R>>>();
-  const delays = new Map<number, number>();
+  const delays = new Map<string, number>();
   for (let i = 0; i < batch.length; i++) {
     const entry = batch[i]!;
     const failure = failures.get(i);
@@ -106,16 +118,9 @@ export function judgeBatch<R, P>(
       continue;
     }
     verdict.failed += entry.records.length;
-    let delay = 0;
-    if (failure.retryable) {
-      // One draw per attempt count: the entries of a batch on the same attempt wait the same
-      // backoff and come back together, as the batch's one timer had them before.
-      delay = delays.get(entry.attempts) ?? -1;
-      if (delay < 0) {
-        delay = fullJitterDelay(entry.attempts, backoffBaseMs, backoffMaxMs, random);
-        delays.set(entry.attempts, delay);
-      }
-    }
+    const delay = failure.retryable
+      ? backoff(entry, wholeRequest ? requestFailures : 0, delays, policy)
+      : 0;
     const reason: FailureReason | undefined = !failure.retryable
       ? 'rejected'
       : entry.attempts >= maxAttempts
@@ -151,4 +156,39 @@ export function judgeBatch<R, P>(
   }
   for (const byReason of groups.values()) verdict.givenUp.push(...byReason.values());
   return verdict;
+}
+
+/**
+ * The backoff of a retryable failure. A whole request that failed (throttled, a 5xx, a dropped
+ * connection) backs off from `backoffBaseMs` by the most whole-request failures any of its
+ * entries has seen, one delay for all of them, so the request's records come back together.
+ * A record the service rejected inside a request it answered (Kinesis
+ * `ProvisionedThroughputExceededException`, a DynamoDB unprocessed item, a failed SQS entry) is
+ * retried in the next request on its first rejection, as the KPL does: the service is
+ * answering, so the round trip paces it, and waiting would only send it alone later. Rejected
+ * again, it backs off from `rejectionBackoffBaseMs` by its rejections, so a shard that stays
+ * throttled is retried less and less often; entries on the same count share one draw.
+ *
+ * @param requestFailures - For a whole request that failed, the most whole-request failures
+ * of any of its entries; 0 for a record rejected inside an answered request.
+ */
+function backoff<R, P>(
+  entry: Entry<R, P>,
+  requestFailures: number,
+  draws: Map<string, number>,
+  policy: Pick<Resolved<R>, 'backoffBaseMs' | 'rejectionBackoffBaseMs' | 'backoffMaxMs' | 'random'>,
+): number {
+  const { backoffBaseMs, rejectionBackoffBaseMs, backoffMaxMs, random } = policy;
+  const wholeRequest = requestFailures > 0;
+  if (!wholeRequest) entry.rejections++;
+  if (!wholeRequest && entry.rejections === 1) return 0;
+  const draw = wholeRequest ? 'request' : `x${entry.rejections}`;
+  let delay = draws.get(draw);
+  if (delay === undefined) {
+    delay = wholeRequest
+      ? fullJitterDelay(requestFailures, backoffBaseMs, backoffMaxMs, random)
+      : fullJitterDelay(entry.rejections - 1, rejectionBackoffBaseMs, backoffMaxMs, random);
+    draws.set(draw, delay);
+  }
+  return delay;
 }

@@ -37,6 +37,7 @@ export function resolveOptions<R>(options: SinkOptions<R>): Resolved<R> {
     maxAttempts: options.maxAttempts ?? SINK_DEFAULTS.maxAttempts,
     recordTtlMs: options.recordTtlMs,
     backoffBaseMs: options.backoffBaseMs ?? SINK_DEFAULTS.backoffBaseMs,
+    rejectionBackoffBaseMs: options.rejectionBackoffBaseMs ?? SINK_DEFAULTS.rejectionBackoffBaseMs,
     backoffMaxMs: options.backoffMaxMs ?? SINK_DEFAULTS.backoffMaxMs,
     onFailure: options.onFailure,
     onUnsent: options.onUnsent,
@@ -56,6 +57,7 @@ export function resolveOptions<R>(options: SinkOptions<R>): Resolved<R> {
   atLeast('maxBufferedRecords', resolved.maxBufferedRecords, 1, true);
   atLeast('maxAttempts', resolved.maxAttempts, 1, true);
   atLeast('backoffBaseMs', resolved.backoffBaseMs, 0, false);
+  atLeast('rejectionBackoffBaseMs', resolved.rejectionBackoffBaseMs, 0, false);
   atLeast('backoffMaxMs', resolved.backoffMaxMs, 0, false);
   if (resolved.recordTtlMs !== undefined) atLeast('recordTtlMs', resolved.recordTtlMs, 0, false);
   if (resolved.overflow !== 'error' && resolved.overflow !== 'reject') {

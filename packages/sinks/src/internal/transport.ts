@@ -16,6 +16,11 @@ export interface Entry<R, P> {
   payload: P;
   /** Requests this entry has been part of. */
   attempts: number;
+  /**
+   * Times the service rejected this entry inside a request it answered (a throttled record,
+   * an unprocessed item), which sets its backoff; see `SinkOptions.rejectionBackoffBaseMs`.
+   */
+  rejections: number;
   /** When the oldest of its records arrived, on the sink's scheduler clock. */
   arrivedAt: number;
 }

@@ -238,6 +238,7 @@ function packAggregate<T>(
     bytes: payload.data.length + keyBytes,
     payload,
     attempts: 0,
+    rejections: 0,
     arrivedAt,
   };
 }

@@ -7,6 +7,7 @@ describe('judgeBatch()', () => {
     maxAttempts: 3,
     recordTtlMs: undefined,
     backoffBaseMs: 100,
+    rejectionBackoffBaseMs: 10,
     backoffMaxMs: 1_000,
     random: () => 0.5,
   };
@@ -16,6 +17,7 @@ describe('judgeBatch()', () => {
     bytes: 10,
     payload: record,
     attempts,
+    rejections: 0,
     arrivedAt: 0,
   });
 

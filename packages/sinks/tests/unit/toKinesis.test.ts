@@ -166,7 +166,7 @@ describe('toKinesis()', () => {
     expect(state.completed).toBe(true);
   });
 
-  it('retries exactly the records PutRecords rejected, after a full-jitter backoff', async () => {
+  it('retries exactly the records PutRecords rejected: in the next request, then after a full-jitter backoff', async () => {
     const clock = new VirtualClock();
     const answers: (FakeAnswer | undefined)[] = [
       { failIndexes: [1, 3], code: 'ProvisionedThroughputExceededException' },
@@ -176,22 +176,18 @@ describe('toKinesis()', () => {
     const trades = tradeSequence(symbols(5), 1);
 
     const { reports, state } = run(trades, clock, fake, {
-      backoffBaseMs: 100,
+      rejectionBackoffBaseMs: 10,
       random: () => 0.5,
     });
     await clock.advance(0);
-    expect(fake.calls).toHaveLength(1);
-    // attempt 1 failed: the delay is random × 100 ms = 50 ms
-    await clock.advance(49);
-    expect(fake.calls).toHaveLength(1);
-    await clock.advance(1);
+    // First rejection: no wait, the two go out in the next request.
     expect(fake.calls).toHaveLength(2);
     expect(fake.calls[1]!.Records!.map((record) => record.PartitionKey)).toEqual([
       'S0001',
       'S0003',
     ]);
-    // attempt 2 failed: the delay is random × 200 ms = 100 ms
-    await clock.advance(99);
+    // S0001 rejected again: the delay is random × 10 ms = 5 ms.
+    await clock.advance(4);
     expect(fake.calls).toHaveLength(2);
     await clock.advance(1);
     expect(fake.calls[2]!.Records!.map((record) => record.PartitionKey)).toEqual(['S0001']);
