@@ -21,6 +21,7 @@ export const HANDLERS = [
   'recorder',
   'history',
   'ingest',
+  'replay',
 ];
 
 /**

@@ -162,6 +162,15 @@ export const DEFAULTS = Object.freeze({
     /** Dead letters are kept for replay this many days (SQS's longest). */
     deadLetterRetentionDays: 14,
   }),
+  deadLetterReplay: Object.freeze({
+    memoryMiB: 512,
+    /** Five minutes a run; it stops receiving 30 s before (`REPLAY_HANDLER_DEFAULTS.stopMarginMs`). */
+    timeoutSeconds: 300,
+    /** The namespace of the Embedded Metric Format counts each run logs. */
+    metricNamespace: 'MarketStream/DeadLetterReplay',
+    /** `TickerSystem` adds one for the processor's on-failure queue: it costs nothing until invoked. */
+    inTickerSystem: true,
+  }),
   website: Object.freeze({
     /** The `cloudfront.PriceClass` of the distribution: North America and Europe. */
     priceClass: 'PRICE_CLASS_100' as const,

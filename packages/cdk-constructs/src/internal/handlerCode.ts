@@ -14,7 +14,8 @@ export type HandlerName =
   | 'broadcaster'
   | 'recorder'
   | 'history'
-  | 'ingest';
+  | 'ingest'
+  | 'replay';
 
 const PACKAGE_NAME = '@market-stream/cdk-constructs';
 // src/internal/ in a checkout, dist/ when published: a short bounded walk finds the root either way.

@@ -18,6 +18,7 @@ import { createVpc } from '../internal/cluster.js';
 import { createLogBucket } from '../internal/logBucket.js';
 import { TradeProcessor } from '../processor/TradeProcessor.js';
 import { TradeProducerService } from '../producer/TradeProducerService.js';
+import { DeadLetterReplay } from '../replay/DeadLetterReplay.js';
 import type { StreamReadMode } from '../stream/StreamReadMode.js';
 import { TradeStream } from '../stream/TradeStream.js';
 import { TickerWebsite, type TickerWebsiteProps } from '../website/TickerWebsite.js';
@@ -176,6 +177,14 @@ export interface TickerSystemProps {
    */
   readonly ingest?: boolean | TickerIngestOptions;
   /**
+   * A {@link DeadLetterReplay} function for the processor's on-failure queue (its ranges are
+   * re-read from the stream into the history), and with `ingest` one for the ingest API's
+   * dead-letter queue (back into the stream). On-demand functions: they cost nothing until
+   * invoked (`aws lambda invoke --function-name <DeadLetterReplayFunction output> …`).
+   * @default true (`DEFAULTS.deadLetterReplay.inTickerSystem`)
+   */
+  readonly deadLetterReplay?: boolean;
+  /**
    * Create the alarms of every part.
    * @default true (`DEFAULTS.alarms`)
    */
@@ -198,7 +207,8 @@ export interface TickerSystemProps {
  * endpoint the page subscribes to (the processor then only records history).
  *
  * Outputs: `WebsiteUrl`, `WebSocketUrl` (the realtime URL with `events`), `HistoryApiUrl`,
- * `StreamName`, and `IngestUrl` with `ingest`. Every part is exposed for
+ * `StreamName`, `DeadLetterReplayFunction`, and with `ingest` `IngestUrl` and
+ * `IngestDeadLetterReplayFunction`. Every part is exposed for
  * grants, metrics and alarm actions. Passes cdk-nag AwsSolutions with reasoned acknowledgements.
  *
  * @example
@@ -230,6 +240,10 @@ export class TickerSystem extends Construct {
   readonly historyApi: HistoryApi;
   /** The ingest HTTP API; undefined without `ingest`. */
   readonly ingestApi?: IngestApi;
+  /** Replays the processor's on-failure queue; undefined with `deadLetterReplay: false`. */
+  readonly deadLetterReplay?: DeadLetterReplay;
+  /** Replays the ingest API's dead letters; undefined without `ingest` or the replay. */
+  readonly ingestDeadLetterReplay?: DeadLetterReplay;
   /** The ticker page. */
   readonly website: TickerWebsite;
   /** The shared access-log bucket (S3, CloudFront, ALB). */
@@ -301,6 +315,11 @@ export class TickerSystem extends Construct {
       });
     }
 
+    if (props.deadLetterReplay ?? DEFAULTS.deadLetterReplay.inTickerSystem) {
+      ({ processor: this.deadLetterReplay, ingest: this.ingestDeadLetterReplay } =
+        this.createReplays(alarms));
+    }
+
     if (props.producer || props.containerFanout) {
       this.vpc = createVpc(this);
       this.cluster = new ecs.Cluster(this, 'Cluster', {
@@ -342,6 +361,38 @@ export class TickerSystem extends Construct {
     new CfnOutput(this, 'HistoryApiUrl', { value: this.historyApi.url });
     new CfnOutput(this, 'StreamName', { value: this.stream.streamName });
     if (this.ingestApi) new CfnOutput(this, 'IngestUrl', { value: this.ingestApi.ingestUrl });
+    if (this.deadLetterReplay) {
+      new CfnOutput(this, 'DeadLetterReplayFunction', {
+        value: this.deadLetterReplay.function.functionName,
+      });
+    }
+    if (this.ingestDeadLetterReplay) {
+      new CfnOutput(this, 'IngestDeadLetterReplayFunction', {
+        value: this.ingestDeadLetterReplay.function.functionName,
+      });
+    }
+  }
+
+  /** The on-demand replays of the processor's on-failure queue and the ingest dead letters. */
+  private createReplays(alarms: boolean): {
+    processor: DeadLetterReplay;
+    ingest?: DeadLetterReplay;
+  } {
+    const processor = new DeadLetterReplay(this, 'DeadLetterReplay', {
+      queue: this.processor.deadLetterQueue,
+      stream: this.stream.stream,
+      historyTable: this.history.table,
+      alarms,
+    });
+    const ingest = this.ingestApi
+      ? new DeadLetterReplay(this, 'IngestDeadLetterReplay', {
+          queue: this.ingestApi.deadLetterQueue,
+          stream: this.stream.stream,
+          writeToStream: true,
+          alarms,
+        })
+      : undefined;
+    return { processor, ingest };
   }
 
   /** Where the page of this topology connects. */
