@@ -264,6 +264,8 @@ export const REPLAY_DEFAULTS = Object.freeze({
   maxRangeRecords: 10_000,
   /** @default 'dynamodb' */
   onFailureSink: 'dynamodb' as const,
+  /** ReceiveMessage attempts on throttling or a transient failure (full-jitter backoff). @default 3 */
+  receiveAttempts: 3,
 });
 
 /**

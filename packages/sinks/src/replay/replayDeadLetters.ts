@@ -1,10 +1,11 @@
-import { type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { Message } from '@aws-sdk/client-sqs';
 import { type Trade, tradeKey } from '@market-stream/core';
 import { REPLAY_DEFAULTS } from '../defaults.js';
 import { DeadLetterReplayError } from '../errors.js';
 import { deliverTrades } from './deliverTrades.js';
 import { parseReplayMessage } from './parseReplayMessage.js';
 import { readSequenceRange } from './readSequenceRange.js';
+import { receiveMessages } from './receiveMessages.js';
 import type {
   ReplayDeadLettersOptions,
   ReplayProblem,
@@ -43,7 +44,8 @@ interface Pending {
  *   `visibilityTimeoutSeconds`, so one run never receives it twice.
  *
  * @param options - See {@link ReplayDeadLettersOptions}.
- * @returns What the run did; it rejects only when SQS itself cannot be read.
+ * @returns What the run did; it rejects only when SQS itself cannot be read (a throttled or
+ *   failed ReceiveMessage is retried `REPLAY_DEFAULTS.receiveAttempts` times first).
  * @throws {@link DeadLetterReplayError} `INVALID_REPLAY_OPTIONS` for options out of range.
  *
  * @example
@@ -79,13 +81,11 @@ export async function replayDeadLetters(options: ReplayDeadLettersOptions): Prom
       }
       const want = Math.min(10, budget);
       budget -= want;
-      const { Messages = [] } = await options.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: options.queueUrl,
-          MaxNumberOfMessages: want,
-          VisibilityTimeout: settings.visibilityTimeoutSeconds,
-          WaitTimeSeconds: settings.waitTimeSeconds,
-        }),
+      const Messages = await receiveMessages(
+        options,
+        want,
+        settings.visibilityTimeoutSeconds,
+        settings.waitTimeSeconds,
       );
       budget += want - Messages.length;
       if (Messages.length === 0) return;

@@ -15,6 +15,8 @@ export interface SqsQueue {
   /** Messages still in each queue (received or not), in enqueue order. */
   messages(name: string): StoredMessage[];
   stats: { receives: number; deletes: number };
+  /** The next `count` ReceiveMessage calls answer 400 ThrottlingException (retryable). */
+  throttleReceives(count: number): void;
   close(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ export async function startSqsQueue(): Promise<SqsQueue> {
   const invisibleUntil = new Map<string, number>();
   const handles = new Map<string, string>();
   const stats = { receives: 0, deletes: 0 };
+  let throttled = 0;
   let nextHandle = 1;
 
   const server: Server = createServer(async (req, res) => {
@@ -57,6 +60,12 @@ export async function startSqsQueue(): Promise<SqsQueue> {
     double.queues.set(name, queue);
     if (target === 'AmazonSQS.ReceiveMessage') {
       stats.receives++;
+      if (throttled > 0) {
+        throttled--;
+        res.setHeader('x-amzn-query-error', 'ThrottlingException;Sender');
+        reply(400, { __type: 'com.amazonaws.sqs#ThrottlingException', message: 'Rate exceeded' });
+        return;
+      }
       const now = Date.now();
       const max = Number(input.MaxNumberOfMessages ?? 1);
       const visibility = Number(input.VisibilityTimeout ?? 30);
@@ -123,6 +132,9 @@ export async function startSqsQueue(): Promise<SqsQueue> {
     queueUrl: (name) => `${endpoint}/123456789012/${name}`,
     messages: (name) => double.queues.get(name) ?? [],
     stats,
+    throttleReceives: (count) => {
+      throttled = count;
+    },
     close: async () => {
       await new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -11,7 +11,13 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradeFactory, tradeSequence } from '../../../../tests/helpers/factories.js';
-import { KplAggregator, replayDeadLetters, sqsDeadLetter, toDynamo } from '../../src/index.js';
+import {
+  KplAggregator,
+  REPLAY_DEFAULTS,
+  replayDeadLetters,
+  sqsDeadLetter,
+  toDynamo,
+} from '../../src/index.js';
 import {
   createStream,
   createTable,
@@ -23,6 +29,7 @@ import {
 } from '../helpers/emulators.js';
 import { type FaultPlan, type FaultProxy, startFaultProxy } from '../helpers/faultProxy.js';
 import { putTrades } from '../helpers/kinesaliteStream.js';
+import { deadLetterBody } from '../helpers/replayMessages.js';
 import { type SqsQueue, startSqsQueue } from '../helpers/sqsQueue.js';
 import { exactlyOnce, outOfOrderSymbols, paced } from '../helpers/tradeChecks.js';
 
@@ -392,5 +399,36 @@ describe('replayDeadLetters()', () => {
     expect(partial).toMatchObject({ received: 1, deleted: 0, trades: 20 });
     expect(partial.kept[0]?.error.code).toBe('PAST_RETENTION');
     expect(queue.messages('partial')).toHaveLength(1);
+  }, 60_000);
+  it('retries a throttled ReceiveMessage a bounded number of times, then fails the run rather than call the queue empty', async () => {
+    // Arrange
+    await createTable(admin, 'throttled');
+    const queueUrl = queue.queueUrl('throttled');
+    const trade = tradeFactory({ symbol: 'META', seq: 3 });
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: [{ Id: 'letter', MessageBody: deadLetterBody(trade) }],
+      }),
+    );
+    const options = {
+      sqs,
+      queueUrl,
+      sinks: { dynamodb: { client: admin, tableName: 'throttled' } },
+      waitTimeSeconds: 0,
+      concurrency: 1,
+    };
+
+    // Act
+    queue.throttleReceives(REPLAY_DEFAULTS.receiveAttempts);
+    const failed = await replayDeadLetters(options).catch((error: unknown) => error);
+    queue.throttleReceives(REPLAY_DEFAULTS.receiveAttempts - 1);
+    const report = await replayDeadLetters(options);
+
+    // Assert
+    expect(failed).toMatchObject({ name: 'ThrottlingException' });
+    expect(report).toMatchObject({ received: 1, deleted: 1, trades: 1, kept: [] });
+    expect(await readTable(admin, 'throttled', ['META'])).toEqual([trade]);
+    expect(queue.messages('throttled')).toEqual([]);
   }, 60_000);
 });
