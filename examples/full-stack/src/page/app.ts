@@ -1,17 +1,15 @@
-// The ticker page's script (bundled for the browser by bundlePage.ts).
+// The ticker page's script (bundled for the browser by bundlePage.ts), the same on the local
+// server (inline config) and on the deployed site (config.json, see buildSite.ts).
 import { createTickerClient } from '@market-stream/client';
 import { appSyncEventsWebSocket } from '@market-stream/client/appsync';
 import { defineTickerElements, type TickerGridElement } from '@market-stream/client/elements';
+import { loadPageConfig } from './pageConfig.js';
+import { seedSparklines } from './seedSparklines.js';
 import { startChartPanel } from './startChartPanel.js';
+import { startLivePanel } from './startLivePanel.js';
 import { startPageAlerts } from './startPageAlerts.js';
 
-interface PageConfig {
-  symbols: string[];
-  /** The `events` topology (`--fanout events`): the local AppSync Events emulator. */
-  events?: { realtimeUrl: string; host: string; apiKey: string };
-}
-
-const config = JSON.parse(document.getElementById('config')?.textContent ?? '{}') as PageConfig;
+const config = await loadPageConfig();
 const requested = new URLSearchParams(location.search).get('symbols');
 const symbols = requested
   ? requested
@@ -29,13 +27,10 @@ const client = config.events
       WebSocket: appSyncEventsWebSocket({
         apiKey: config.events.apiKey,
         host: config.events.host,
-        historyUrl: '/api/trades',
+        ...(config.historyUrl && { historyUrl: `${config.historyUrl}/trades` }),
       }),
     })
-  : createTickerClient({
-      url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`,
-      symbols,
-    });
+  : createTickerClient({ url: config.webSocketUrl, symbols });
 for (const element of document.querySelectorAll<TickerGridElement>('ticker-grid, ticker-tape')) {
   element.symbols = symbols;
   element.client = client;
@@ -49,7 +44,10 @@ document
 document
   .getElementById('detail-alerts')
   ?.addEventListener('click', () => alerts.open(grid?.selectedSymbol ?? undefined));
-if (grid) startChartPanel(client, grid, symbols);
+if (grid) {
+  startChartPanel(client, grid, symbols, config.historyUrl);
+  if (config.historyUrl) void seedSparklines(grid, symbols, config.historyUrl);
+}
 
 const statusText = document.getElementById('status');
 client.status$.subscribe((status) => {
@@ -58,28 +56,4 @@ client.status$.subscribe((status) => {
     statusText.dataset.status = status;
   }
 });
-
-const panel = {
-  tps: document.getElementById('tps'),
-  clients: document.getElementById('clients'),
-  p99: document.getElementById('p99'),
-};
-const integer = new Intl.NumberFormat('en-US');
-async function refreshPanel(): Promise<void> {
-  try {
-    const health = (await (await fetch('/healthz', { cache: 'no-store' })).json()) as Record<
-      string,
-      number
-    >;
-    if (panel.tps) panel.tps.textContent = integer.format(health.tradesPerSecond ?? 0);
-    if (panel.clients) panel.clients.textContent = integer.format(health.clients ?? 0);
-    if (panel.p99)
-      panel.p99.textContent = Number.isFinite(health.latencyP99Ms)
-        ? integer.format(Math.round(health.latencyP99Ms ?? 0))
-        : '–';
-  } catch {
-    // The status indicator already shows a lost connection; the panel just keeps its last values.
-  }
-}
-void refreshPanel();
-setInterval(refreshPanel, 1_000);
+startLivePanel();

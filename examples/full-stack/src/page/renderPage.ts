@@ -5,13 +5,23 @@
 export function renderPage({
   symbols,
   events,
+  inlineConfig = true,
 }: {
   symbols: readonly string[];
   /** The `events` topology: where the page subscribes instead of `/ws`. */
   events?: { realtimeUrl: string; host: string; apiKey: string };
+  /**
+   * Whether the config is inline (the local server). Without it the page reads `config.json`
+   * (the deployed site, see buildSite.ts) and `symbols` and `events` are not used.
+   * @default true
+   */
+  inlineConfig?: boolean;
 }): string {
   // JSON inside <script> must not be able to close the tag.
   const config = JSON.stringify({ symbols, events }).replace(/</g, '\\u003c');
+  const configScript = inlineConfig
+    ? `<script id="config" type="application/json">${config}</script>\n`
+    : '';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -25,7 +35,7 @@ export function renderPage({
   header { display: flex; flex-wrap: wrap; gap: 12px 24px; align-items: baseline; justify-content: space-between; padding: 16px 24px 12px; }
   h1 { margin: 0; font-size: 18px; font-weight: 600; letter-spacing: .02em; }
   h1 span { color: var(--muted); font-weight: 400; }
-  .panel { display: flex; gap: 20px; color: var(--muted); font-variant-numeric: tabular-nums; }
+  .panel { display: flex; flex-wrap: wrap; align-items: baseline; gap: 6px 20px; color: var(--muted); font-variant-numeric: tabular-nums; }
   .panel b { color: var(--fg); font-weight: 600; }
   #status::before { content: ""; display: inline-block; width: 8px; height: 8px; margin-right: 6px; border-radius: 50%; background: #d9a441; vertical-align: middle; }
   #status[data-status="open"]::before { background: var(--accent); }
@@ -51,21 +61,30 @@ export function renderPage({
   .detail { display: grid; gap: 8px; padding: 8px 0; }
   .detail .bar { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
   .detail ticker-chart { display: block; height: 320px; }
+  [hidden] { display: none !important; }
+  /* Phones: the grid is its compact watchlist (below 600 px); the page gives it the width. */
+  @media (max-width: 600px) {
+    header { padding: 12px 12px 8px; }
+    .panel { gap: 4px 14px; font-size: 14px; }
+    main { padding: 4px 8px 16px; }
+    footer { padding: 0 12px 16px; overflow-wrap: anywhere; }
+    .detail ticker-chart { height: 240px; }
+  }
 </style>
 </head>
 <body>
 <header>
   <h1>market-stream <span>live ticker</span></h1>
   <div class="panel" aria-live="off">
-    <span><b id="tps">–</b> trades/s</span>
-    <span><b id="clients">–</b> clients</span>
-    <span>p99 <b id="p99">–</b> ms</span>
+    <span data-local-only><b id="tps" data-health="tradesPerSecond">–</b> trades/s</span>
+    <span data-local-only><b id="clients" data-health="clients">–</b> clients</span>
+    <span data-local-only>p99 <b id="p99" data-health="latencyP99Ms">–</b> ms</span>
     <span id="status" data-status="connecting">connecting</span>
     <button id="alerts-open" type="button" aria-haspopup="dialog">Alerts</button>
   </div>
 </header>
 <ticker-tape></ticker-tape>
-<main><ticker-grid>
+<main><ticker-grid sparkline="5">
   <section slot="detail" id="detail" class="detail" aria-label="Chart">
     <div class="bar">
       <strong id="detail-symbol"></strong>
@@ -101,9 +120,8 @@ export function renderPage({
   </div>
 </dialog>
 <div id="toasts" class="toasts" role="status" aria-live="polite"></div>
-<footer>Simulated trades through Kinesis, DynamoDB and the fan-out engine. API: <code>/api/trades?symbol=AAPL</code> · <code>/api/bars?symbol=AAPL&amp;interval=1m</code> · <code>/healthz</code> · <code>/metrics</code></footer>
-<script id="config" type="application/json">${config}</script>
-<script type="module" src="/app.js"></script>
+<footer>Simulated trades through Kinesis, DynamoDB and the fan-out engine. API: <code>/api/trades?symbol=AAPL</code> · <code>/api/bars?symbol=AAPL&amp;interval=1m</code><span data-local-only> · <code>/healthz</code> · <code>/metrics</code></span></footer>
+${configScript}<script type="module" src="/app.js"></script>
 </body>
 </html>
 `;

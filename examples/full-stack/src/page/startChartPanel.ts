@@ -7,12 +7,14 @@ import { type ChartView, readView, viewUrl } from './chartView.js';
  * The selected ticker's chart in the grid's `detail` slot (renderPage's `#detail`), with the
  * interval buttons. The selection lives in the URL: selecting a card pushes a history entry,
  * an interval replaces it, Back and Forward (popstate) show the entry's view again, and a link
- * with `?symbol=AAPL&interval=1m` opens that view. The chart element is created on first use.
+ * with `?symbol=AAPL&interval=1m` opens that view. The chart element is created on first use and
+ * reads its bars from `historyUrl` (`/api` locally and on the deployed site).
  */
 export function startChartPanel(
   client: TickerClient,
   grid: TickerGridElement,
   symbols: readonly string[],
+  historyUrl: string | null,
 ): void {
   const detail = document.getElementById('detail') as HTMLElement;
   const title = document.getElementById('detail-symbol') as HTMLElement;
@@ -24,7 +26,7 @@ export function startChartPanel(
     view = next;
     grid.selectedSymbol = next.symbol;
     if (!next.symbol) return;
-    chart ??= createChart(client, detail);
+    chart ??= createChart(client, detail, historyUrl);
     chart.interval = next.interval;
     chart.symbol = next.symbol;
     title.textContent = next.symbol;
@@ -54,10 +56,17 @@ export function startChartPanel(
   show(view);
 }
 
-function createChart(client: TickerClient, detail: HTMLElement): TickerChartElement {
+function createChart(
+  client: TickerClient,
+  detail: HTMLElement,
+  historyUrl: string | null,
+): TickerChartElement {
   defineTickerChart();
   const chart = document.createElement('ticker-chart') as TickerChartElement;
-  chart.setAttribute('history-url', '/api/bars');
+  if (historyUrl) {
+    chart.setAttribute('history-url', `${historyUrl}/bars`);
+    chart.setAttribute('trades-url', `${historyUrl}/trades`);
+  }
   chart.client = client;
   detail.append(chart);
   return chart;
