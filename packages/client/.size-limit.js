@@ -26,7 +26,9 @@ export default [
       'dist/appsync.js': '{ appSyncEventsWebSocket }',
     },
     gzip: true,
-    limit: '18 kB',
+    // 17.25 kB when the entry shipped; the grid's sparklines, selection, badges and watchlist
+    // layout (issue #17) added ~2 kB to the elements both entries carry.
+    limit: '20 kB',
     modifyEsbuildConfig: browser,
   },
   {

@@ -192,6 +192,12 @@ export const DEFAULT_CHART = Object.freeze({
   interval: '1m',
   /** @default 'candles' */
   type: 'candles' as 'candles' | 'line',
+  /**
+   * Shortest time between two live redraws, ms: a bar ticking faster is drawn at its newest
+   * state every 250 ms (a bar is always drawn at its last state before the next one opens).
+   * @default 250
+   */
+  redrawMs: 250,
 });
 
 /**

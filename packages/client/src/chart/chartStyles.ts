@@ -19,6 +19,7 @@ export const chartStyles = `
   font-variant-numeric: tabular-nums;
   color: var(--_fg); background: var(--_bg);
   border: 1px solid var(--_border); border-radius: var(--_radius); overflow: hidden;
+  contain: strict;
 }
 :host([hidden]) { display: none; }
 .legend {

@@ -5,6 +5,7 @@ import { ChartSession } from './ChartSession.js';
 import { type ChartType, ChartView } from './ChartView.js';
 import { chartStyles } from './chartStyles.js';
 import { CHART_INTERVALS } from './intervals.js';
+import { RedrawThrottle } from './RedrawThrottle.js';
 import { readTheme } from './readTheme.js';
 import type { ChartSource, TickerChartElement } from './types.js';
 
@@ -39,6 +40,10 @@ export function createTickerChart(): CustomElementConstructor & { new (): Ticker
     private readonly name = part('span', 'symbol');
     private readonly failure = part('div', 'error');
     private readonly probe = document.createElement('span');
+    private readonly redraw = new RedrawThrottle(DEFAULT_CHART.redrawMs, (bar) => {
+      this.view?.update(bar);
+      this.showLegend(bar);
+    });
 
     constructor() {
       super();
@@ -119,6 +124,7 @@ export function createTickerChart(): CustomElementConstructor & { new (): Ticker
     }
 
     disconnectedCallback(): void {
+      this.redraw.cancel();
       this.subscription?.unsubscribe();
       this.subscription = undefined;
       this.session?.close();
@@ -145,6 +151,7 @@ export function createTickerChart(): CustomElementConstructor & { new (): Ticker
     private reload(): void {
       this.session?.close();
       this.session = undefined;
+      this.redraw.cancel();
       this.loaded = false;
       this.failure.hidden = true;
       this.name.textContent = this.symbol;
@@ -160,10 +167,7 @@ export function createTickerChart(): CustomElementConstructor & { new (): Ticker
           this.view?.show(bars);
           this.showLegend(bars.at(-1));
         },
-        update: (bar) => {
-          this.view?.update(bar);
-          this.showLegend(bar);
-        },
+        update: (bar) => this.redraw.push(bar),
         failed: (error) => {
           this.failure.textContent = `History unavailable: ${(error as Error).message}`;
           this.failure.hidden = false;
