@@ -2,11 +2,14 @@
  * The page of the client benchmark, bundled by esbuild and run in Chromium. It renders N
  * tickers either with `<ticker-grid>` (one shared requestAnimationFrame loop; mode `sparkline`
  * adds `sparkline="5"`, each card's line seeded with 5 minutes of 1-second points) or with a
- * countUp.js-style baseline (every number animated by its own requestAnimationFrame loop), feeds
+ * countUp.js-style baseline (every number animated by its own requestAnimationFrame loop); mode
+ * `chart` is the sparkline grid with one `<ticker-chart>` (1-minute candles of the first ticker,
+ * history from the suite's routed `/api/bars`) open in its detail slot. It feeds
  * both the same updates, and measures per-frame main-thread time of the rAF callbacks, dropped
  * frames and long tasks.
  */
 
+import { defineTickerChart, type TickerChartElement } from '@market-stream/client/chart';
 import { defineTickerElements, type TickerGridElement } from '@market-stream/client/elements';
 import type { Trade } from '@market-stream/core';
 
@@ -111,14 +114,41 @@ function symbolsOf(count: number): string[] {
 }
 
 /** The renderers the suite compares. */
-export type ClientBenchMode = 'shared' | 'sparkline' | 'baseline';
+export type ClientBenchMode = 'shared' | 'sparkline' | 'chart' | 'baseline';
 
-/** Renders `count` tickers with `mode`, updates each `rate` times a second for `seconds`. */
+/** Opens a chart of `symbol` in the grid's detail slot, as the full-stack page does on select. */
+async function openChart(
+  grid: TickerGridElement,
+  symbol: string,
+  trades$: TickerChartElement['client'],
+  historyOrigin: string,
+): Promise<void> {
+  defineTickerChart();
+  const chart = document.createElement('ticker-chart') as TickerChartElement;
+  chart.slot = 'detail';
+  chart.symbol = symbol;
+  chart.interval = '1m';
+  chart.historyUrl = `${historyOrigin}/api/bars`;
+  chart.tradesUrl = `${historyOrigin}/api/trades`;
+  chart.client = trades$;
+  grid.selectedSymbol = symbol;
+  grid.append(chart);
+  const deadline = performance.now() + 5_000;
+  while (!chart.ready && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Renders `count` tickers with `mode`, updates each `rate` times a second for `seconds`; a
+ * chart reads its history from `historyOrigin` (routed by the suite).
+ */
 async function run(
   mode: ClientBenchMode,
   count: number,
   rate: number,
   seconds: number,
+  historyOrigin: string,
 ): Promise<FrameReport> {
   const symbols = symbolsOf(count);
   const prices = symbols.map((_, i) => 20 + i);
@@ -129,19 +159,21 @@ async function run(
     defineTickerElements();
     const listeners = new Set<(trade: Trade) => void>();
     const grid = document.createElement('ticker-grid') as TickerGridElement;
-    if (mode === 'sparkline') grid.setAttribute('sparkline', '5');
+    if (mode !== 'shared') grid.setAttribute('sparkline', '5');
     grid.symbols = symbols;
-    grid.client = {
+    const source = {
       trades$: {
-        subscribe(observer) {
+        subscribe(observer: Partial<{ next(trade: Trade): void }>) {
           const next = (trade: Trade) => observer.next?.(trade);
           listeners.add(next);
           return { unsubscribe: () => listeners.delete(next) };
         },
       },
     };
+    grid.client = source;
     document.body.append(grid);
-    if (mode === 'sparkline') seed(grid, symbols, prices);
+    if (mode !== 'shared') seed(grid, symbols, prices);
+    if (mode === 'chart') await openChart(grid, symbols[0] as string, source, historyOrigin);
     deliver = (trade) => {
       for (const listener of listeners) listener(trade);
     };

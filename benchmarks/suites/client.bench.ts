@@ -1,8 +1,8 @@
 /**
  * Client rendering in Chromium: 200 tickers, each updating 10 times a second for 10 s, drawn by
- * `<ticker-grid>` (one shared requestAnimationFrame loop), by the grid with sparklines, and by a
- * countUp.js-style baseline (one requestAnimationFrame loop per number). `BENCH_QUICK=1` runs
- * 3 s once.
+ * `<ticker-grid>` (one shared requestAnimationFrame loop), by the grid with sparklines, by the
+ * grid with sparklines and one `<ticker-chart>` open, and by a countUp.js-style baseline (one
+ * requestAnimationFrame loop per number). `BENCH_QUICK=1` runs 3 s once.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -19,11 +19,36 @@ const TICKERS = Number(process.env.BENCH_CLIENT_TICKERS ?? 200);
 const RATE = 10;
 const SECONDS = quick ? 3 : 10;
 const RUNS = quick ? 1 : 3;
+/** Where the chart's history requests go; `page.route` answers them. */
+const BENCH_HISTORY_ORIGIN = 'http://bench.invalid';
 
 // esbuild is a dev dependency of the client package (it bundles the client's test page too).
 const { build } = createRequire(join(root, 'packages/client/package.json'))('esbuild') as {
   build(options: Record<string, unknown>): Promise<{ outputFiles?: { text: string }[] }>;
 };
+
+/** 300 closed 1-minute bars of T000 ending at the current minute, newest first (as the API). */
+function historyBars() {
+  const minute = 60_000;
+  const end = Math.floor(Date.now() / minute) * minute;
+  return Array.from({ length: 300 }, (_, i) => {
+    const start = end - (i + 1) * minute;
+    const open = 20 + Math.sin(i / 9);
+    const close = open + 0.05 * Math.cos(i / 4);
+    return {
+      symbol: 'T000',
+      start,
+      end: start + minute,
+      open,
+      high: Math.max(open, close) + 0.03,
+      low: Math.min(open, close) - 0.03,
+      close,
+      volume: 6_000,
+      vwap: (open + close) / 2,
+      trades: 60,
+    };
+  });
+}
 
 interface Measured {
   p50: number;
@@ -53,6 +78,14 @@ runSuite(async () => {
 
   const measure = async (mode: ClientBenchMode): Promise<Measured> => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // The chart's history: 300 closed 1-minute bars of the first ticker, no open-bar trades.
+    await page.route(`${BENCH_HISTORY_ORIGIN}/api/**`, (route) =>
+      route.fulfill({
+        contentType: 'application/json',
+        headers: { 'access-control-allow-origin': '*' },
+        body: JSON.stringify(route.request().url().includes('/api/bars') ? historyBars() : []),
+      }),
+    );
     await page.setContent(
       '<!doctype html><html><body style="margin:0;background:#0b0e14;color:#e6edf3;font-family:system-ui"></body></html>',
     );
@@ -66,13 +99,13 @@ runSuite(async () => {
     };
     const before = await taskDuration();
     const report = (await page.evaluate(
-      ([m, count, rate, seconds]) =>
+      ([m, count, rate, seconds, origin]) =>
         (
           globalThis as unknown as {
             benchClient: { run(...args: unknown[]): Promise<FrameReport> };
           }
-        ).benchClient.run(m, count, rate, seconds),
-      [mode, TICKERS, RATE, SECONDS] as const,
+        ).benchClient.run(m, count, rate, seconds, origin),
+      [mode, TICKERS, RATE, SECONDS, BENCH_HISTORY_ORIGIN] as const,
     )) as FrameReport;
     const tasks = (await taskDuration()) - before;
     await page.close();
@@ -90,13 +123,19 @@ runSuite(async () => {
     };
   };
 
-  const results: Record<ClientBenchMode, Measured[]> = { shared: [], sparkline: [], baseline: [] };
+  const results: Record<ClientBenchMode, Measured[]> = {
+    shared: [],
+    sparkline: [],
+    chart: [],
+    baseline: [],
+  };
   // Peers alternate within each repeat so that machine noise hits them alike.
   await repeat(
     RUNS,
     async () => {
       results.shared.push(await measure('shared'));
       results.sparkline.push(await measure('sparkline'));
+      results.chart.push(await measure('chart'));
       results.baseline.push(await measure('baseline'));
     },
     { warmup: quick ? 0 : 1 },
@@ -118,6 +157,7 @@ runSuite(async () => {
   };
   const ours = summary(results.shared);
   const sparks = summary(results.sparkline);
+  const chart = summary(results.chart);
   const theirs = summary(results.baseline);
   const row = (name: string, s: typeof ours) => [
     name,
@@ -154,11 +194,12 @@ runSuite(async () => {
       [
         row('`<ticker-grid>` (one shared loop)', ours),
         row('grid with sparklines (`sparkline="5"`, 300 points each)', sparks),
+        row('grid with sparklines and one `<ticker-chart>` open (1m candles)', chart),
         row('per-number rAF loops (countUp.js style)', theirs),
       ],
     ),
     '',
-    `Shared loop vs baseline: rAF p95 ${ratio(ours.p95, theirs.p95, 2)}, main-thread task time per frame ${ratio(ours.task, theirs.task, 2)} (lower is better). Target: p95 under 4 ms per frame — ${ours.p95 < 4 ? 'met' : 'not met'} (${fmt(ours.p95, 2)} ms); with sparklines ${sparks.p95 < 4 ? 'met' : 'not met'} (${fmt(sparks.p95, 2)} ms, ${ratio(sparks.p95, theirs.p95, 2)} the baseline).`,
+    `Shared loop vs baseline: rAF p95 ${ratio(ours.p95, theirs.p95, 2)}, main-thread task time per frame ${ratio(ours.task, theirs.task, 2)} (lower is better). Target: p95 under 4 ms per frame — ${ours.p95 < 4 ? 'met' : 'not met'} (${fmt(ours.p95, 2)} ms); with sparklines ${sparks.p95 < 4 ? 'met' : 'not met'} (${fmt(sparks.p95, 2)} ms, ${ratio(sparks.p95, theirs.p95, 2)} the baseline); with sparklines and a chart open ${chart.p95 < 4 ? 'met' : 'not met'} (${fmt(chart.p95, 2)} ms, ${fmt(chart.dropped)} dropped frames against ${fmt(theirs.dropped)} for the baseline).`,
   ].join('\n');
   return { title: 'Client rendering: 200 animated tickers in Chromium', markdown };
 });
