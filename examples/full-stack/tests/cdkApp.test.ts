@@ -96,6 +96,45 @@ describe('examples/full-stack CDK app', () => {
     expect(JSON.stringify(publishers[0])).toContain(`/channelNamespace/${TRADES_NAMESPACE}`);
   }, 300_000);
 
+  it('deploys the example’s own page: the website’s BucketDeployment ships a built directory with index.html and app.js', () => {
+    const outdir = tempDir();
+    const siteDirectory = tempDir();
+    const app = new App({ outdir });
+
+    const { stack } = addTickerStack(app, { fanout: 'serverless', siteDirectory });
+    app.synth();
+
+    const manifest = JSON.parse(
+      readFileSync(join(outdir, 'MarketStreamTicker.assets.json'), 'utf8'),
+    ) as {
+      files: Record<
+        string,
+        {
+          source: { path: string; packaging?: string };
+          destinations: Record<string, { objectKey: string }>;
+        }
+      >;
+    };
+    const site = Object.values(manifest.files).filter(
+      ({ source }) =>
+        source.packaging === 'zip' &&
+        readdirSync(join(outdir, source.path)).sort().join() === 'app.js,index.html',
+    );
+    expect(site).toHaveLength(1);
+    const siteKeys = Object.values(site[0]?.destinations ?? {}).map((d) => d.objectKey);
+    const html = readFileSync(join(outdir, site[0]?.source.path ?? '', 'index.html'), 'utf8');
+    expect(html).toContain('<ticker-grid sparkline="5">');
+    expect(html).not.toContain('id="config"'); // reads config.json
+    const deployments = Object.values(
+      Template.fromStack(stack).findResources('Custom::CDKBucketDeployment'),
+    );
+    expect(deployments).toHaveLength(1);
+    const sources = JSON.stringify(deployments[0]?.Properties?.SourceObjectKeys);
+    expect(siteKeys.some((key) => sources.includes(key))).toBe(true);
+    // The built page and config.json, not the construct package's minimal page.
+    expect(deployments[0]?.Properties?.SourceObjectKeys).toHaveLength(2);
+  }, 300_000);
+
   it('synthesizes the containers topology with fan-out nodes behind a load balancer, built from the example’s Dockerfiles', () => {
     const outdir = tempDir();
     const app = new App({ outdir });

@@ -185,6 +185,23 @@ export interface TickerSystemProps {
    */
   readonly deadLetterReplay?: boolean;
   /**
+   * The website's page: `sources` replaces the minimal page shipped in this package with your
+   * own files (e.g. `Source.asset('dist/site')`). The construct still adds `config.json`
+   * (`{ webSocketUrl, historyApiUrl, tickers, appSyncEvents? }`) and serves the history API at
+   * `/api/*` of the same origin, so a page can read both without CORS.
+   * @default - the page shipped in this package (`site/`)
+   * @example
+   * ```ts
+   * import { Source } from 'aws-cdk-lib/aws-s3-deployment';
+   *
+   * new TickerSystem(stack, 'Ticker', {
+   *   fanout: 'serverless',
+   *   website: { sources: [Source.asset('dist/site')] },
+   * });
+   * ```
+   */
+  readonly website?: Pick<TickerWebsiteProps, 'sources'>;
+  /**
    * Create the alarms of every part.
    * @default true (`DEFAULTS.alarms`)
    */
@@ -354,6 +371,7 @@ export class TickerSystem extends Construct {
       historyApi: this.historyApi,
       tickers,
       accessLogBucket: this.accessLogBucket,
+      ...(props.website?.sources && { sources: props.website.sources }),
     });
 
     new CfnOutput(this, 'WebsiteUrl', { value: this.website.url });
