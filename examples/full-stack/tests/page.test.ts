@@ -221,4 +221,26 @@ describe('the full-stack page: alerts and the chart', () => {
     await expect.poll(() => msft.getAttribute('aria-selected')).toBe('false');
     await page.close();
   });
+
+  it('at 390 × 844 (a phone) keeps the header’s live figures, wrapped, inside the width', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+
+    await page.goto(`${system.url}/`);
+
+    await expect.poll(() => page.locator('#tps').textContent()).toMatch(/\d/);
+    const panel = await page.locator('header .panel').boundingBox();
+    // Every figure, the status and the Alerts button inside the width: wrapped, never cut off.
+    const rights = await page
+      .locator('header .panel > *')
+      .evaluateAll((items) => items.map((item) => item.getBoundingClientRect().right));
+    expect(rights).toHaveLength(5);
+    expect(Math.max(...rights)).toBeLessThanOrEqual(390);
+    expect(panel && panel.x >= 0 && panel.x + panel.width <= 390).toBe(true);
+    expect(await page.evaluate(() => document.scrollingElement?.scrollWidth)).toBeLessThanOrEqual(
+      390,
+    );
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'full-stack-phone-local.png') });
+    await page.close();
+  });
 });
