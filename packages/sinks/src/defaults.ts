@@ -15,8 +15,8 @@ export const KINESIS_MAX_RECORD_BYTES = 1_048_576;
 /**
  * Defaults every sink shares (see `SinkOptions`): a batch waits at most 100 ms, 4 requests in
  * flight, 100,000 records held at most, order kept per key, 12 attempts: a failed request
- * backs off with full jitter from 100 ms, a record rejected inside an answered request is
- * retried in the next request and then backs off from 10 ms, both up to 10 s.
+ * backs off with full jitter from 100 ms, a record rejected inside an answered request rides
+ * the next request twice and then backs off from 20 ms, both up to 10 s.
  *
  * @example
  * ```ts
@@ -35,7 +35,7 @@ export const SINK_DEFAULTS = Object.freeze({
   ordering: 'per-key' as const,
   maxAttempts: 12,
   backoffBaseMs: 100,
-  rejectionBackoffBaseMs: 10,
+  rejectionBackoffBaseMs: 20,
   backoffMaxMs: 10_000,
 });
 

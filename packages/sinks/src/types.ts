@@ -210,12 +210,12 @@ export interface SinkOptions<R> {
   /**
    * Backoff of a record the service rejected inside a request it answered (Kinesis
    * `ProvisionedThroughputExceededException` or `InternalFailure`, a DynamoDB unprocessed item,
-   * a failed SQS entry). Its first rejection is retried in the next request, with no wait, as
-   * the KPL does: the request round trip paces it, and the retry is packed with the other
-   * keys' records rather than sent alone after a timer. Each later rejection of the same record
-   * waits full-jitter backoff from this cap, doubling up to `backoffMaxMs`, so a shard that stays
+   * a failed SQS entry). Its first two rejections are retried in the next request, with no wait,
+   * as the KPL does: the request round trip paces them, and the retry is packed with the other
+   * keys' records rather than sent alone after a timer. From its third rejection on it waits
+   * full-jitter backoff from this cap, doubling up to `backoffMaxMs`, so a shard that stays
    * throttled is retried less and less often.
-   * @default 10
+   * @default 20
    */
   rejectionBackoffBaseMs?: number;
   /**

@@ -40,6 +40,8 @@ export class DeliveryEngine<R, P> {
   private readonly totals = { delivered: 0, retried: 0, failed: 0 };
   /** How long the last answered request took, ms. */
   private lastRoundTripMs = 0;
+  /** When the last request was answered (scheduler time). */
+  private lastSettledAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly transport: Transport<R, P>,
@@ -174,15 +176,18 @@ export class DeliveryEngine<R, P> {
   }
 
   /**
-   * Whether the ready lanes should wait for the next retry: it is due within `lingerMs` of
-   * when the oldest ready lane became ready, and either as many records wait for a backoff as
-   * lanes are ready (a failed request's whole batch, say) or it is due within the last round
-   * trip, sooner than a request could take it. A straggler due later is not waited for: it
-   * catches up with the request that leaves without it, while that is in flight.
+   * Whether the ready lanes should wait for the next retry: it is due within `lingerMs` of when
+   * the oldest ready lane became ready or the last request was answered, whichever is later (a
+   * lane that waited for a request which then failed waits for its retry afresh), and either
+   * as many records wait for a backoff as lanes are ready (a failed request's whole batch, say)
+   * or it is due within the last round trip, sooner than a request could take it. A straggler
+   * due later is not waited for: it catches up with the request that leaves without it, while
+   * that is in flight.
    */
   private retryDueSoon(): boolean {
     const { nextDueAt } = this.waiting;
-    if (nextDueAt > this.lanes.oldestReadySince + this.options.lingerMs) return false;
+    const since = Math.max(this.lanes.oldestReadySince, this.lastSettledAt);
+    if (nextDueAt > since + this.options.lingerMs) return false;
     return (
       this.waiting.size >= this.lanes.readyLanes ||
       nextDueAt <= this.options.scheduler.now() + this.lastRoundTripMs
@@ -213,6 +218,7 @@ export class DeliveryEngine<R, P> {
     if (!this.inFlight.delete(batch) || this.closed) return;
     const now = this.options.scheduler.now();
     this.lastRoundTripMs = now - started;
+    this.lastSettledAt = now;
     const verdict = judgeBatch(batch, answer, now, this.options);
     for (const entry of verdict.released) this.release(entry);
     this.totals.delivered += verdict.delivered;

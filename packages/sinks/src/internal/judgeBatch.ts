@@ -22,7 +22,7 @@ export interface BatchVerdict<R, P> {
   /**
    * The backoff of each of `retries`, by its own history (see `backoff` below): a first
    * failure waits a first backoff even when it shared its request with a retry on its fifth
-   * attempt; 0 for a record's first rejection inside an answered request.
+   * attempt; 0 for a record's first two rejections inside an answered request.
    */
   retryDelays: number[];
   /** Given-up records, grouped by error then reason, for `onFailure`. */
@@ -159,15 +159,24 @@ export function judgeBatch<R, P>(
 }
 
 /**
+ * Rejections inside answered requests that a record retries in the very next request before it
+ * backs off: a record that waits leaves its key's lane behind the others, so every wait costs
+ * the next requests that key's place; two cover almost every record a random third of whose
+ * attempts are rejected (1 in 27 is rejected three times in a row), while a shard that stays
+ * throttled still backs off from the third.
+ */
+const IMMEDIATE_REJECTION_RETRIES = 2;
+
+/**
  * The backoff of a retryable failure. A whole request that failed (throttled, a 5xx, a dropped
  * connection) backs off from `backoffBaseMs` by the most whole-request failures any of its
  * entries has seen, one delay for all of them, so the request's records come back together.
  * A record the service rejected inside a request it answered (Kinesis
  * `ProvisionedThroughputExceededException`, a DynamoDB unprocessed item, a failed SQS entry) is
- * retried in the next request on its first rejection, as the KPL does: the service is
+ * retried in the next request on its first two rejections, as the KPL does: the service is
  * answering, so the round trip paces it, and waiting would only send it alone later. Rejected
- * again, it backs off from `rejectionBackoffBaseMs` by its rejections, so a shard that stays
- * throttled is retried less and less often; entries on the same count share one draw.
+ * a third time and on, it backs off from `rejectionBackoffBaseMs` by its rejections, so a shard
+ * that stays throttled is retried less and less often; entries on the same count share one draw.
  *
  * @param requestFailures - For a whole request that failed, the most whole-request failures
  * of any of its entries; 0 for a record rejected inside an answered request.
@@ -181,13 +190,18 @@ function backoff<R, P>(
   const { backoffBaseMs, rejectionBackoffBaseMs, backoffMaxMs, random } = policy;
   const wholeRequest = requestFailures > 0;
   if (!wholeRequest) entry.rejections++;
-  if (!wholeRequest && entry.rejections === 1) return 0;
+  if (!wholeRequest && entry.rejections <= IMMEDIATE_REJECTION_RETRIES) return 0;
   const draw = wholeRequest ? 'request' : `x${entry.rejections}`;
   let delay = draws.get(draw);
   if (delay === undefined) {
     delay = wholeRequest
       ? fullJitterDelay(requestFailures, backoffBaseMs, backoffMaxMs, random)
-      : fullJitterDelay(entry.rejections - 1, rejectionBackoffBaseMs, backoffMaxMs, random);
+      : fullJitterDelay(
+          entry.rejections - IMMEDIATE_REJECTION_RETRIES,
+          rejectionBackoffBaseMs,
+          backoffMaxMs,
+          random,
+        );
     draws.set(draw, delay);
   }
   return delay;

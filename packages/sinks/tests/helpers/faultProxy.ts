@@ -16,6 +16,11 @@ export interface FaultPlan {
    * answer is lost). Only safe where writes are idempotent (DynamoDB puts).
    */
   dropAfterRate?: number;
+  /**
+   * Added to every write request before the proxy handles it, in ms: a round trip like a real
+   * region's (PutRecords and BatchWriteItem take tens of ms) instead of loopback's ~1 ms.
+   */
+  latencyMs?: number;
   /** Records that fail every time: a predicate on the decoded record (trade JSON / item). */
   poison?: (record: Record<string, unknown>) => boolean;
   /** Random source (seeded in tests for reproducible runs). */
@@ -71,6 +76,8 @@ export async function startFaultProxy(target: string, plan: FaultPlan): Promise<
       return;
     }
     stats.writeRequests++;
+    if ((plan.latencyMs ?? 0) > 0)
+      await new Promise((resolve) => setTimeout(resolve, plan.latencyMs));
     const roll = plan.random();
     if (roll < plan.dropRate) {
       stats.dropped++;

@@ -27,6 +27,8 @@ export interface FaultRunSpec {
   /** Share of write requests that fail: split between throttles, 5xx and drops before the emulator. */
   requestFailRate: number;
   seed?: number;
+  /** Added to every write request's round trip, ms (see `FaultPlan.latencyMs`). */
+  latencyMs?: number;
   /** Extra sink options (backoff, linger…). */
   sinkOptions?: Record<string, unknown>;
 }
@@ -64,6 +66,7 @@ export async function faultRun(spec: FaultRunSpec): Promise<FaultRunResult> {
     throttleRate: spec.requestFailRate * 0.4,
     serverErrorRate: spec.requestFailRate * 0.4,
     dropRate: spec.requestFailRate * 0.2,
+    latencyMs: spec.latencyMs,
     random,
   };
   const proxy = await startFaultProxy(emulator.endpoint, plan);

@@ -39,17 +39,17 @@ describe('retries share requests', () => {
     expect(verdict.retryDelays).toEqual([50, 50]);
   });
 
-  it('retries a record rejected inside an answered request in the next request, then backs off by its rejections', () => {
-    // B was rejected four times before; A and C are rejected for the first time.
-    const batch = [entry('A', 1), entry('B', 5, 4), entry('C', 3)];
+  it('retries a record rejected inside an answered request in the next request twice, then backs off by its rejections', () => {
+    // B was rejected four times before, D once; A and C are rejected for the first time.
+    const batch = [entry('A', 1), entry('B', 5, 4), entry('C', 3), entry('D', 2, 1)];
     const failed = batch.map((_, index) => ({ index, error: new Error('x'), retryable: true }));
     const verdict = judgeBatch(batch, { outcome: { failed } }, 0, policy);
 
-    expect(verdict.retries.map((e) => e.key)).toEqual(['A', 'B', 'C']);
-    // A and C: no wait. B's fifth rejection: full jitter at 0.5 of 10 × 2³ (the second
-    // rejection backs off from 10 ms, each later one doubles).
-    expect(verdict.retryDelays).toEqual([0, 40, 0]);
-    expect(batch.map((e) => e.rejections)).toEqual([1, 5, 1]);
+    expect(verdict.retries.map((e) => e.key)).toEqual(['A', 'B', 'C', 'D']);
+    // A, C (first rejection) and D (second): no wait. B's fifth rejection: full jitter at 0.5
+    // of 10 × 2² (the third rejection backs off from 10 ms, each later one doubles).
+    expect(verdict.retryDelays).toEqual([0, 20, 0, 0]);
+    expect(batch.map((e) => e.rejections)).toEqual([1, 5, 1, 2]);
   });
 
   it('hands every retry due at the same time over at once, behind one timer', () => {

@@ -311,16 +311,21 @@ describe('toDynamo()', () => {
 
   it('writes everything it holds when its source completes, records waiting for linger or a retry included, then completes', async () => {
     const clock = new VirtualClock();
-    // S0 and S1 are unprocessed twice: the first time they go straight into the next request
-    // (with the 5 that waited for the first answer), the second time they wait a backoff.
-    const fake = scripted(clock, 10, [{ failIndexes: [0, 1] }, { failIndexes: [5, 6] }]);
+    // S0 and S1 are unprocessed three times: the first time they go straight into the next
+    // request (with the 5 that waited for the first answer), then again alone, then they wait
+    // a backoff.
+    const fake = scripted(clock, 10, [
+      { failIndexes: [0, 1] },
+      { failIndexes: [5, 6] },
+      { failIndexes: [0, 1] },
+    ]);
     const source = new Subject<Trade>();
     const trades = tradeSequence(symbols(30), 1);
     const { reports, unsent, state } = run(source, clock, fake, { lingerMs: 60_000 });
 
     for (const trade of trades) source.next(trade); // 25 sent, 5 lingering behind them
-    await clock.advance(20); // 2 unprocessed twice, waiting for their retry
-    expect(fake.calls).toHaveLength(2);
+    await clock.advance(30); // 2 unprocessed three times, waiting for their retry
+    expect(fake.calls).toHaveLength(3);
     source.complete();
     await clock.advance(0);
     const beforeRetry = state.completed;
@@ -332,7 +337,7 @@ describe('toDynamo()', () => {
     expect(
       [...fake.table.values()].map((item) => tradeKey(item as unknown as Trade)).sort(),
     ).toEqual(trades.map(tradeKey).sort());
-    expect(reports.at(-1)!.totals).toEqual({ delivered: 30, retried: 4, failed: 0 });
+    expect(reports.at(-1)!.totals).toEqual({ delivered: 30, retried: 6, failed: 0 });
     expect(unsent).toEqual([]);
   });
 });

@@ -166,11 +166,12 @@ describe('toKinesis()', () => {
     expect(state.completed).toBe(true);
   });
 
-  it('retries exactly the records PutRecords rejected: in the next request, then after a full-jitter backoff', async () => {
+  it('retries exactly the records PutRecords rejected: in the next request twice, then after a full-jitter backoff', async () => {
     const clock = new VirtualClock();
     const answers: (FakeAnswer | undefined)[] = [
       { failIndexes: [1, 3], code: 'ProvisionedThroughputExceededException' },
       { failIndexes: [0], code: 'InternalFailure' },
+      { failIndexes: [0], code: 'ProvisionedThroughputExceededException' },
     ];
     const fake = fakeKinesis({ answer: (call) => answers[call] });
     const trades = tradeSequence(symbols(5), 1);
@@ -180,26 +181,28 @@ describe('toKinesis()', () => {
       random: () => 0.5,
     });
     await clock.advance(0);
-    // First rejection: no wait, the two go out in the next request.
-    expect(fake.calls).toHaveLength(2);
+    // First and second rejections: no wait, each retry goes out in the next request.
+    expect(fake.calls).toHaveLength(3);
     expect(fake.calls[1]!.Records!.map((record) => record.PartitionKey)).toEqual([
       'S0001',
       'S0003',
     ]);
-    // S0001 rejected again: the delay is random × 10 ms = 5 ms.
-    await clock.advance(4);
-    expect(fake.calls).toHaveLength(2);
-    await clock.advance(1);
     expect(fake.calls[2]!.Records!.map((record) => record.PartitionKey)).toEqual(['S0001']);
+    // S0001 rejected a third time: the delay is random × 10 ms = 5 ms.
+    await clock.advance(4);
+    expect(fake.calls).toHaveLength(3);
+    await clock.advance(1);
+    expect(fake.calls[3]!.Records!.map((record) => record.PartitionKey)).toEqual(['S0001']);
 
     expect(state.completed).toBe(true);
     expect(fake.decode().map(tradeKey).sort()).toEqual(trades.map(tradeKey).sort());
     expect(reports.map((report) => [report.records, report.failed, report.attempts])).toEqual([
       [3, 2, 1],
       [1, 1, 2],
-      [1, 0, 3],
+      [0, 1, 3],
+      [1, 0, 4],
     ]);
-    expect(reports.at(-1)!.totals).toEqual({ delivered: 5, retried: 3, failed: 0 });
+    expect(reports.at(-1)!.totals).toEqual({ delivered: 5, retried: 4, failed: 0 });
   });
 
   it('keeps per-symbol order across retries: a later trade never overtakes a failed one', async () => {
