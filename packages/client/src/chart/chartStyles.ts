@@ -1,22 +1,14 @@
+import { themeVars } from '../internal/themeVars.js';
+
 /**
- * Styles of `<ticker-chart>`: the custom property names of `<ticker-grid>` and `<ticker-tape>`
- * (`--ticker-bg`, `--ticker-fg`, `--ticker-up`, …) with the same defaults, so one theme styles
- * every element.
+ * Styles of `<ticker-chart>`: the theme of `<ticker-grid>` and `<ticker-tape>` (`--ticker-bg`,
+ * `--ticker-fg`, `--ticker-up`, … with the same defaults), so one theme styles every element.
  */
 export const chartStyles = `
 :host {
-  --_bg: var(--ticker-bg, #0b0e14);
-  --_surface: var(--ticker-surface, #121821);
-  --_border: var(--ticker-border, #1f2733);
-  --_fg: var(--ticker-fg, #e6edf3);
-  --_muted: var(--ticker-muted, #7d8794);
-  --_up: var(--ticker-up, #2fbf71);
-  --_down: var(--ticker-down, #f0524d);
-  --_radius: var(--ticker-radius, 12px);
+${themeVars}
   display: block; position: relative; box-sizing: border-box;
   height: var(--ticker-chart-height, 360px);
-  font-family: var(--ticker-font, ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif);
-  font-variant-numeric: tabular-nums;
   color: var(--_fg); background: var(--_bg);
   border: 1px solid var(--_border); border-radius: var(--_radius); overflow: hidden;
   contain: strict;

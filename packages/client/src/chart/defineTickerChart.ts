@@ -1,5 +1,5 @@
-import { MarketStreamError } from '@market-stream/core';
 import { DEFAULT_CHART } from '../defaults.js';
+import { elementRegistry } from '../internal/elementRegistry.js';
 import { createTickerChart } from './createTickerChart.js';
 
 /**
@@ -44,14 +44,7 @@ export interface DefineTickerChartOptions {
  * ```
  */
 export function defineTickerChart(options: DefineTickerChartOptions = {}): void {
-  const registry =
-    options.registry ?? (globalThis as { customElements?: CustomElementRegistry }).customElements;
-  if (!registry || typeof HTMLElement !== 'function') {
-    throw new MarketStreamError(
-      'ELEMENTS_UNAVAILABLE',
-      'custom elements need a browser (no customElements registry in this runtime)',
-    );
-  }
+  const registry = elementRegistry(options.registry);
   const tag = options.tag ?? DEFAULT_CHART.tag;
   if (!registry.get(tag)) registry.define(tag, createTickerChart());
 }

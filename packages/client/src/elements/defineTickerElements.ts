@@ -1,5 +1,5 @@
-import { MarketStreamError } from '@market-stream/core';
 import { DEFAULT_ELEMENT_TAGS } from '../defaults.js';
+import { elementRegistry } from '../internal/elementRegistry.js';
 import { createTickerGrid } from './createTickerGrid.js';
 import { createTickerTape } from './createTickerTape.js';
 
@@ -54,14 +54,7 @@ export interface DefineTickerElementsOptions {
  * ```
  */
 export function defineTickerElements(options: DefineTickerElementsOptions = {}): void {
-  const registry =
-    options.registry ?? (globalThis as { customElements?: CustomElementRegistry }).customElements;
-  if (!registry || typeof HTMLElement !== 'function') {
-    throw new MarketStreamError(
-      'ELEMENTS_UNAVAILABLE',
-      'custom elements need a browser (no customElements registry in this runtime)',
-    );
-  }
+  const registry = elementRegistry(options.registry);
   const grid = options.grid ?? DEFAULT_ELEMENT_TAGS.grid;
   const tape = options.tape ?? DEFAULT_ELEMENT_TAGS.tape;
   if (!registry.get(grid)) registry.define(grid, createTickerGrid());
