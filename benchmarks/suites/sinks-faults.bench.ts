@@ -100,6 +100,9 @@ async function measure(
   return { clean, faulty };
 }
 
+const DEPENDS =
+  "What the targets depend on. On loopback a request takes ~1.5 ms, so a run is bound by its requests: with a third of the attempts failing, each key needs at least 1.5× its fault-free requests, and the ~150–220 requests that fail as a whole each wait a full-jitter backoff from `backoffBaseMs` (100 ms, the AWS SDK's standard base), about 10 s of waiting against a 2.6 s fault-free run. `backoffBaseMs: 10` brings that to 2.6–2.9×; no backoff long enough to matter reaches 2× at 1.5 ms per request. With a region's 20 ms round trip the requests dominate, and the plain sinks deliver 6.2 trades per request (6.7 is the most one record per key per request allows with a third failing) within 2.0× of fault-free. The aggregated rows take ~0.1 s, most of it one failed request's backoff.";
+
 const HEADER = [
   'sink',
   'keys',
@@ -143,6 +146,8 @@ runSuite(async () => {
       `The same faults with ${LATENCY_MS} ms added to every write request (a region's round trip, where loopback's is ~1.5 ms), ${slowTrades.toLocaleString('en-US')} trades over 10 keys:`,
       '',
       table(HEADER, slowRows),
+      '',
+      DEPENDS,
     ].join('\n'),
   };
 });
