@@ -169,6 +169,46 @@ describe('the full-stack page: alerts and the chart', () => {
     await page.close();
   });
 
+  it('raises a browser notification, not a toast, when notifications are allowed', async () => {
+    const context = await browser.newContext({ permissions: ['notifications'] });
+    // Records what the page shows through the real Notification (a subclass that calls it).
+    await context.addInitScript(() => {
+      const Real = window.Notification;
+      const shown: string[] = [];
+      class Recorded extends Real {
+        constructor(title: string, options?: NotificationOptions) {
+          super(title, options);
+          shown.push(`${title}: ${options?.body ?? ''}`);
+        }
+      }
+      Object.defineProperty(Recorded, 'permission', { get: () => Real.permission });
+      Object.assign(window, { Notification: Recorded, shownNotifications: shown });
+    });
+    const page = await context.newPage();
+    await page.goto(`${system.url}/?symbols=${SYMBOL}`);
+    await trade(100);
+    await shows(page, '100.00');
+    expect(await page.evaluate(() => Notification.permission)).toBe('granted');
+    await page.locator('#alerts-open').click();
+    await page.locator('#alert-kind').selectOption('above');
+    await page.locator('#alert-value').fill('101');
+    await page.getByRole('button', { name: 'Add alert' }).click();
+    await page.keyboard.press('Escape');
+    const toasts = await recordToasts(page);
+
+    await trade(101.5); // crosses: fires
+    await shows(page, '101.50');
+
+    const shown = () =>
+      page.evaluate(() => [
+        ...(window as unknown as { shownNotifications: string[] }).shownNotifications,
+      ]);
+    await expect.poll(shown).toEqual([`market-stream alert: ${SYMBOL} above 101: 101.5`]);
+    expect(await toasts()).toEqual([]);
+    await page.evaluate(() => localStorage.removeItem('market-stream.alerts.v1'));
+    await context.close();
+  });
+
   it('opens the chart of ?symbol=AAPL&interval=1m from a link, with bars, beside the live grid', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
