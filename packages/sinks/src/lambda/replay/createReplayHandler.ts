@@ -140,7 +140,7 @@ export interface ReplayHandlerOptions {
  *
  * @param options - See {@link ReplayHandlerOptions}.
  * @returns The Lambda handler.
- * @throws {@link DeadLetterReplayError} `INVALID_REPLAY_OPTIONS` when neither `historyTable`
+ * @throws `DeadLetterReplayError` (from `@market-stream/sinks`) `INVALID_REPLAY_OPTIONS` when neither `historyTable`
  *   nor `streamName` is given.
  *
  * @example
