@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { type SqsDouble, type StoredMessage, startSqsDouble } from './sqsDouble.js';
 
 /**
@@ -151,5 +153,16 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
+  });
+}
+
+/** A real SDK v3 SQS client for `queue` (no SDK retries: the code under test does its own). */
+export function queueClient(queue: SqsQueue): SQSClient {
+  return new SQSClient({
+    endpoint: queue.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler(),
   });
 }

@@ -3,10 +3,9 @@ import {
   GetShardIteratorCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Trade } from '@market-stream/core';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tradeSequence } from '../../../../tests/helpers/factories.js';
 import { DeadLetterReplayError, queryTrades } from '../../src/index.js';
@@ -22,7 +21,7 @@ import {
 } from '../helpers/emulators.js';
 import { putTrades } from '../helpers/kinesaliteStream.js';
 import { deadLetterBody, onFailureBody } from '../helpers/replayMessages.js';
-import { type SqsQueue, startSqsQueue } from '../helpers/sqsQueue.js';
+import { queueClient, type SqsQueue, startSqsQueue } from '../helpers/sqsQueue.js';
 
 /** A Lambda context with plenty of time left. */
 const roomy = { getRemainingTimeInMillis: () => 600_000 };
@@ -43,13 +42,7 @@ describe('createReplayHandler()', () => {
     ]);
     dynamodb = dynamoClient(dynalite.endpoint, 3);
     kinesis = kinesisClient(kinesalite.endpoint, 3);
-    sqs = new SQSClient({
-      endpoint: queue.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-      maxAttempts: 1,
-      requestHandler: new NodeHttpHandler(),
-    });
+    sqs = queueClient(queue);
   });
 
   afterEach(() => {

@@ -2,15 +2,14 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradeFactory } from '../../../../tests/helpers/factories.js';
 import { queryTrades } from '../../src/index.js';
 import { createTable, dynamoClient, type Emulator, startDynalite } from '../helpers/emulators.js';
 import { deadLetterBody } from '../helpers/replayMessages.js';
-import { type SqsQueue, startSqsQueue } from '../helpers/sqsQueue.js';
+import { queueClient, type SqsQueue, startSqsQueue } from '../helpers/sqsQueue.js';
 
 const packageDir = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -82,12 +81,7 @@ describe('the market-stream-replay bin', () => {
     await createTable(admin, 'bin-history');
     const queueUrl = queue.queueUrl('bin-dlq');
     const trade = tradeFactory({ symbol: 'AMZN', seq: 7 });
-    const sqs = new SQSClient({
-      endpoint: queue.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-      requestHandler: new NodeHttpHandler(),
-    });
+    const sqs = queueClient(queue);
     await sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: queueUrl,

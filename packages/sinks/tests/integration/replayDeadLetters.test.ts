@@ -4,10 +4,9 @@ import {
   type KinesisClient,
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Trade } from '@market-stream/core';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradeFactory, tradeSequence } from '../../../../tests/helpers/factories.js';
@@ -29,8 +28,8 @@ import {
 } from '../helpers/emulators.js';
 import { type FaultPlan, type FaultProxy, startFaultProxy } from '../helpers/faultProxy.js';
 import { putTrades } from '../helpers/kinesaliteStream.js';
-import { deadLetterBody } from '../helpers/replayMessages.js';
-import { type SqsQueue, startSqsQueue } from '../helpers/sqsQueue.js';
+import { deadLetterBody, onFailureBody } from '../helpers/replayMessages.js';
+import { queueClient, type SqsQueue, startSqsQueue } from '../helpers/sqsQueue.js';
 import { exactlyOnce, outOfOrderSymbols, paced } from '../helpers/tradeChecks.js';
 
 async function readTable(client: DynamoDBDocumentClient, table: string, names: string[]) {
@@ -49,36 +48,6 @@ async function readTable(client: DynamoDBDocumentClient, table: string, names: s
     }
   }
   return trades;
-}
-
-/** The on-failure record a Lambda Kinesis event source sends for a batch it gave up on. */
-function onFailureRecord(
-  stream: string,
-  shardId: string,
-  start: string,
-  end: string,
-  size: number,
-) {
-  return JSON.stringify({
-    requestContext: {
-      requestId: 'c9b8fa9f-5a7f-4a26-8292-db43ed81693a',
-      functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:processor',
-      condition: 'RetryAttemptsExhausted',
-      approximateInvokeCount: 3,
-    },
-    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-    version: '1.0',
-    timestamp: '2026-12-01T00:00:00.000Z',
-    KinesisBatchInfo: {
-      shardId,
-      startSequenceNumber: start,
-      endSequenceNumber: end,
-      approximateArrivalOfFirstRecord: '2026-12-01T00:00:00.000Z',
-      approximateArrivalOfLastRecord: '2026-12-01T00:00:00.100Z',
-      batchSize: size,
-      streamArn: `arn:aws:kinesis:us-east-1:123456789012:stream/${stream}`,
-    },
-  });
 }
 
 async function sequenceNumbers(client: KinesisClient, stream: string, shardId: string) {
@@ -111,13 +80,7 @@ describe('replayDeadLetters()', () => {
     ]);
     admin = dynamoClient(dynalite.endpoint, 3);
     kinesis = kinesisClient(kinesalite.endpoint, 3);
-    sqs = new SQSClient({
-      endpoint: queue.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-      maxAttempts: 1,
-      requestHandler: new NodeHttpHandler(),
-    });
+    sqs = queueClient(queue);
   });
 
   afterAll(async () => {
@@ -203,7 +166,7 @@ describe('replayDeadLetters()', () => {
         Entries: [
           {
             Id: 'range',
-            MessageBody: onFailureRecord(
+            MessageBody: onFailureBody(
               'trades',
               'shardId-000000000000',
               sequences[9]!,
@@ -213,7 +176,7 @@ describe('replayDeadLetters()', () => {
           },
           {
             Id: 'gone',
-            MessageBody: onFailureRecord('deleted-stream', 'shardId-000000000000', '1', '2', 2),
+            MessageBody: onFailureBody('deleted-stream', 'shardId-000000000000', '1', '2', 2),
           },
         ],
       }),
@@ -334,11 +297,11 @@ describe('replayDeadLetters()', () => {
         Entries: [
           {
             Id: 'all',
-            MessageBody: onFailureRecord('aggregated', shard, sequences[0]!, sequences[3]!, 4),
+            MessageBody: onFailureBody('aggregated', shard, sequences[0]!, sequences[3]!, 4),
           },
           {
             Id: 'before',
-            MessageBody: onFailureRecord(
+            MessageBody: onFailureBody(
               'aggregated',
               shard,
               String(BigInt(sequences[0]!) - 1n),
@@ -348,7 +311,7 @@ describe('replayDeadLetters()', () => {
           },
           {
             Id: 'after',
-            MessageBody: onFailureRecord(
+            MessageBody: onFailureBody(
               'aggregated',
               shard,
               sequences[2]!,

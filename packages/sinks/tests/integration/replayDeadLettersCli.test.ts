@@ -1,12 +1,11 @@
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradeFactory } from '../../../../tests/helpers/factories.js';
 import { main } from '../../src/cli/replayDeadLetters.js';
 import { queryTrades } from '../../src/index.js';
 import { createTable, dynamoClient, type Emulator, startDynalite } from '../helpers/emulators.js';
-import { type SqsQueue, startSqsQueue } from '../helpers/sqsQueue.js';
+import { queueClient, type SqsQueue, startSqsQueue } from '../helpers/sqsQueue.js';
 
 function capture() {
   const out = { stdout: '', stderr: '' };
@@ -47,11 +46,7 @@ describe('the replay-dead-letters CLI (main)', () => {
     await createTable(admin, 'cli-history');
     const queueUrl = queue.queueUrl('cli-dlq');
     const trade = tradeFactory({ symbol: 'TSLA', seq: 42 });
-    const sqs = new SQSClient({
-      endpoint: queue.endpoint,
-      region: 'us-east-1',
-      requestHandler: new NodeHttpHandler(),
-    });
+    const sqs = queueClient(queue);
     await sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: queueUrl,
