@@ -112,6 +112,29 @@ export const TO_BARS_DEFAULTS = Object.freeze({
 });
 
 /**
+ * The bar intervals by name, in ms: what the history API serves (`GET /api/bars?interval=`,
+ * locally and deployed) and what `<ticker-chart>` offers, from one list. A Map, not an object
+ * literal, so `?interval=constructor` (or `__proto__`, `toString`) finds nothing.
+ *
+ * @default 5s, 1m, 5m, 15m, 1h, 1d
+ *
+ * @example
+ * ```ts
+ * import { BAR_INTERVALS } from '@market-stream/core';
+ *
+ * BAR_INTERVALS.get('5m'); // 300_000
+ * ```
+ */
+export const BAR_INTERVALS: ReadonlyMap<string, number> = new Map([
+  ['5s', 5_000],
+  ['1m', 60_000],
+  ['5m', 300_000],
+  ['15m', 900_000],
+  ['1h', 3_600_000],
+  ['1d', 86_400_000],
+]);
+
+/**
  * The default ticker universe: the twenty symbols every part of market-stream uses when none are
  * given — the simulator's `simulateTrades()` (and its CLI), the deployed producer, the ticker
  * page's config in `@market-stream/cdk-constructs`, and the tests. They are the twenty tickers

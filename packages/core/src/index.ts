@@ -24,6 +24,7 @@ export { APPSYNC_EVENTS_PROTOCOL } from './appsync/protocol.js';
 export { utf8Length } from './appsync/utf8Length.js';
 export type { ProtocolLimits } from './defaults.js';
 export {
+  BAR_INTERVALS,
   DEFAULT_PROTOCOL_LIMITS,
   DEFAULT_SYMBOLS,
   SEQUENCE_TRACKER_DEFAULTS,

@@ -1,4 +1,4 @@
-import { TRADE_VALIDATION_DEFAULTS } from '@market-stream/core';
+import { BAR_INTERVALS, TRADE_VALIDATION_DEFAULTS } from '@market-stream/core';
 
 /**
  * The largest Kinesis record: data plus partition key, 1 MiB.
@@ -148,8 +148,9 @@ export const FROM_KINESIS_DEFAULTS = Object.freeze({
 
 /**
  * The history API's bar intervals, by the name `GET /api/bars?interval=` takes: one set for the
- * deployed `HistoryApi` and the local server. A Map, not an object literal, so
- * `?interval=constructor` (or `__proto__`, `toString`) finds nothing.
+ * deployed `HistoryApi` and the local server, core's `BAR_INTERVALS` (which `<ticker-chart>`
+ * offers too). A Map, not an object literal, so `?interval=constructor` (or `__proto__`,
+ * `toString`) finds nothing.
  *
  * @default 5s, 1m, 5m, 15m, 1h, 1d
  *
@@ -160,14 +161,7 @@ export const FROM_KINESIS_DEFAULTS = Object.freeze({
  * HISTORY_INTERVALS.get('5m'); // 300_000
  * ```
  */
-export const HISTORY_INTERVALS: ReadonlyMap<string, number> = new Map([
-  ['5s', 5_000],
-  ['1m', 60_000],
-  ['5m', 300_000],
-  ['15m', 900_000],
-  ['1h', 3_600_000],
-  ['1d', 86_400_000],
-]);
+export const HISTORY_INTERVALS: ReadonlyMap<string, number> = BAR_INTERVALS;
 
 /**
  * Defaults of {@link parseHistoryQuery}: 50 trades, 60 bars of 1 minute, at most 1,000 of

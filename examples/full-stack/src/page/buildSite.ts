@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
+import { PAGE_BUILD_OPTIONS } from './bundlePage.js';
 import { renderPage } from './renderPage.js';
 
 /** The files of the deployed page: `index.html` and `app.js`, in `directory`. */
@@ -30,18 +30,7 @@ export interface BuiltSite {
 export function buildSite(directory: string): BuiltSite {
   mkdirSync(directory, { recursive: true });
   writeFileSync(join(directory, 'index.html'), renderPage({ symbols: [], inlineConfig: false }));
-  const result = buildSync({
-    entryPoints: [fileURLToPath(new URL('./app.ts', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    // Resolve workspace packages to their sources, as the rest of this example does.
-    conditions: ['source'],
-    outfile: join(directory, 'app.js'),
-    logLevel: 'silent',
-  });
+  const result = buildSync({ ...PAGE_BUILD_OPTIONS, outfile: join(directory, 'app.js') });
   if (result.errors.length > 0) throw new Error(`esbuild: ${result.errors[0]?.text}`);
   return { directory, files: ['index.html', 'app.js'] };
 }

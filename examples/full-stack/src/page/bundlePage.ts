@@ -1,5 +1,18 @@
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
+
+/** How the page script is bundled, in memory here and into a file by `buildSite`. */
+export const PAGE_BUILD_OPTIONS: BuildOptions = {
+  entryPoints: [fileURLToPath(new URL('./app.ts', import.meta.url))],
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  // Resolve workspace packages to their sources, as the rest of this example does.
+  conditions: ['source'],
+  logLevel: 'silent',
+};
 
 /**
  * Bundles the page script (client, elements, alerts, the chart entry with lightweight-charts,
@@ -7,19 +20,8 @@ import { build } from 'esbuild';
  * page always runs the code in this checkout.
  */
 export async function bundlePage(): Promise<string> {
-  const result = await build({
-    entryPoints: [fileURLToPath(new URL('./app.ts', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    write: false,
-    // Resolve workspace packages to their sources, as the rest of this example does.
-    conditions: ['source'],
-    logLevel: 'silent',
-  });
-  const [output] = result.outputFiles;
+  const result = await build({ ...PAGE_BUILD_OPTIONS, write: false });
+  const output = result.outputFiles?.[0];
   if (output === undefined) throw new Error('esbuild produced no page bundle');
   return output.text;
 }

@@ -1,6 +1,8 @@
+import { BAR_INTERVALS } from '@market-stream/core';
+
 /**
- * The bar intervals `<ticker-chart>` offers, by name, in ms: the history API's intervals (the
- * `HISTORY_INTERVALS` of `@market-stream/sinks`, which the client may not import).
+ * The bar intervals `<ticker-chart>` offers, by name, in ms: core's `BAR_INTERVALS`, the list
+ * the history API serves.
  *
  * @example
  * ```ts
@@ -9,11 +11,4 @@
  * CHART_INTERVALS.get('5m'); // 300_000
  * ```
  */
-export const CHART_INTERVALS: ReadonlyMap<string, number> = new Map([
-  ['5s', 5_000],
-  ['1m', 60_000],
-  ['5m', 300_000],
-  ['15m', 900_000],
-  ['1h', 3_600_000],
-  ['1d', 86_400_000],
-]);
+export const CHART_INTERVALS: ReadonlyMap<string, number> = BAR_INTERVALS;
