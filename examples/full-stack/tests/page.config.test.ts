@@ -46,15 +46,26 @@ describe('fromSiteConfig()', () => {
     expect(config.symbols).toEqual([]);
   });
 
-  it('has no history API and no AppSync Events when config.json says null', () => {
+  it('has no history API when config.json says null', () => {
     const config = fromSiteConfig({
       webSocketUrl: 'wss://w',
       historyApiUrl: null,
       tickers: ['AAPL'],
-      appSyncEvents: { realtimeUrl: 'wss://r', host: 'h', apiKey: null },
     });
 
     expect(config.historyUrl).toBeNull();
     expect(config.events).toBeUndefined();
+  });
+
+  it('refuses an Event API without an API key rather than subscribe with a plain WebSocket', () => {
+    const appSyncEvents = {
+      realtimeUrl: 'wss://abc.appsync-realtime-api.us-east-1.amazonaws.com/event/realtime',
+      host: 'abc.appsync-api.us-east-1.amazonaws.com',
+      apiKey: null,
+    };
+
+    expect(() =>
+      fromSiteConfig({ webSocketUrl: appSyncEvents.realtimeUrl, appSyncEvents }),
+    ).toThrow(/no API key/);
   });
 });

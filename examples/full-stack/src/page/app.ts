@@ -9,7 +9,15 @@ import { startChartPanel } from './startChartPanel.js';
 import { startLivePanel } from './startLivePanel.js';
 import { startPageAlerts } from './startPageAlerts.js';
 
-const config = await loadPageConfig();
+const config = await loadPageConfig().catch((error: unknown) => {
+  // Say why on the page rather than leave a grid that never moves.
+  const status = document.getElementById('status');
+  if (status) {
+    status.textContent = `cannot start: ${(error as Error).message}`;
+    status.dataset.status = 'closed';
+  }
+  throw error;
+});
 const requested = new URLSearchParams(location.search).get('symbols');
 const symbols = requested
   ? requested

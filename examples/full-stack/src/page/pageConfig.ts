@@ -55,9 +55,17 @@ export function fromInlineConfig(inline: InlineConfig, origin: URL): PageConfig 
 /**
  * The deployed site's `config.json` (TickerWebsite). The page subscribes through AppSync Events
  * only with an API key: the website construct gives one to browsers for the `events` topology.
+ *
+ * @throws Error when the Event API takes no API key (Cognito or OIDC only): this page has no
+ * sign-in, and a plain WebSocket to the realtime URL would only fail over and over.
  */
 export function fromSiteConfig(site: SiteConfig): PageConfig {
   const events = site.appSyncEvents;
+  if (events && !events.apiKey) {
+    throw new Error(
+      'the Event API takes no API key (Cognito or OIDC only) and this page has no sign-in: give browsers an API key (the default) or serve a page that signs in',
+    );
+  }
   return {
     symbols: site.tickers ?? [],
     webSocketUrl: site.webSocketUrl ?? '',
