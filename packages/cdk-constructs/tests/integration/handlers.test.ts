@@ -1,11 +1,12 @@
 import type { AddressInfo } from 'node:net';
-import { HISTORY_TABLE_KEYS, type Trade } from '@market-stream/core';
+import type { Trade } from '@market-stream/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 // @ts-expect-error dynalite ships no types
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradeSequence } from '../../../../tests/helpers/factories.js';
 import { HANDLERS } from '../../scripts/build-handlers.mjs';
+import { createHistoryTable } from '../helpers/awsJson.js';
 import { ensureHandlerBundles, loadBundle } from '../helpers/bundles.js';
 
 // The prebundled handlers, loaded as Lambda loads them, against dynalite through the bundled
@@ -52,28 +53,6 @@ function kinesisEvent(payloads: string[]) {
   };
 }
 
-async function createHistoryTable(endpoint: string): Promise<void> {
-  const response = await fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.0',
-      'x-amz-target': 'DynamoDB_20120810.CreateTable',
-      authorization:
-        'AWS4-HMAC-SHA256 Credential=x/20240101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=x',
-      'x-amz-date': '20240101T000000Z',
-    },
-    body: JSON.stringify({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: HISTORY_TABLE_KEYS.KeySchema,
-      AttributeDefinitions: HISTORY_TABLE_KEYS.AttributeDefinitions,
-    }),
-  });
-  if (!response.ok) throw new Error(`CreateTable: ${response.status} ${await response.text()}`);
-  // dynalite makes the table ACTIVE after createTableMs.
-  await new Promise((resolve) => setTimeout(resolve, 50));
-}
-
 function httpEvent(path: string, query: Record<string, string>): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
@@ -97,7 +76,7 @@ describe('prebundled handlers', () => {
     server = dynalite({ createTableMs: 10 }) as Server;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${server.address().port}`;
-    await createHistoryTable(endpoint);
+    await createHistoryTable(endpoint, TABLE);
     for (const name of ENV) saved[name] = process.env[name];
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_DYNAMODB: endpoint,
