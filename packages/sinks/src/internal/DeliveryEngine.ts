@@ -226,8 +226,8 @@ export class DeliveryEngine<R, P> {
     this.totals.failed += verdict.failed - verdict.retrying;
     for (let i = 0; i < verdict.retries.length; i++) {
       const delay = verdict.retryDelays[i]!;
-      // A retry without a backoff (a record's first rejection) is back in its lane before the
-      // next request is built, so it leaves with the lanes this answer freed.
+      // A retry without a backoff (a record's first or second rejection) is back in its lane
+      // before the next request is built, so it leaves with the lanes this answer freed.
       if (delay === 0) this.lanes.pushRetry(verdict.retries[i]!);
       else this.waiting.add(verdict.retries[i]!, delay);
     }

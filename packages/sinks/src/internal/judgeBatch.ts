@@ -90,8 +90,10 @@ export function judgeBatch<R, P>(
   let requestFailures = 0;
   for (const entry of batch) {
     if (entry.attempts > attempts) attempts = entry.attempts;
-    const failures = entry.attempts - entry.rejections;
-    if (failures > requestFailures) requestFailures = failures;
+    // Attempts that were not rejections inside an answered request: this one and earlier
+    // whole-request failures.
+    const requestsFailed = entry.attempts - entry.rejections;
+    if (requestsFailed > requestFailures) requestFailures = requestsFailed;
   }
 
   const verdict: BatchVerdict<R, P> = {
