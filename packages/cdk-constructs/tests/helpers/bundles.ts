@@ -18,8 +18,15 @@ export async function ensureHandlerBundles(): Promise<void> {
   if (missing.length > 0) await buildHandlers({ names: [...missing] });
 }
 
-/** Loads a prebundled handler exactly as Lambda would: `require('lambda/<name>/index.js')`. */
-export function loadBundle<T>(name: string): T {
+/**
+ * Loads a prebundled handler exactly as Lambda would: `require('lambda/<name>/index.js')`.
+ * With `fresh`, evaluated afresh as a cold start would, so the handler reads the environment
+ * set now, not the one an earlier load in this process cached (each bundle builds its clients
+ * once, on its first invocation).
+ */
+export function loadBundle<T>(name: string, { fresh = false } = {}): T {
   const require = createRequire(import.meta.url);
-  return require(join(PACKAGE_DIR, 'lambda', name, 'index.js')) as T;
+  const path = require.resolve(join(PACKAGE_DIR, 'lambda', name, 'index.js'));
+  if (fresh) delete require.cache[path];
+  return require(path) as T;
 }

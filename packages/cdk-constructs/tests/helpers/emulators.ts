@@ -32,6 +32,13 @@ export function startDynalite(): Promise<Emulator> {
   return listen(dynalite({ createTableMs: 10, deleteTableMs: 10, updateTableMs: 10 }));
 }
 
+/** A region and credentials any emulator accepts, for a bundle's own SDK clients. */
+export const FAKE_AWS_ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'x',
+  AWS_SECRET_ACCESS_KEY: 'x',
+} as const;
+
 /**
  * Sets `values` in `process.env` and returns the function that puts back what was there
  * (deleting a variable that was unset), so a test file leaves the environment as it found it.

@@ -5,9 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradeSequence } from '../../../../tests/helpers/factories.js';
 import { type SqsQueue, startSqsQueue } from '../../../sinks/tests/helpers/sqsQueue.js';
 import { createStream, readStream } from '../helpers/awsJson.js';
-import { ensureHandlerBundles } from '../helpers/bundles.js';
-import { setEnv } from '../helpers/emulators.js';
-import { loadFreshBundle } from '../helpers/freshBundle.js';
+import { ensureHandlerBundles, loadBundle } from '../helpers/bundles.js';
+import { FAKE_AWS_ENV, setEnv } from '../helpers/emulators.js';
 
 // Poison â†’ fix â†’ replay through both prebundled handlers, configured as IngestApi and
 // DeadLetterReplay configure them: ingest writes to a stream that does not exist yet, so every
@@ -67,9 +66,7 @@ describe('a dead-lettered ingest batch replayed into the stream (lambda/ingest â
       REPLAY_STREAM_NAME: STREAM,
       AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint,
       AWS_ENDPOINT_URL_SQS: queue.endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'x',
-      AWS_SECRET_ACCESS_KEY: 'x',
+      ...FAKE_AWS_ENV,
     });
   });
 
@@ -80,7 +77,7 @@ describe('a dead-lettered ingest batch replayed into the stream (lambda/ingest â
   });
 
   it('poison: a write to a missing stream answers 202 with every trade dead-lettered, and the dead letters are in the queue', async () => {
-    const { handler } = loadFreshBundle<IngestBundle>('ingest');
+    const { handler } = loadBundle<IngestBundle>('ingest', { fresh: true });
 
     const answer = await handler(post(trades));
 
@@ -103,7 +100,7 @@ describe('a dead-lettered ingest batch replayed into the stream (lambda/ingest â
 
   it('fix and replay: once the stream exists, one run puts every trade in it exactly once and empties the queue', async () => {
     await createStream(kinesis.endpoint, STREAM);
-    const { handler } = loadFreshBundle<ReplayBundle>('replay');
+    const { handler } = loadBundle<ReplayBundle>('replay', { fresh: true });
 
     const report = await handler({}, context);
 
@@ -126,7 +123,7 @@ describe('a dead-lettered ingest batch replayed into the stream (lambda/ingest â
 
   it('a second run finds nothing to do and leaves the stream as it was', async () => {
     const before = await readStream(kinesis.endpoint, STREAM);
-    const { handler } = loadFreshBundle<ReplayBundle>('replay');
+    const { handler } = loadBundle<ReplayBundle>('replay', { fresh: true });
 
     const report = await handler({}, context);
 

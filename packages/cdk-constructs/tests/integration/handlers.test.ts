@@ -1,24 +1,16 @@
-import type { AddressInfo } from 'node:net';
 import type { Trade } from '@market-stream/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-// @ts-expect-error dynalite ships no types
-import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradeSequence } from '../../../../tests/helpers/factories.js';
 import { HANDLERS } from '../../scripts/build-handlers.mjs';
 import { createHistoryTable } from '../helpers/awsJson.js';
 import { ensureHandlerBundles, loadBundle } from '../helpers/bundles.js';
+import { type Emulator, FAKE_AWS_ENV, setEnv, startDynalite } from '../helpers/emulators.js';
 
 // The prebundled handlers, loaded as Lambda loads them, against dynalite through the bundled
 // AWS SDK (pointed at the emulator with AWS_ENDPOINT_URL_DYNAMODB). The table is created with
 // one plain DynamoDB JSON request (keys from core's HISTORY_TABLE_KEYS), so the test itself
 // loads no SDK.
-
-interface Server {
-  listen(port: number, host: string, callback: () => void): void;
-  close(callback: () => void): void;
-  address(): AddressInfo;
-}
 
 type RecorderHandler = (
   event: unknown,
@@ -27,14 +19,6 @@ type RecorderHandler = (
 type HistoryHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
 const TABLE = 'trade-history';
-const ENV = [
-  'AWS_ENDPOINT_URL_DYNAMODB',
-  'AWS_REGION',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'HISTORY_TABLE',
-] as const;
-
 function kinesisEvent(payloads: string[]) {
   return {
     Records: payloads.map((payload, index) => ({
@@ -67,32 +51,24 @@ function httpEvent(path: string, query: Record<string, string>): APIGatewayProxy
 }
 
 describe('prebundled handlers', () => {
-  let server: Server;
-  const saved: Partial<Record<(typeof ENV)[number], string | undefined>> = {};
+  let dynamo: Emulator;
+  let restoreEnv: () => void;
   const trades: Trade[] = tradeSequence(['AAPL', 'MSFT'], 12, { stepMs: 5_000 });
 
   beforeAll(async () => {
     await ensureHandlerBundles();
-    server = dynalite({ createTableMs: 10 }) as Server;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const endpoint = `http://127.0.0.1:${server.address().port}`;
-    await createHistoryTable(endpoint, TABLE);
-    for (const name of ENV) saved[name] = process.env[name];
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'x',
-      AWS_SECRET_ACCESS_KEY: 'x',
+    dynamo = await startDynalite();
+    await createHistoryTable(dynamo.endpoint, TABLE);
+    restoreEnv = setEnv({
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      ...FAKE_AWS_ENV,
       HISTORY_TABLE: TABLE,
     });
   });
 
   afterAll(async () => {
-    for (const name of ENV) {
-      if (saved[name] === undefined) delete process.env[name];
-      else process.env[name] = saved[name];
-    }
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    restoreEnv?.();
+    await dynamo?.close();
   });
 
   it('every bundle loads as CommonJS and exports its handler', () => {

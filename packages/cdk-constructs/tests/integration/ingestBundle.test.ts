@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradeSequence } from '../../../../tests/helpers/factories.js';
 import { createStream, readStream } from '../helpers/awsJson.js';
 import { ensureHandlerBundles, loadBundle } from '../helpers/bundles.js';
-import { setEnv } from '../helpers/emulators.js';
+import { FAKE_AWS_ENV, setEnv } from '../helpers/emulators.js';
 
 // The prebundled ingest handler, loaded as Lambda loads it, writing to kinesalite through the
 // bundled AWS SDK (pointed at the emulator with AWS_ENDPOINT_URL_KINESIS). The SDK's default
@@ -54,9 +54,7 @@ describe('the ingest bundle (lambda/ingest/index.js)', () => {
       INGEST_RESERVED_SYMBOLS: 'AAPL,MSFT',
       INGEST_MAX_TRADES: String(MAX_TRADES),
       AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'x',
-      AWS_SECRET_ACCESS_KEY: 'x',
+      ...FAKE_AWS_ENV,
     });
   });
 

@@ -4,7 +4,7 @@ import { deadLetterBody } from '../../../sinks/tests/helpers/replayMessages.js';
 import { type SqsQueue, startSqsQueue } from '../../../sinks/tests/helpers/sqsQueue.js';
 import { awsJson, createHistoryTable, scanTable } from '../helpers/awsJson.js';
 import { ensureHandlerBundles, loadBundle } from '../helpers/bundles.js';
-import { type Emulator, setEnv, startDynalite } from '../helpers/emulators.js';
+import { type Emulator, FAKE_AWS_ENV, setEnv, startDynalite } from '../helpers/emulators.js';
 
 // The prebundled replay handler, loaded as Lambda loads it, draining the sinks' SQS test queue
 // into dynalite through the bundled AWS SDK (AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_DYNAMODB).
@@ -43,9 +43,7 @@ describe('the replay bundle (lambda/replay/index.js)', () => {
       REPLAY_HISTORY_TABLE: TABLE,
       AWS_ENDPOINT_URL_SQS: queue.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'x',
-      AWS_SECRET_ACCESS_KEY: 'x',
+      ...FAKE_AWS_ENV,
     });
   });
 
