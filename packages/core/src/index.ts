@@ -47,6 +47,8 @@ export { InvalidTradeError, MarketStreamError, ProtocolError } from './errors.js
 export { conflateLatest } from './operators/conflateLatest.js';
 export type { DetectGapsOptions } from './operators/detectGaps.js';
 export { detectGaps } from './operators/detectGaps.js';
+export type { OpenBar } from './operators/openBar.js';
+export { addTradeToBar, closeBar, openBar } from './operators/openBar.js';
 export type { Bar, ToBarsOptions } from './operators/toBars.js';
 export { toBars } from './operators/toBars.js';
 export { applyClientMessage } from './protocol/applyClientMessage.js';

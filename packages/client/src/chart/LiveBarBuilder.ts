@@ -1,4 +1,11 @@
-import type { Bar, Trade } from '@market-stream/core';
+import {
+  addTradeToBar,
+  type Bar,
+  closeBar,
+  type OpenBar,
+  openBar,
+  type Trade,
+} from '@market-stream/core';
 import { DEFAULT_CHART } from '../defaults.js';
 
 /**
@@ -16,13 +23,9 @@ import { DEFAULT_CHART } from '../defaults.js';
  */
 export type BarUpdate = 'updated' | 'opened' | 'duplicate' | 'late';
 
-/** The open bar with the running notional its VWAP needs. */
-interface OpenBar extends Bar {
-  notional: number;
-}
-
 /**
- * Builds one symbol's OHLCV bars live, in event time, the way core's `toBars` does: seeded with
+ * Builds one symbol's OHLCV bars live, in event time, with core's own bar arithmetic
+ * (`openBar`, `addTradeToBar`, `closeBar`, what `toBars` uses): seeded with
  * closed bars from the history API, then fed that symbol's trades.
  *
  * Rules, in order, for each trade:
@@ -121,34 +124,13 @@ export class LiveBarBuilder {
     }
     this.lastSeq = trade.seq;
     if (open !== undefined && open.start === start) {
-      addTrade(open, trade);
-      this.list[this.list.length - 1] = finish(open);
+      addTradeToBar(open, trade);
+      this.list[this.list.length - 1] = closeBar(open);
       return 'updated';
     }
-    this.open = startBar(trade, start, this.intervalMs);
-    this.list.push(finish(this.open));
+    this.open = openBar(trade, start, this.intervalMs);
+    this.list.push(closeBar(this.open));
     if (this.list.length > this.maxBars) this.list.shift();
     return 'opened';
   }
-}
-
-function startBar(trade: Trade, start: number, intervalMs: number): OpenBar {
-  const { symbol, price, size } = trade;
-  const bar = { symbol, start, end: start + intervalMs, open: price, high: price, low: price };
-  return { ...bar, close: price, volume: size, notional: price * size, vwap: price, trades: 1 };
-}
-
-function addTrade(bar: OpenBar, trade: Trade): void {
-  if (trade.price > bar.high) bar.high = trade.price;
-  if (trade.price < bar.low) bar.low = trade.price;
-  bar.close = trade.price;
-  bar.volume += trade.size;
-  bar.notional += trade.price * trade.size;
-  bar.trades += 1;
-}
-
-/** The bar as `toBars` emits it: VWAP rounded to 1/10,000. */
-function finish(bar: OpenBar): Bar {
-  const { notional, ...rest } = bar;
-  return { ...rest, vwap: Math.round((notional / bar.volume) * 10_000) / 10_000 };
 }

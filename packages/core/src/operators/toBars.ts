@@ -3,6 +3,7 @@ import { TO_BARS_DEFAULTS } from '../defaults.js';
 import { OpenBars } from '../internal/OpenBars.js';
 import { SymbolClocks } from '../internal/SymbolClocks.js';
 import type { Trade } from '../trade.js';
+import { addTradeToBar, closeBar, type OpenBar, openBar } from './openBar.js';
 
 /**
  * One OHLCV bar: what one symbol traded over one interval.
@@ -129,11 +130,11 @@ export function toBars(
           if (current === undefined || current.start !== start) {
             if (current !== undefined) {
               open.remove(current);
-              subscriber.next(finish(current));
+              subscriber.next(closeBar(current));
             }
-            open.add(startBar(trade, start, intervalMs));
+            open.add(openBar(trade, start, intervalMs));
           } else {
-            addTrade(current, trade);
+            addTradeToBar(current, trade);
           }
 
           clocks.observe(trade.symbol, trade.timestamp);
@@ -142,7 +143,7 @@ export function toBars(
           if (mark > closeMark) {
             for (const bar of open.closeThrough(mark)) {
               if (bar.end > nextSettled) closedUntil.set(bar.symbol, bar.end);
-              subscriber.next(finish(bar));
+              subscriber.next(closeBar(bar));
             }
           }
           closeMark = mark;
@@ -158,62 +159,10 @@ export function toBars(
         error: (error) => subscriber.error(error),
         complete() {
           for (const bar of open.closeThrough(Number.POSITIVE_INFINITY)) {
-            subscriber.next(finish(bar));
+            subscriber.next(closeBar(bar));
           }
           subscriber.complete();
         },
       });
     });
-}
-
-interface OpenBar {
-  symbol: string;
-  start: number;
-  end: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  notional: number;
-  trades: number;
-}
-
-function startBar(trade: Trade, start: number, intervalMs: number): OpenBar {
-  return {
-    symbol: trade.symbol,
-    start,
-    end: start + intervalMs,
-    open: trade.price,
-    high: trade.price,
-    low: trade.price,
-    close: trade.price,
-    volume: trade.size,
-    notional: trade.price * trade.size,
-    trades: 1,
-  };
-}
-
-function addTrade(bar: OpenBar, trade: Trade): void {
-  if (trade.price > bar.high) bar.high = trade.price;
-  if (trade.price < bar.low) bar.low = trade.price;
-  bar.close = trade.price;
-  bar.volume += trade.size;
-  bar.notional += trade.price * trade.size;
-  bar.trades += 1;
-}
-
-function finish(bar: OpenBar): Bar {
-  return {
-    symbol: bar.symbol,
-    start: bar.start,
-    end: bar.end,
-    open: bar.open,
-    high: bar.high,
-    low: bar.low,
-    close: bar.close,
-    volume: bar.volume,
-    vwap: Math.round((bar.notional / bar.volume) * 10_000) / 10_000,
-    trades: bar.trades,
-  };
 }
