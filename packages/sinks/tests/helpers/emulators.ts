@@ -9,12 +9,14 @@ import {
   ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Trade } from '@market-stream/core';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 // @ts-expect-error dynalite ships no types
 import dynalite from 'dynalite';
 // @ts-expect-error kinesalite ships no types
 import kinesalite from 'kinesalite';
 import { createPkSkTable } from '../../../../tests/helpers/dynamoTables.js';
+import { deaggregate } from '../../src/index.js';
 
 const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
 
@@ -137,4 +139,14 @@ export async function readStream(
 /** Creates a `pk`/`sk` table (on-demand) and waits for it to be ACTIVE. */
 export function createTable(client: DynamoDBDocumentClient, name: string): Promise<void> {
   return createPkSkTable(client, name);
+}
+
+/** A stream read back as trades, KPL aggregates split; order per shard is kept. */
+export async function readStreamTrades(client: KinesisClient, name: string): Promise<Trade[]> {
+  const decoder = new TextDecoder();
+  return (await readStream(client, name)).flatMap((record) =>
+    deaggregate({ partitionKey: record.partitionKey, data: record.data }).map(
+      (user) => JSON.parse(decoder.decode(user.data)) as Trade,
+    ),
+  );
 }

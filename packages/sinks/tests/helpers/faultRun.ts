@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Trade } from '@market-stream/core';
 import { tradeSequence } from '../../../../tests/helpers/factories.js';
-import { deaggregate, toDynamo, toKinesis } from '../../src/index.js';
+import { toDynamo, toKinesis } from '../../src/index.js';
 import type { DeliveryReport } from '../../src/types.js';
 import {
   createStream,
@@ -9,7 +9,7 @@ import {
   dynamoClient,
   type Emulator,
   kinesisClient,
-  readStream,
+  readStreamTrades,
   startDynalite,
   startKinesalite,
 } from './emulators.js';
@@ -106,7 +106,7 @@ export async function faultRun(spec: FaultRunSpec): Promise<FaultRunResult> {
     const ms = performance.now() - started;
     const arrived = dynamo
       ? await scanTrades(admin as ReturnType<typeof dynamoClient>, name)
-      : await readTrades(admin as ReturnType<typeof kinesisClient>, name);
+      : await readStreamTrades(admin as ReturnType<typeof kinesisClient>, name);
     const { duplicates, missing } = exactlyOnce(trades, arrived);
     const requests = proxy.stats.writeRequests;
     return {
@@ -125,20 +125,6 @@ export async function faultRun(spec: FaultRunSpec): Promise<FaultRunResult> {
     await proxy.close();
     await emulator.close();
   }
-}
-
-async function readTrades(
-  client: ReturnType<typeof kinesisClient>,
-  name: string,
-): Promise<Trade[]> {
-  const trades: Trade[] = [];
-  const decoder = new TextDecoder();
-  for (const record of await readStream(client, name)) {
-    for (const user of deaggregate({ partitionKey: record.partitionKey, data: record.data })) {
-      trades.push(JSON.parse(decoder.decode(user.data)) as Trade);
-    }
-  }
-  return trades;
 }
 
 async function scanTrades(client: ReturnType<typeof dynamoClient>, name: string): Promise<Trade[]> {

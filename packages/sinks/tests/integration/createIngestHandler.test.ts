@@ -4,20 +4,19 @@ import type { Trade } from '@market-stream/core';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradeSequence } from '../../../../tests/helpers/factories.js';
-import { type DeadLetter, deaggregate } from '../../src/index.js';
+import type { DeadLetter } from '../../src/index.js';
 import { createIngestHandler, type HttpApiEventLike } from '../../src/lambda.js';
 import {
   createStream,
   type Emulator,
   kinesisClient,
-  readStream,
+  readStreamTrades,
   startKinesalite,
 } from '../helpers/emulators.js';
 import { type SqsDouble, startSqsDouble } from '../helpers/sqsDouble.js';
 import { exactlyOnce, outOfOrderSymbols, symbols } from '../helpers/tradeChecks.js';
 
 const NOW = 1_700_000_000_000;
-const decoder = new TextDecoder();
 
 function event(body: string, contentType = 'application/json'): HttpApiEventLike {
   return {
@@ -26,15 +25,6 @@ function event(body: string, contentType = 'application/json'): HttpApiEventLike
     body,
     isBase64Encoded: false,
   };
-}
-
-async function readTrades(client: KinesisClient, stream: string): Promise<Trade[]> {
-  const records = await readStream(client, stream);
-  return records.flatMap((record) =>
-    deaggregate({ partitionKey: record.partitionKey, data: record.data }).map(
-      (user) => JSON.parse(decoder.decode(user.data)) as Trade,
-    ),
-  );
 }
 
 describe('createIngestHandler() into kinesalite', () => {
@@ -98,7 +88,7 @@ describe('createIngestHandler() into kinesalite', () => {
       [400, 'INVALID_TRADES'],
       [400, 'INVALID_TRADES'],
     ]);
-    const arrived = await readTrades(admin, 'ingest-ok');
+    const arrived = await readStreamTrades(admin, 'ingest-ok');
     expect(exactlyOnce(trades, arrived)).toEqual({ duplicates: [], missing: [], arrived: 2000 });
     expect(outOfOrderSymbols(arrived)).toEqual([]);
   });

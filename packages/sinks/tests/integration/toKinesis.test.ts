@@ -3,33 +3,21 @@ import type { Trade } from '@market-stream/core';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradeSequence } from '../../../../tests/helpers/factories.js';
-import { type DeliveryReport, deaggregate, type SinkFailure, toKinesis } from '../../src/index.js';
+import { type DeliveryReport, type SinkFailure, toKinesis } from '../../src/index.js';
 import {
   createStream,
   type Emulator,
   kinesisClient,
-  readStream,
+  readStreamTrades,
   startKinesalite,
 } from '../helpers/emulators.js';
 import { type FaultProxy, seededRandom, startFaultProxy } from '../helpers/faultProxy.js';
 import { exactlyOnce, outOfOrderSymbols, paced, symbols } from '../helpers/tradeChecks.js';
 
-const decoder = new TextDecoder();
-
 // kinesalite spends about 0.4 ms of CPU per stored record, so 100,000 plain records take
 // The full 100,000 trades in every test (about 30 s on an idle 2-core machine).
 // SINKS_QUICK=1 runs the plain-record tests with 10,000 for quick local iterations.
 const FULL = process.env.SINKS_QUICK !== '1';
-
-/** Reads a stream back as trades, deaggregating KPL records; order per shard is kept. */
-async function readTrades(client: KinesisClient, stream: string): Promise<Trade[]> {
-  const records = await readStream(client, stream);
-  return records.flatMap((record) =>
-    deaggregate({ partitionKey: record.partitionKey, data: record.data }).map(
-      (user) => JSON.parse(decoder.decode(user.data)) as Trade,
-    ),
-  );
-}
 
 describe('toKinesis() into kinesalite', () => {
   let kinesalite: Emulator;
@@ -60,7 +48,7 @@ describe('toKinesis() into kinesalite', () => {
     const reports = await lastValueFrom(
       paced(trades).pipe(toKinesis({ client, streamName: 'plain' }), toArray()),
     );
-    const arrived = await readTrades(admin, 'plain');
+    const arrived = await readStreamTrades(admin, 'plain');
 
     expect(exactlyOnce(trades, arrived)).toEqual({
       duplicates: [],
@@ -81,7 +69,7 @@ describe('toKinesis() into kinesalite', () => {
         toArray(),
       ),
     );
-    const arrived = await readTrades(admin, 'aggregated');
+    const arrived = await readStreamTrades(admin, 'aggregated');
 
     expect(exactlyOnce(trades, arrived)).toEqual({ duplicates: [], missing: [], arrived: 100_000 });
     expect(outOfOrderSymbols(arrived)).toEqual([]);
@@ -129,7 +117,7 @@ describe('toKinesis() into kinesalite', () => {
           toArray(),
         ),
       );
-      const arrived = await readTrades(admin, 'faulty');
+      const arrived = await readStreamTrades(admin, 'faulty');
 
       const poisoned = trades.filter((t) => t.symbol === 'S0007' && t.seq === 5);
       const expected = trades.filter((t) => !poisoned.includes(t));
